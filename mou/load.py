@@ -1,0 +1,320 @@
+"""Find the record files under a root, parse them, build models: → (RecordSet, problems).
+
+Never raises for bad input: every file gets its problems, and the other files are still read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mou import parse as yamlparse
+from mou.models import ID_PATTERN, KINDS, Memorandum, Record
+from mou.problems import Problem
+
+SUFFIXES = (".yaml", ".yml")
+MEMORANDUM_ID = "memorandum"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A record that passed its own validation: its id, its path (relative, POSIX) and model."""
+
+    id: str
+    path: str
+    model: Record
+
+    @property
+    def kind(self) -> str:
+        return self.model.kind
+
+
+@dataclass(slots=True)
+class RecordSet:
+    """Everything read from one records root."""
+
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+    # Every file that is a record, readable or not: path → its kind, when the file names one.
+    files: dict[str, str | None] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Files given as bytes rather than read from disk (a record about to be written).
+    extra: dict[str, bytes] = field(default_factory=dict)
+    _positions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def memorandum(self) -> Memorandum | None:
+        for entry in self.entries:
+            if entry.id == MEMORANDUM_ID and isinstance(entry.model, Memorandum):
+                return entry.model
+        return None
+
+    def by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}
+
+    def position(self, path: str, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        """1-based line and column of `loc` in the file at `path`.
+
+        Positions are not kept for every record (50,000 records would hold hundreds of MB of
+        them); the few files a cross-record check points into are parsed again here.
+        """
+        if path not in self._positions:
+            data = self.extra.get(path)
+            if data is None:
+                try:
+                    data = (self.root / path).read_bytes()
+                except OSError:
+                    data = b""
+            self._positions[path] = yamlparse.parse(data, path).positions
+        positions = self._positions[path]
+        if positions is None:
+            return (1, 1)
+        line, column = yamlparse.locate(positions, loc, key=key)
+        return (line + 1, column + 1)
+
+
+def record_id(path: str) -> str:
+    """A record's id: its file name without the extension."""
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0]
+
+
+def find_files(root: Path) -> list[str]:
+    """Record files under `root`, relative POSIX paths, sorted. Dot files and folders are skipped."""
+    found: list[str] = []
+    for directory, folders, files in os.walk(root):
+        folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
+        base = os.path.relpath(directory, root)
+        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
+        found.extend(
+            prefix + name
+            for name in files
+            if name.endswith(SUFFIXES) and not name.startswith(".")
+        )
+    return sorted(found)
+
+
+# Below this many files one process is faster than starting workers.
+PARALLEL_FROM = 2000
+
+
+def load(root: Path, extra: dict[str, bytes] | None = None) -> RecordSet:
+    """Read every record under `root`. `extra` adds files not on disk (path → bytes).
+
+    Reading and parsing run in worker processes for large records (parsing is most of the
+    cost and is independent per file); building the models and all checks stay here.
+    """
+    records = RecordSet(root, extra=dict(extra or {}))
+    paths = sorted(set(find_files(root)) | set(records.extra))
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) >= PARALLEL_FROM and workers > 1 and not records.extra:
+        parsed = _parse_in_workers(root, paths, workers)
+    else:
+        parsed = _parse_files(root, paths, records.extra)
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects and no cycles: collection is pure cost
+    try:
+        for path, (value, problems) in zip(paths, parsed, strict=True):
+            entry, kind, problems = build_entry(records, path, value, problems)
+            records.files[path] = kind
+            records.problems.extend(problems)
+            if entry is not None:
+                records.entries.append(entry)
+    finally:
+        if collecting:
+            gc.enable()
+    return records
+
+
+ParsedFile = tuple[Any, list[Problem]]
+
+
+def _parse_files(root: Path, paths: list[str], extra: dict[str, bytes]) -> list[ParsedFile]:
+    return [read_and_parse(root, path, extra.get(path)) for path in paths]
+
+
+def _parse_chunk(root: Path, paths: list[str]) -> list[ParsedFile]:
+    import gc
+
+    gc.disable()  # many small containers, no cycles: the collector only costs time here
+    return _parse_files(root, paths, {})
+
+
+def _parse_in_workers(root: Path, paths: list[str], workers: int) -> Iterable[ParsedFile]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(200, len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for chunk in pool.map(_parse_chunk, [root] * len(chunks), chunks):
+            yield from chunk
+
+
+def read_and_parse(root: Path, path: str, data: bytes | None = None) -> ParsedFile:
+    """Read one file (unless `data` is given) and parse it without keeping positions."""
+    if data is None:
+        full = os.path.join(root, path)
+        try:
+            size = os.stat(full).st_size
+            if size > yamlparse.MAX_BYTES:
+                return None, [Problem("MOU004", f"file is {size:,} bytes; the limit is "
+                                      f"{yamlparse.MAX_BYTES:,}", path)]  # fmt: skip
+            with open(full, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return None, [Problem("MOU001", f"cannot read: {error.strerror}", path)]
+    parsed = yamlparse.parse(data, path, positions=False)
+    return parsed.value, parsed.problems
+
+
+def build_entry(
+    records: RecordSet, path: str, value: Any, parse_problems: list[Problem]
+) -> tuple[Entry | None, str | None, list[Problem]]:
+    """A parsed file → its entry (when valid), the kind it names, and its problems."""
+    record = record_id(path)
+    problems = [_with_record(problem, record) for problem in parse_problems]
+    if value is None:
+        return None, None, problems
+
+    def at(loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return records.position(path, loc, key=key)
+
+    if not isinstance(value, dict):
+        kind_name = type(value).__name__.replace("str", "text").replace("list", "sequence")
+        problems.append(Problem("MOU002", f"a record is a mapping with `kind:`, not {kind_name}",
+                                path, *at(()), record))  # fmt: skip
+        return None, None, problems
+    kind = value.get("kind")
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        if kind is None:
+            message = f"no `kind:`; one of: {', '.join(KINDS)}"
+        else:
+            message = f"unknown kind `{kind}`{_did_you_mean(str(kind), KINDS)}"
+        problems.append(Problem("MOU002", message, path, *at(("kind",)), record))
+        return None, None, problems
+    if problems:  # a file with duplicate keys is not validated further: which value wins?
+        return None, kind, problems
+    try:
+        instance = model.model_validate(value)
+    except ValidationError as error:
+        problems.extend(_validation_problems(error, value, model, path, record, at))
+        return None, kind, problems
+    return Entry(record, path, instance), kind, problems
+
+
+def _with_record(problem: Problem, record: str) -> Problem:
+    return Problem(problem.code, problem.message, problem.path, problem.line, problem.column,
+                   record)  # fmt: skip
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{matches[0]}`?)" if matches else ""
+
+
+_TYPE_MESSAGES = {
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "date_type": "expected an ISO 8601 date such as 2024-03-12",
+    "string_too_short": "must not be empty",
+}
+
+_PATTERN_MESSAGES = {
+    ID_PATTERN: "is not an id: lower-case letters and digits joined by single hyphens",
+    r"^https?://\S+$": "is not an http(s) URL",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "is not an e-mail address",
+    r"^[a-z]{2,3}$": "is not an ISO 639 language code (en, ru, ...)",
+}
+
+
+def _data_loc(value: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The error's location in the file: pydantic's `loc` without the names of union members."""
+    kept: list[str | int] = []
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        elif not (last and isinstance(value, dict)):
+            continue  # a union member's tag, not a place in the file
+        else:
+            value = None
+        kept.append(part)
+    return tuple(kept)
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _validation_problems(
+    error: ValidationError, value: Any, model: type[Record], path: str, record: str, at: Any
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[str | int, ...]] = set()
+    for detail in error.errors():
+        loc = _data_loc(value, detail["loc"])
+        if loc in seen:  # one problem per place: a union reports each member's failure
+            continue
+        seen.add(loc)
+        kind = detail["type"]
+        name = _dotted(loc)
+        if kind == "missing":
+            code, where, message = "MOU101", at(loc[:-1]), f"missing required field `{name}`"
+        elif kind == "extra_forbidden":
+            hint = ""
+            if len(loc) == 1:
+                hint = _did_you_mean(str(loc[0]), _field_names(model))
+            code, where, message = "MOU103", at(loc, key=True), f"unknown field `{name}`{hint}"
+        elif detail.get("input", "") is None:
+            code, where, message = "MOU101", at(loc), f"required field `{name}` has no value"
+        else:
+            code, where = "MOU102", at(loc)
+            message = f"`{name}`: {_explain(detail)}"
+        problems.append(Problem(code, message, path, *where, record))
+    return problems
+
+
+def _field_names(model: type[Record]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _explain(detail: Any) -> str:
+    kind, ctx = detail["type"], detail.get("ctx", {})
+    shown = detail.get("input")
+    if kind == "value_error":
+        return str(ctx.get("error", detail["msg"]))
+    if kind == "literal_error":
+        return f"`{shown}` is not one of: {ctx.get('expected', '').replace(chr(39), '')}"
+    if kind == "string_pattern_mismatch":
+        return f"`{shown}` " + _PATTERN_MESSAGES.get(ctx.get("pattern"), "has the wrong form")
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length')} characters"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {ctx.get('ge', ctx.get('gt'))}"
+    return _TYPE_MESSAGES.get(kind, str(detail["msg"]))

@@ -1,0 +1,503 @@
+"""The record kinds of SPEC §2 as pydantic models. No I/O.
+
+What one record can say about itself is checked here (types, closed vocabularies, formats);
+what needs the other records (references, parties the memorandum declares) is in checks.py.
+Fields that point elsewhere carry a `Ref` marker, so that checks and queries find every
+reference from the models themselves rather than from a hand-kept list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from mou import codes
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 80
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks a field whose value names something declared elsewhere.
+
+    `to` is one of: party, state, topic, currency, clause, or `record` (then `kinds` says
+    which kinds of record may be named).
+    """
+
+    to: str
+    kinds: tuple[str, ...] = ()
+
+
+# --- scalar types -------------------------------------------------------------------------
+
+
+def _iso_date(value: Any) -> Any:
+    # YAML 1.2 leaves dates as text; pydantic would also take numbers as Unix time.
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"{value} is not a calendar date ({error})") from None
+    raise ValueError("expected an ISO 8601 date such as 2024-03-12")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+
+
+def _language(value: str) -> str:
+    if value not in codes.languages():
+        raise ValueError(f"`{value}` is not an ISO 639 language code (en, ru, fr, ...)")
+    return value
+
+
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$"), AfterValidator(_language)]
+
+
+def _localized(value: Any) -> str | dict[str, str]:
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("text must not be empty")
+        return value
+    if isinstance(value, dict) and value:
+        for language, text in value.items():
+            _language(language)
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"the `{language}` text must be non-empty text")
+        return dict(value)
+    raise ValueError("expected text, or a mapping of language code to text ({en: ..., ru: ...})")
+
+
+_LOCALIZED_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": "^[a-z]{2,3}$"},
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
+    ]
+}
+LocalizedText = Annotated[
+    str | dict[str, str], PlainValidator(_localized), WithJsonSchema(_LOCALIZED_SCHEMA)
+]
+
+
+def localized(text: str | dict[str, str], language: str) -> str:
+    """Text in `language` when the record gives it, else in the first language given."""
+    if isinstance(text, str):
+        return text
+    return text.get(language) or next(iter(text.values()))
+
+
+_AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+def _amount(value: Any) -> Decimal:
+    # Parsed from the source text (the reader turns 12.50 into Decimal("12.50")), never float.
+    if isinstance(value, str) and _AMOUNT_TEXT.fullmatch(value):
+        value = Decimal(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValueError('expected a decimal amount such as "12500.00"')
+    if value <= 0:
+        raise ValueError("an amount must be positive")
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    PlainValidator(_amount),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
+                {"type": "number", "exclusiveMinimum": 0},
+            ]
+        }
+    ),
+]
+
+
+def _cadence(value: str) -> str:
+    import isodate
+
+    try:
+        duration = isodate.parse_duration(value)
+    except (isodate.ISO8601Error, ValueError):
+        raise ValueError(f"`{value}` is not an ISO 8601 duration such as P6M or P1Y") from None
+    if value.find("T") >= 0 or not value.startswith("P") or not duration:
+        raise ValueError("a cadence is a whole number of years, months, weeks or days: P6M")
+    return value
+
+
+Cadence = Annotated[str, StringConstraints(pattern=r"^P"), AfterValidator(_cadence)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+Party = Annotated[Slug, Ref("party")]
+State = Annotated[Text, Ref("state")]
+Topic = Annotated[Slug, Ref("topic")]
+Currency = Annotated[Text, Ref("currency")]
+ArrangementRef = Annotated[Slug, Ref("record", ("arrangement",))]
+COVERABLE_KINDS = ("meeting", "seminar", "request", "programme", "activity")
+CoveredRef = Annotated[Slug, Ref("record", COVERABLE_KINDS)]
+
+EventStatus = Literal["planned", "held", "cancelled", "postponed"]
+Format = Literal["in-person", "online", "hybrid"]
+
+
+# --- parts --------------------------------------------------------------------------------
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Document(Part):
+    title: LocalizedText
+    url: Url | None = None
+    path: Text | None = None
+    language: Language | None = None
+    public: StrictBool
+
+
+class Participant(Part):
+    name: LocalizedText
+    party: Party
+    role: LocalizedText | None = None
+
+
+class Action(Part):
+    id: Slug
+    text: LocalizedText
+    owner: Party
+    due: IsoDate | None = None
+    status: Literal["open", "done", "dropped"]
+    done_on: IsoDate | None = None
+
+
+class Item(Part):
+    title: LocalizedText
+    url: Url | None = None
+    language: Language | None = None
+
+
+class Expense(Part):
+    item: LocalizedText
+    payer: Party
+    amount: Amount
+    currency: Currency
+    status: Literal["planned", "committed", "paid"]
+    date: IsoDate | None = None
+
+
+class Signatory(Part):
+    name: LocalizedText | None = None
+    title: LocalizedText | None = None
+
+
+class PartyDeclaration(Part):
+    id: Slug
+    name: LocalizedText
+    short: LocalizedText | None = None
+    signatory: Signatory | None = None
+    depositary: StrictBool | None = None
+
+
+class Signing(Part):
+    date: IsoDate
+    place: LocalizedText
+    languages: tuple[Language, ...] = Field(min_length=1)
+    originals: StrictInt | None = Field(default=None, ge=1)
+
+
+class TopicDeclaration(Part):
+    id: Slug
+    name: LocalizedText | None = None
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+class Record(Part):
+    """Fields every kind has. `kind` is the discriminator; the id is the file name."""
+
+    kind: str
+    tags: tuple[Text, ...] = ()
+    notes: LocalizedText | None = None
+    documents: tuple[Document, ...] = ()
+
+    # The field holding the record's date: what periods, MOU305 and sorting use.
+    date_field: ClassVar[str] = "date"
+
+    @property
+    def dated(self) -> date:
+        value = getattr(self, self.date_field)
+        assert isinstance(value, date)
+        return value
+
+
+class Clause(Part):
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za-z]+)*$")]
+    summary: LocalizedText
+    evidence: tuple[Annotated[Text, AfterValidator(lambda entry: _check_evidence(entry))], ...] = ()
+    cadence: Cadence | None = None
+
+
+class Memorandum(Record):
+    kind: Literal["memorandum"]
+    title: LocalizedText
+    short_title: LocalizedText | None = None
+    signed: Signing
+    parties: tuple[PartyDeclaration, ...] = Field(min_length=2)
+    states: tuple[State, ...] = ()
+    topics: tuple[Slug | TopicDeclaration, ...] = ()
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+    @property
+    def dated(self) -> date:
+        return self.signed.date
+
+    @property
+    def party_ids(self) -> list[str]:
+        return [party.id for party in self.parties]
+
+    @property
+    def topic_ids(self) -> list[str]:
+        return [topic if isinstance(topic, str) else topic.id for topic in self.topics]
+
+
+class Meeting(Record):
+    kind: Literal["meeting"]
+    type: Literal["consultation", "representation", "review", "other"]
+    title: LocalizedText
+    date: IsoDate
+    end_date: IsoDate | None = None
+    status: EventStatus
+    location: LocalizedText
+    format: Format
+    organizer: Party
+    observers: tuple[Party, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    agenda: tuple[LocalizedText, ...] = ()
+    summary: LocalizedText | None = None
+    decisions: tuple[LocalizedText, ...] = ()
+    actions: tuple[Action, ...] = ()
+    period_reviewed: Text | None = None
+    arrangement: ArrangementRef | None = None
+
+
+class Seminar(Record):
+    kind: Literal["seminar"]
+    form: Literal["seminar", "conference", "workshop", "training", "round-table"]
+    title: LocalizedText
+    date: IsoDate
+    end_date: IsoDate | None = None
+    status: EventStatus
+    location: LocalizedText
+    format: Format
+    organizers: tuple[Party, ...] = Field(min_length=1)
+    topics: tuple[Topic, ...] = Field(min_length=1)
+    audience: LocalizedText | None = None
+    states: tuple[State, ...] = ()
+    participants_count: StrictInt | None = Field(default=None, ge=0)
+    arrangement: ArrangementRef | None = None
+    cancellation_reason: LocalizedText | None = None
+
+
+class Exchange(Record):
+    kind: Literal["exchange"]
+    date: IsoDate
+    from_: Party = Field(alias="from")
+    to: Party
+    subject: LocalizedText
+    topics: tuple[Topic, ...] = ()
+    items: tuple[Item, ...] = ()
+    public_domain: StrictBool
+    channel: Text | None = None
+
+
+class Request(Record):
+    kind: Literal["request"]
+    date: IsoDate
+    requested_by: Party
+    addressed_to: Party
+    subject: LocalizedText
+    status: Literal["open", "accepted", "in-progress", "delivered", "declined", "withdrawn"]
+    responded_on: IsoDate | None = None
+    delivered_on: IsoDate | None = None
+    outcome: LocalizedText | None = None
+    arrangement: ArrangementRef | None = None
+
+
+class Programme(Record):
+    kind: Literal["programme"]
+    title: LocalizedText
+    start: IsoDate
+    end: IsoDate | None = None
+    status: Literal["proposed", "active", "completed", "suspended", "cancelled"]
+    lead: tuple[Party, ...] = Field(min_length=1)
+    states: tuple[State, ...] = ()
+    objectives: tuple[LocalizedText, ...] = ()
+    arrangement: ArrangementRef | None = None
+    scope: Literal["bilateral"] | None = None
+
+    date_field: ClassVar[str] = "start"
+
+
+class Arrangement(Record):
+    kind: Literal["arrangement"]
+    title: LocalizedText
+    date: IsoDate
+    status: Literal["draft", "signed", "closed"]
+    covers: tuple[CoveredRef, ...] = ()
+    conditions: dict[Party, LocalizedText] = Field(default_factory=dict)
+    expenses: tuple[Expense, ...] = ()
+
+
+class Contact(Record):
+    kind: Literal["contact"]
+    party: Party
+    name: LocalizedText
+    position: LocalizedText | None = None
+    email: Email | None = None
+    phone: Text | None = None
+    from_: IsoDate = Field(alias="from")
+    to: IsoDate | None = None
+
+    date_field: ClassVar[str] = "from_"
+
+
+class Activity(Record):
+    kind: Literal["activity"]
+    clause: Annotated[Text, Ref("clause")]
+    title: LocalizedText
+    date: IsoDate
+    parties: tuple[Party, ...] = ()
+    states: tuple[State, ...] = ()
+    summary: LocalizedText | None = None
+    scope: Literal["bilateral"] | None = None
+
+
+KINDS: dict[str, type[Record]] = {
+    "memorandum": Memorandum,
+    "meeting": Meeting,
+    "seminar": Seminar,
+    "exchange": Exchange,
+    "request": Request,
+    "programme": Programme,
+    "arrangement": Arrangement,
+    "contact": Contact,
+    "activity": Activity,
+}
+
+MEETING_TYPES: tuple[str, ...] = get_args(Meeting.model_fields["type"].annotation)
+
+
+def _check_evidence(entry: str) -> str:
+    kind, _, subtype = entry.partition("/")
+    if kind not in KINDS or kind == "memorandum":
+        raise ValueError(
+            f"evidence `{entry}`: `{kind}` is not a record kind "
+            f"({', '.join(k for k in KINDS if k != 'memorandum')})"
+        )
+    if subtype and (kind != "meeting" or subtype not in MEETING_TYPES):
+        raise ValueError(
+            f"evidence `{entry}`: only meetings have types ({', '.join(MEETING_TYPES)})"
+        )
+    return entry
+
+
+def evidences(entry: str, record: Record) -> bool:
+    """Whether `record` is of the kind (and meeting type) that a clause's evidence entry names."""
+    kind, _, subtype = entry.partition("/")
+    if record.kind != kind:
+        return False
+    return not subtype or getattr(record, "type", None) == subtype
+
+
+# --- references ---------------------------------------------------------------------------
+
+# A path through a model: (attribute, key in the file) per field, "*" for every item of a
+# sequence or every value of a mapping, "{}" for every key of a mapping.
+RefStep = tuple[str, str] | str
+RefPath = tuple[RefStep, ...]
+Loc = tuple[str | int, ...]
+
+
+def _walk_annotation(annotation: Any, path: RefPath) -> Iterator[tuple[RefPath, Ref]]:
+    for marker in getattr(annotation, "__metadata__", ()):
+        if isinstance(marker, Ref):
+            yield path, marker
+            return
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        yield from _walk_annotation(get_args(annotation)[0], path)
+    elif origin is UnionType or origin is Union:
+        for member in get_args(annotation):
+            yield from _walk_annotation(member, path)
+    elif origin is tuple:
+        yield from _walk_annotation(get_args(annotation)[0], (*path, "*"))
+    elif origin is dict:
+        key, value = get_args(annotation)
+        yield from _walk_annotation(key, (*path, "{}"))
+        yield from _walk_annotation(value, (*path, "*"))
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            field = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            yield from _walk_annotation(field, (*path, (name, info.alias or name)))
+
+
+@cache
+def reference_paths(model: type[Record]) -> tuple[tuple[RefPath, Ref], ...]:
+    """Every path in `model` whose value names a party, state, topic, ... or another record."""
+    return tuple(_walk_annotation(model, ()))
+
+
+def references(record: Record) -> Iterator[tuple[Loc, Ref, str]]:
+    """(location in the file, marker, value) of every reference the record makes."""
+    for path, marker in reference_paths(type(record)):
+        current: list[tuple[Any, Loc]] = [(record, ())]
+        for step in path:
+            following: list[tuple[Any, Loc]] = []
+            for value, loc in current:
+                if step == "*" and isinstance(value, tuple):
+                    following.extend((item, (*loc, i)) for i, item in enumerate(value))
+                elif step == "*" and isinstance(value, dict):
+                    following.extend((item, (*loc, key)) for key, item in value.items())
+                elif step == "{}" and isinstance(value, dict):
+                    following.extend((key, (*loc, key)) for key in value)
+                elif isinstance(step, tuple) and value is not None:
+                    following.append((getattr(value, step[0]), (*loc, step[1])))
+            current = following
+        for value, loc in current:
+            if value is not None:
+                yield loc, marker, value

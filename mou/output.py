@@ -1,0 +1,140 @@
+"""Diagnostics as text, GitHub workflow commands, JSON and SARIF 2.1.0 (SPEC §4)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from mou import __version__
+from mou.problems import CODES, Problem, Severity
+
+
+def counts(problems: Sequence[Problem]) -> tuple[int, int]:
+    errors = sum(1 for problem in problems if problem.severity is Severity.ERROR)
+    return errors, len(problems) - errors
+
+
+def display_path(root: Path, path: str) -> str:
+    """A problem's path as the user can open it: relative to the current folder when inside it."""
+    full = root / path
+    try:
+        return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return os.path.normpath(full).replace(os.sep, "/")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(problems: Sequence[Problem], files: int) -> str:
+    errors, warnings = counts(problems)
+    checked = f"in {_plural(files, 'file')}"
+    if not problems:
+        return f"No problems {checked}."
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} {checked}."
+
+
+def as_text(problems: Sequence[Problem], root: Path, files: int) -> str:
+    lines = [
+        f"{display_path(root, p.path)}:{p.line}:{p.column}: {p.severity} {p.code} {p.message}"
+        for p in problems
+    ]
+    return "\n".join([*lines, summary(problems, files)]) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(problems: Sequence[Problem], root: Path, files: int) -> str:
+    """Workflow commands that annotate the pull request's diff, then the plain text lines."""
+    commands = [
+        f"::{p.severity} file={_escape_property(display_path(root, p.path))},line={p.line},"
+        f"col={p.column},title={_escape_property(p.code)}::{_escape_data(p.message)}"
+        for p in problems
+    ]
+    return "\n".join([*commands, as_text(problems, root, files)])
+
+
+def as_json(problems: Sequence[Problem], root: Path, files: int) -> str:
+    errors, warnings = counts(problems)
+    document = {
+        "errors": errors,
+        "warnings": warnings,
+        "diagnostics": [
+            {
+                "severity": str(p.severity),
+                "code": p.code,
+                "message": p.message,
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "record": p.record,
+            }
+            for p in problems
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def as_sarif(problems: Sequence[Problem], root: Path, files: int) -> str:
+    """SARIF 2.1.0: one rule per code, URIs relative to the current folder (the repository)."""
+    rule_index = {code: index for index, code in enumerate(CODES)}
+    levels = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+    rules: list[dict[str, Any]] = [
+        {
+            "id": code.code,
+            "shortDescription": {"text": code.title},
+            "fullDescription": {"text": code.explanation},
+            "defaultConfiguration": {"level": levels[code.severity]},
+            "help": {"text": code.explanation},
+        }
+        for code in CODES.values()
+    ]
+    results = [
+        {
+            "ruleId": p.code,
+            "ruleIndex": rule_index[p.code],
+            "level": levels[p.severity],
+            "message": {"text": p.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": display_path(root, p.path),
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "region": {"startLine": p.line, "startColumn": p.column},
+                    }
+                }
+            ],
+        }
+        for p in problems
+    ]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "mou", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATTERS: dict[str, Callable[[Sequence[Problem], Path, int], str]] = {
+    "text": as_text,
+    "github": as_github,
+    "json": as_json,
+    "sarif": as_sarif,
+}
