@@ -92,12 +92,17 @@ def check_ids(context: Context) -> Iterator[Problem]:
         if not pattern.fullmatch(name) or len(name) > ID_MAX_LENGTH:
             suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:ID_MAX_LENGTH]
             hint = f"; rename it to `{suggestion}`" if suggestion else ""
-            yield Problem("MOU201", f"`{name}` is not a valid id: lower-case letters and digits "
-                          f"joined by single hyphens, at most {ID_MAX_LENGTH} characters{hint}",
-                          path, record=name)  # fmt: skip
+            yield Problem(
+                "MOU201",
+                f"`{name}` is not a valid id: lower-case letters and digits "
+                f"joined by single hyphens, at most {ID_MAX_LENGTH} characters{hint}",
+                path,
+                record=name,
+            )
         if name in first:
-            yield Problem("MOU202", f"duplicate id `{name}`: {first[name]} has it too", path,
-                          record=name)  # fmt: skip
+            yield Problem(
+                "MOU202", f"duplicate id `{name}`: {first[name]} has it too", path, record=name
+            )
         else:
             first[name] = path
 
@@ -108,17 +113,29 @@ def check_memorandum(context: Context) -> Iterator[Problem]:
     files = context.records.files
     roots = [path for path in files if "/" not in path and record_id(path) == MEMORANDUM_ID]
     if not roots:
-        yield Problem("MOU205", f"no memorandum.yaml at the records root ({context.records.root})"
-                      "; `mou init` writes one to fill in", "memorandum.yaml")  # fmt: skip
+        yield Problem(
+            "MOU205",
+            f"no memorandum.yaml at the records root ({context.records.root})"
+            "; `mou init` writes one to fill in",
+            "memorandum.yaml",
+        )
     for path in roots:
         if files[path] not in (None, "memorandum"):
-            yield Problem("MOU205", f"{path} must be of kind memorandum, not {files[path]}", path,
-                          record=MEMORANDUM_ID)  # fmt: skip
+            yield Problem(
+                "MOU205",
+                f"{path} must be of kind memorandum, not {files[path]}",
+                path,
+                record=MEMORANDUM_ID,
+            )
     for path, kind in files.items():
         if kind == "memorandum" and path not in roots:
-            yield Problem("MOU205", "more than one memorandum: only memorandum.yaml at the "
-                          "records root may be of kind memorandum", path,
-                          record=record_id(path))  # fmt: skip
+            yield Problem(
+                "MOU205",
+                "more than one memorandum: only memorandum.yaml at the "
+                "records root may be of kind memorandum",
+                path,
+                record=record_id(path),
+            )
 
 
 # --- rules within one record that span fields (MOU102) ----------------------------------------
@@ -129,8 +146,12 @@ def _order(context: Context, entry: Entry, first: str, second: str) -> Iterator[
     aliases = {"from_": "from"}
     if earlier is not None and later is not None and later < earlier:
         name_first, name_second = aliases.get(first, first), aliases.get(second, second)
-        yield context.at("MOU102", entry, (name_second,),
-                         f"`{name_second}` ({later}) is before `{name_first}` ({earlier})")  # fmt: skip
+        yield context.at(
+            "MOU102",
+            entry,
+            (name_second,),
+            f"`{name_second}` ({later}) is before `{name_first}` ({earlier})",
+        )
 
 
 @check
@@ -150,11 +171,19 @@ def check_record_rules(context: Context) -> Iterator[Problem]:
         for first, second in pairs.get(model.kind, ()):
             yield from _order(context, entry, first, second)
         if isinstance(model, Exchange) and model.from_ == model.to:
-            yield context.at("MOU102", entry, ("to",), f"an exchange goes between two parties: "
-                             f"`from` and `to` are both `{model.to}`")  # fmt: skip
+            yield context.at(
+                "MOU102",
+                entry,
+                ("to",),
+                f"an exchange goes between two parties: `from` and `to` are both `{model.to}`",
+            )
         if isinstance(model, Request) and model.requested_by == model.addressed_to:
-            yield context.at("MOU102", entry, ("addressed_to",), "a request goes from one party "
-                             f"to the other: both are `{model.addressed_to}`")  # fmt: skip
+            yield context.at(
+                "MOU102",
+                entry,
+                ("addressed_to",),
+                f"a request goes from one party to the other: both are `{model.addressed_to}`",
+            )
         if isinstance(model, Meeting):
             yield from _repeated(context, entry, "actions", [a.id for a in model.actions], "id")
             if model.period_reviewed is not None:
@@ -169,9 +198,13 @@ def check_record_rules(context: Context) -> Iterator[Problem]:
                 places = -int(expense.amount.as_tuple().exponent)
                 allowed = codes.minor_unit(expense.currency)
                 if places > allowed:
-                    yield context.at("MOU102", entry, ("expenses", index, "amount"),
-                                     f"{expense.amount} {expense.currency} has {places} decimals; "
-                                     f"{expense.currency} has {allowed}")  # fmt: skip
+                    yield context.at(
+                        "MOU102",
+                        entry,
+                        ("expenses", index, "amount"),
+                        f"{expense.amount} {expense.currency} has {places} decimals; "
+                        f"{expense.currency} has {allowed}",
+                    )
         if isinstance(model, Memorandum):
             yield from _repeated(context, entry, "parties", model.party_ids, "id")
             yield from _repeated(context, entry, "clauses", [c.id for c in model.clauses], "id")
@@ -205,8 +238,10 @@ def check_references(context: Context) -> Iterator[Problem]:
             "topic": memorandum.topic_ids,
             "clause": [clause.id for clause in memorandum.clauses],
         }
-    iso = {"state": ("ISO 3166-1 alpha-3 state code", codes.states),
-           "currency": ("ISO 4217 currency code", codes.currencies)}  # fmt: skip
+    iso = {
+        "state": ("ISO 3166-1 alpha-3 state code", codes.states),
+        "currency": ("ISO 4217 currency code", codes.currencies),
+    }
     for entry in context.records.entries:
         for loc, marker, value in references(entry.model):
             if marker.to == "record":
@@ -217,14 +252,23 @@ def check_references(context: Context) -> Iterator[Problem]:
                 what, known = iso[marker.to]
                 if value not in known():
                     hint = _hint(value, known())
-                    yield context.at("MOU204", entry, loc, f"`{value}` is not an {what}{hint}",
-                                     key=loc[0] == "conditions")  # fmt: skip
+                    yield context.at(
+                        "MOU204",
+                        entry,
+                        loc,
+                        f"`{value}` is not an {what}{hint}",
+                        key=loc[0] == "conditions",
+                    )
             elif marker.to in declared and value not in declared[marker.to]:
                 choices = declared[marker.to]
-                yield context.at("MOU204", entry, loc,
-                                 f"unknown {marker.to} `{value}`: the memorandum declares "
-                                 f"{', '.join(f'`{c}`' for c in choices) or 'none'}",
-                                 key=loc[0] == "conditions")  # fmt: skip
+                yield context.at(
+                    "MOU204",
+                    entry,
+                    loc,
+                    f"unknown {marker.to} `{value}`: the memorandum declares "
+                    f"{', '.join(f'`{c}`' for c in choices) or 'none'}",
+                    key=loc[0] == "conditions",
+                )
 
 
 def _record_reference(
@@ -235,8 +279,9 @@ def _record_reference(
         return context.at("MOU203", entry, loc, f"no record `{value}`{hint}")
     kind = context.kinds_by_id[value]
     if kind is not None and kind not in kinds:
-        return context.at("MOU203", entry, loc,
-                          f"`{value}` is a {kind}; this must name a {' or '.join(kinds)}")  # fmt: skip
+        return context.at(
+            "MOU203", entry, loc, f"`{value}` is a {kind}; this must name a {' or '.join(kinds)}"
+        )
     return None
 
 
@@ -257,11 +302,11 @@ def check_documents(context: Context) -> Iterator[Problem]:
             relative = PurePosixPath(document.path)
             target = (root / Path(*relative.parts)).resolve() if relative.parts else root
             if relative.is_absolute() or not target.is_relative_to(root):
-                yield context.at("MOU206", entry, loc,
-                                 f"`{document.path}` leaves the records root")  # fmt: skip
+                yield context.at("MOU206", entry, loc, f"`{document.path}` leaves the records root")
             elif not target.is_file():
-                yield context.at("MOU206", entry, loc,
-                                 f"no file `{document.path}` under the records root")  # fmt: skip
+                yield context.at(
+                    "MOU206", entry, loc, f"no file `{document.path}` under the records root"
+                )
 
 
 # --- the memorandum's own rules (MOU301-MOU304) ---------------------------------------------
@@ -272,9 +317,13 @@ def check_public_domain(context: Context) -> Iterator[Problem]:
     """MOU301: clause 1.2 is about information in the public domain only."""
     for entry, exchange in of_kind(context, Exchange):
         if not exchange.public_domain:
-            yield context.at("MOU301", entry, ("public_domain",),
-                             "clause 1.2 covers information in the public domain only; "
-                             "this exchange says it is not")  # fmt: skip
+            yield context.at(
+                "MOU301",
+                entry,
+                ("public_domain",),
+                "clause 1.2 covers information in the public domain only; "
+                "this exchange says it is not",
+            )
 
 
 @check
@@ -283,9 +332,13 @@ def check_representation(context: Context) -> Iterator[Problem]:
     for entry, meeting in of_kind(context, Meeting):
         if meeting.type == "representation" and not set(meeting.observers) - {meeting.organizer}:
             loc = ("observers",) if meeting.observers else ()
-            yield context.at("MOU302", entry, loc,
-                             f"representation (clause 1.5) means another party observes: add an "
-                             f"observer other than the organizer `{meeting.organizer}`")  # fmt: skip
+            yield context.at(
+                "MOU302",
+                entry,
+                loc,
+                f"representation (clause 1.5) means another party observes: add an "
+                f"observer other than the organizer `{meeting.organizer}`",
+            )
 
 
 @check
@@ -300,16 +353,20 @@ def check_bilateral_scope(context: Context) -> Iterator[Problem]:
         else:
             continue
         if model.scope != "bilateral" and len(set(model.states)) == 1 and len(parties) == 1:
-            yield context.at("MOU303", entry, ("states",),
-                             f"involves one state ({model.states[0]}) and one party "
-                             f"({next(iter(parties))}): if this is bilateral cooperation (clause "
-                             f"5), mark it `scope: bilateral`; otherwise add the other party to "
-                             f"`{field_name}`")  # fmt: skip
+            yield context.at(
+                "MOU303",
+                entry,
+                ("states",),
+                f"involves one state ({model.states[0]}) and one party "
+                f"({next(iter(parties))}): if this is bilateral cooperation (clause "
+                f"5), mark it `scope: bilateral`; otherwise add the other party to "
+                f"`{field_name}`",
+            )
 
 
 @check
 def check_arrangements(context: Context) -> Iterator[Problem]:
-    """MOU304: a held seminar or active/completed programme of several parties has an arrangement."""
+    """MOU304: a joint held seminar or active/completed programme is covered by an arrangement."""
     covered = {
         covered_id
         for _, arrangement in of_kind(context, Arrangement)
@@ -324,10 +381,14 @@ def check_arrangements(context: Context) -> Iterator[Problem]:
         else:
             continue
         if len(parties) > 1 and model.arrangement is None and entry.id not in covered:
-            yield context.at("MOU304", entry, ("status",),
-                             f"{what} {', '.join(sorted(parties))} with no special arrangement "
-                             "(clause 3): set `arrangement:` or list it in an arrangement's "
-                             "`covers:`")  # fmt: skip
+            yield context.at(
+                "MOU304",
+                entry,
+                ("status",),
+                f"{what} {', '.join(sorted(parties))} with no special arrangement "
+                "(clause 3): set `arrangement:` or list it in an arrangement's "
+                "`covers:`",
+            )
 
 
 # --- dates (MOU305-MOU308) ---------------------------------------------------------------------
@@ -345,8 +406,12 @@ def check_signing_date(context: Context) -> Iterator[Problem]:
         if isinstance(model, Memorandum) or model.dated >= signed:
             continue
         name = "from" if model.date_field == "from_" else model.date_field
-        yield context.at("MOU305", entry, (name,),
-                         f"dated {model.dated}, before the memorandum was signed on {signed}")  # fmt: skip
+        yield context.at(
+            "MOU305",
+            entry,
+            (name,),
+            f"dated {model.dated}, before the memorandum was signed on {signed}",
+        )
 
 
 @check
@@ -358,30 +423,47 @@ def check_status_dates(context: Context) -> Iterator[Problem]:
         model = entry.model
         if isinstance(model, Meeting | Seminar):
             if model.status == "held" and model.date > today:
-                yield context.at("MOU306", entry, ("status",),
-                                 f"status is held but the date {model.date} is after {today}")  # fmt: skip
+                yield context.at(
+                    "MOU306",
+                    entry,
+                    ("status",),
+                    f"status is held but the date {model.date} is after {today}",
+                )
             if model.status == "planned" and model.date < today - PLANNED_GRACE:
                 days = (today - model.date).days
-                yield context.at("MOU307", entry, ("status",),
-                                 f"still planned {days} days after its date {model.date}: "
-                                 "record it as held, cancelled or postponed")  # fmt: skip
+                yield context.at(
+                    "MOU307",
+                    entry,
+                    ("status",),
+                    f"still planned {days} days after its date {model.date}: "
+                    "record it as held, cancelled or postponed",
+                )
         if isinstance(model, Meeting):
             for index, action in enumerate(model.actions):
                 done = action.done_on or model.date
                 if action.status == "done" and done > today:
-                    yield context.at("MOU306", entry, ("actions", index, "status"),
-                                     f"action `{action.id}` is done on {done}, after {today}")  # fmt: skip
+                    yield context.at(
+                        "MOU306",
+                        entry,
+                        ("actions", index, "status"),
+                        f"action `{action.id}` is done on {done}, after {today}",
+                    )
                 if action.status == "open" and action.due is not None and action.due < today:
                     days = (today - action.due).days
-                    yield context.at("MOU308", entry, ("actions", index, "due"),
-                                     f"action `{action.id}` ({action.owner}) was due {action.due}, "
-                                     f"{days} days ago")  # fmt: skip
+                    yield context.at(
+                        "MOU308",
+                        entry,
+                        ("actions", index, "due"),
+                        f"action `{action.id}` ({action.owner}) was due {action.due}, "
+                        f"{days} days ago",
+                    )
         if isinstance(model, Request) and model.status == "delivered":
             delivered = model.delivered_on or model.date
             if delivered > today:
                 field_name = "delivered_on" if model.delivered_on else "status"
-                yield context.at("MOU306", entry, (field_name,),
-                                 f"delivered on {delivered}, after {today}")  # fmt: skip
+                yield context.at(
+                    "MOU306", entry, (field_name,), f"delivered on {delivered}, after {today}"
+                )
 
 
 def run_checks(records: RecordSet, today: date) -> list[Problem]:

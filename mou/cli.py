@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -63,8 +63,9 @@ def records_root(context: typer.Context) -> Path:
     settings: Settings = context.obj
     root = settings.root()
     if not root.is_dir():
-        raise fail(f"no records folder at {root} (use --records PATH, set MOU_RECORDS, "
-                   "or run `mou init`)")  # fmt: skip
+        raise fail(
+            f"no records folder at {root} (use --records PATH, set MOU_RECORDS, or run `mou init`)"
+        )
     return root
 
 
@@ -93,7 +94,7 @@ def main_options(
     context.obj = Settings(records)
 
 
-class DiagnosticsFormat(str, Enum):
+class DiagnosticsFormat(StrEnum):
     text = "text"
     github = "github"
     json = "json"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,9 @@ class RecordSet:
     def by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}
 
-    def position(self, path: str, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+    def position(
+        self, path: str, loc: tuple[str | int, ...], *, key: bool = False
+    ) -> tuple[int, int]:
         """1-based line and column of `loc` in the file at `path`.
 
         Positions are not kept for every record (50,000 records would hold hundreds of MB of
@@ -86,16 +88,14 @@ def record_id(path: str) -> str:
 
 
 def find_files(root: Path) -> list[str]:
-    """Record files under `root`, relative POSIX paths, sorted. Dot files and folders are skipped."""
+    """Record files under `root` as sorted relative POSIX paths, without dot files and folders."""
     found: list[str] = []
     for directory, folders, files in os.walk(root):
         folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
         base = os.path.relpath(directory, root)
         prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
         found.extend(
-            prefix + name
-            for name in files
-            if name.endswith(SUFFIXES) and not name.startswith(".")
+            prefix + name for name in files if name.endswith(SUFFIXES) and not name.startswith(".")
         )
     return sorted(found)
 
@@ -122,8 +122,8 @@ def load(root: Path, extra: dict[str, bytes] | None = None) -> RecordSet:
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small objects and no cycles: collection is pure cost
     try:
-        for path, (value, problems) in zip(paths, parsed, strict=True):
-            entry, kind, problems = build_entry(records, path, value, problems)
+        for path, (value, parse_problems) in zip(paths, parsed, strict=True):
+            entry, kind, problems = build_entry(records, path, value, parse_problems)
             records.files[path] = kind
             records.problems.extend(problems)
             if entry is not None:
@@ -168,8 +168,13 @@ def read_and_parse(root: Path, path: str, data: bytes | None = None) -> ParsedFi
         try:
             size = os.stat(full).st_size
             if size > yamlparse.MAX_BYTES:
-                return None, [Problem("MOU004", f"file is {size:,} bytes; the limit is "
-                                      f"{yamlparse.MAX_BYTES:,}", path)]  # fmt: skip
+                return None, [
+                    Problem(
+                        "MOU004",
+                        f"file is {size:,} bytes; the limit is {yamlparse.MAX_BYTES:,}",
+                        path,
+                    )
+                ]
             with open(full, "rb") as handle:
                 data = handle.read()
         except OSError as error:
@@ -192,8 +197,15 @@ def build_entry(
 
     if not isinstance(value, dict):
         kind_name = type(value).__name__.replace("str", "text").replace("list", "sequence")
-        problems.append(Problem("MOU002", f"a record is a mapping with `kind:`, not {kind_name}",
-                                path, *at(()), record))  # fmt: skip
+        problems.append(
+            Problem(
+                "MOU002",
+                f"a record is a mapping with `kind:`, not {kind_name}",
+                path,
+                *at(()),
+                record,
+            )
+        )
         return None, None, problems
     kind = value.get("kind")
     model = KINDS.get(kind) if isinstance(kind, str) else None
@@ -209,14 +221,15 @@ def build_entry(
     try:
         instance = model.model_validate(value)
     except ValidationError as error:
-        problems.extend(_validation_problems(error, value, model, path, record, at))
+        problems.extend(_validation_problems(error, value, model, path=path, record=record, at=at))
         return None, kind, problems
     return Entry(record, path, instance), kind, problems
 
 
 def _with_record(problem: Problem, record: str) -> Problem:
-    return Problem(problem.code, problem.message, problem.path, problem.line, problem.column,
-                   record)  # fmt: skip
+    return Problem(
+        problem.code, problem.message, problem.path, problem.line, problem.column, record
+    )
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -271,7 +284,13 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 
 
 def _validation_problems(
-    error: ValidationError, value: Any, model: type[Record], path: str, record: str, at: Any
+    error: ValidationError,
+    value: Any,
+    model: type[Record],
+    *,
+    path: str,
+    record: str,
+    at: Callable[..., tuple[int, int]],
 ) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str | int, ...]] = set()
@@ -294,7 +313,7 @@ def _validation_problems(
         else:
             code, where = "MOU102", at(loc)
             message = f"`{name}`: {_explain(detail)}"
-        problems.append(Problem(code, message, path, *where, record))
+        problems.append(Problem(code, message, path, where[0], where[1], record))
     return problems
 
 

@@ -121,9 +121,9 @@ _AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 def _amount(value: Any) -> Decimal:
     # Parsed from the source text (the reader turns 12.50 into Decimal("12.50")), never float.
-    if isinstance(value, str) and _AMOUNT_TEXT.fullmatch(value):
-        value = Decimal(value)
-    elif isinstance(value, int) and not isinstance(value, bool):
+    if (isinstance(value, str) and _AMOUNT_TEXT.fullmatch(value)) or (
+        isinstance(value, int) and not isinstance(value, bool)
+    ):
         value = Decimal(value)
     if not isinstance(value, Decimal) or not value.is_finite():
         raise ValueError('expected a decimal amount such as "12500.00"')
@@ -265,10 +265,24 @@ class Record(Part):
         return value
 
 
+def _check_evidence(entry: str) -> str:
+    kind, _, subtype = entry.partition("/")
+    if kind not in KINDS or kind == "memorandum":
+        raise ValueError(
+            f"evidence `{entry}`: `{kind}` is not a record kind "
+            f"({', '.join(k for k in KINDS if k != 'memorandum')})"
+        )
+    if subtype and (kind != "meeting" or subtype not in MEETING_TYPES):
+        raise ValueError(
+            f"evidence `{entry}`: only meetings have types ({', '.join(MEETING_TYPES)})"
+        )
+    return entry
+
+
 class Clause(Part):
     id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za-z]+)*$")]
     summary: LocalizedText
-    evidence: tuple[Annotated[Text, AfterValidator(lambda entry: _check_evidence(entry))], ...] = ()
+    evidence: tuple[Annotated[Text, AfterValidator(_check_evidence)], ...] = ()
     cadence: Cadence | None = None
 
 
@@ -422,20 +436,6 @@ KINDS: dict[str, type[Record]] = {
 MEETING_TYPES: tuple[str, ...] = get_args(Meeting.model_fields["type"].annotation)
 
 
-def _check_evidence(entry: str) -> str:
-    kind, _, subtype = entry.partition("/")
-    if kind not in KINDS or kind == "memorandum":
-        raise ValueError(
-            f"evidence `{entry}`: `{kind}` is not a record kind "
-            f"({', '.join(k for k in KINDS if k != 'memorandum')})"
-        )
-    if subtype and (kind != "meeting" or subtype not in MEETING_TYPES):
-        raise ValueError(
-            f"evidence `{entry}`: only meetings have types ({', '.join(MEETING_TYPES)})"
-        )
-    return entry
-
-
 def evidences(entry: str, record: Record) -> bool:
     """Whether `record` is of the kind (and meeting type) that a clause's evidence entry names."""
     kind, _, subtype = entry.partition("/")
@@ -472,7 +472,9 @@ def _walk_annotation(annotation: Any, path: RefPath) -> Iterator[tuple[RefPath, 
         yield from _walk_annotation(value, (*path, "*"))
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
         for name, info in annotation.model_fields.items():
-            field = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            field = (
+                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            )
             yield from _walk_annotation(field, (*path, (name, info.alias or name)))
 
 

@@ -26,7 +26,7 @@ import yaml
 from mou.problems import Problem
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python parser is a slow but exact fallback.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - only on a PyYAML built without libyaml
     from yaml.parser import Parser
     from yaml.reader import Reader
@@ -49,11 +49,19 @@ _INT = re.compile(r"[-+]?[0-9]+")
 _INT_BASED = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {
-    ".inf": "Infinity", ".Inf": "Infinity", ".INF": "Infinity",
-    "+.inf": "Infinity", "+.Inf": "Infinity", "+.INF": "Infinity",
-    "-.inf": "-Infinity", "-.Inf": "-Infinity", "-.INF": "-Infinity",
-    ".nan": "NaN", ".NaN": "NaN", ".NAN": "NaN",
-}  # fmt: skip
+    ".inf": "Infinity",
+    ".Inf": "Infinity",
+    ".INF": "Infinity",
+    "+.inf": "Infinity",
+    "+.Inf": "Infinity",
+    "+.INF": "Infinity",
+    "-.inf": "-Infinity",
+    "-.Inf": "-Infinity",
+    "-.INF": "-Infinity",
+    ".nan": "NaN",
+    ".NaN": "NaN",
+    ".NAN": "NaN",
+}
 _NUMERIC_START = frozenset("0123456789+-.")
 
 
@@ -134,11 +142,11 @@ class Parsed:
     problems: list[Problem]
 
 
-class _Stop(Exception):
+class _UnreadableError(Exception):
     """Ends the walk of a file that cannot be read further."""
 
 
-class _Retrack(Exception):
+class _NeedPositionsError(Exception):
     """Asks for the walk again with positions, to locate a problem found without them."""
 
 
@@ -171,15 +179,19 @@ def parse(data: bytes, path: str, *, positions: bool = True) -> Parsed:
         before = data[: error.start]
         line = before.count(b"\n")
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace"))
-        problem("MOU001", f"not UTF-8: byte 0x{data[error.start]:02x} cannot start or "
-                "continue a character (save the file as UTF-8)", (line, column))  # fmt: skip
+        problem(
+            "MOU001",
+            f"not UTF-8: byte 0x{data[error.start]:02x} cannot start or "
+            "continue a character (save the file as UTF-8)",
+            (line, column),
+        )
         return Parsed(None, None, problems)
     try:
         try:
             value, where = _build(_Parser(data), problem, positions)
-        except _Retrack:
+        except _NeedPositionsError:
             value, where = _build(_Parser(data), problem, True)
-    except _Stop:
+    except _UnreadableError:
         return Parsed(None, None, problems)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -198,7 +210,7 @@ def parse(data: bytes, path: str, *, positions: bool = True) -> Parsed:
     return Parsed(value, where, problems)
 
 
-def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:  # noqa: C901
+def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
     """The event loop. Kept flat and local-variable heavy: it is the hot path of `mou validate`."""
     from yaml import events
 
@@ -226,9 +238,10 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:  # noqa: 
         kind = type(event)
         if kind is scalar_event:
             if event.anchor is not None:
-                problem("MOU004", f"anchor &{event.anchor}: records do not use anchors",
-                        _mark(event))  # fmt: skip
-                raise _Stop
+                problem(
+                    "MOU004", f"anchor &{event.anchor}: records do not use anchors", _mark(event)
+                )
+                raise _UnreadableError
             text = event.value
             tag = event.tag
             if tag is None:
@@ -237,7 +250,7 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:  # noqa: 
                 value, fits = _resolve_tagged(tag, text)
                 if not fits:
                     problem("MOU004", f"tag {_short(tag)} is not allowed here", _mark(event))
-                    raise _Stop
+                    raise _UnreadableError
             if is_map and key is None:
                 key = text  # keys are text, whatever they look like
                 if track:
@@ -248,16 +261,16 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:  # noqa: 
             pos = _mark(event)
             if event.anchor is not None:
                 problem("MOU004", f"anchor &{event.anchor}: records do not use anchors", pos)
-                raise _Stop
+                raise _UnreadableError
             if event.tag is not None and event.tag not in (_CORE + "map", _CORE + "seq"):
                 problem("MOU004", f"tag {_short(event.tag)} is not allowed here", pos)
-                raise _Stop
+                raise _UnreadableError
             if len(stack) >= MAX_DEPTH:
                 problem("MOU004", f"nested more than {MAX_DEPTH} levels deep", pos)
-                raise _Stop
+                raise _UnreadableError
             if is_map and key is None:
                 problem("MOU102", "a mapping key must be plain text", pos)
-                raise _Stop
+                raise _UnreadableError
             stack.append((container, where, is_map, key, key_pos))
             is_map = kind is map_start
             container = {} if is_map else []
@@ -270,13 +283,12 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:  # noqa: 
             container, where, is_map, key, key_pos = stack.pop()
         elif kind is alias_event:
             problem("MOU004", f"alias *{event.anchor}: records do not use aliases", _mark(event))
-            raise _Stop
+            raise _UnreadableError
         elif kind is doc_start:
             documents += 1
             if documents > 1:
-                problem("MOU001", "more than one YAML document: one record per file",
-                        _mark(event))  # fmt: skip
-                raise _Stop
+                problem("MOU001", "more than one YAML document: one record per file", _mark(event))
+                raise _UnreadableError
             continue
         elif kind is stream_end:
             return root, root_where
@@ -286,9 +298,12 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:  # noqa: 
         if is_map:
             if key in container:
                 if not track:
-                    raise _Retrack  # the duplicate's position is only known with positions
-                problem("MOU003", f"duplicate key `{key}` (first at line "
-                        f"{where.keys[key][0] + 1})", key_pos)  # fmt: skip
+                    raise _NeedPositionsError  # only positions tell where the first one was
+                problem(
+                    "MOU003",
+                    f"duplicate key `{key}` (first at line {where.keys[key][0] + 1})",
+                    key_pos,
+                )
             else:
                 container[key] = value
                 if track:

@@ -20,9 +20,12 @@ def kind_schema(kind: str) -> dict[str, Any]:
 
 def record_schema() -> dict[str, Any]:
     """Any record: `kind` picks the kind's schema (if/then keeps error messages specific)."""
-    from pydantic.json_schema import models_json_schema
+    from pydantic import BaseModel
+    from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-    models = [(model, "validation") for model in KINDS.values()]
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "validation") for model in KINDS.values()
+    ]
     names, definitions = models_json_schema(models, by_alias=True)
     return {
         "$schema": DIALECT,
