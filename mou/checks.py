@@ -202,8 +202,8 @@ def check_record_rules(context: Context) -> Iterator[Problem]:
                         "MOU102",
                         entry,
                         ("expenses", index, "amount"),
-                        f"{expense.amount} {expense.currency} has {places} decimals; "
-                        f"{expense.currency} has {allowed}",
+                        f"{expense.amount} {expense.currency}: {places} decimal places, but "
+                        f"{expense.currency} has {allowed or 'no minor unit'}",
                     )
         if isinstance(model, Memorandum):
             yield from _repeated(context, entry, "parties", model.party_ids, "id")
@@ -275,12 +275,16 @@ def _record_reference(
     context: Context, entry: Entry, loc: Loc, value: str, kinds: tuple[str, ...]
 ) -> Problem | None:
     if value not in context.kinds_by_id:
-        hint = _hint(value, list(context.kinds_by_id))
+        candidates = [id_ for id_, kind in context.kinds_by_id.items() if kind in kinds]
+        hint = _hint(value, candidates)
         return context.at("MOU203", entry, loc, f"no record `{value}`{hint}")
     kind = context.kinds_by_id[value]
     if kind is not None and kind not in kinds:
         return context.at(
-            "MOU203", entry, loc, f"`{value}` is a {kind}; this must name a {' or '.join(kinds)}"
+            "MOU203",
+            entry,
+            loc,
+            f"`{value}` is of kind {kind}; this must name a {' or '.join(kinds)}",
         )
     return None
 
@@ -377,7 +381,8 @@ def check_arrangements(context: Context) -> Iterator[Problem]:
         if isinstance(model, Seminar) and model.status == "held":
             parties, what = set(model.organizers), "a held seminar organised by"
         elif isinstance(model, Programme) and model.status in ("active", "completed"):
-            parties, what = set(model.lead), f"an {model.status} programme led by"
+            article = "an" if model.status == "active" else "a"
+            parties, what = set(model.lead), f"{article} {model.status} programme led by"
         else:
             continue
         if len(parties) > 1 and model.arrangement is None and entry.id not in covered:

@@ -196,7 +196,7 @@ def build_entry(
         return records.position(path, loc, key=key)
 
     if not isinstance(value, dict):
-        kind_name = type(value).__name__.replace("str", "text").replace("list", "sequence")
+        kind_name = {list: "a list", str: "text"}.get(type(value), "a single value")
         problems.append(
             Problem(
                 "MOU002",

@@ -1,0 +1,64 @@
+"""Shared helpers: record trees built inline or from tests/cases, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from mou.cli import app
+
+HERE = Path(__file__).parent
+CASES = HERE / "cases"
+BASE = CASES / "_base"
+REPO = HERE.parent
+
+
+def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path → text or bytes) under `root`; return `root`."""
+    for name, content in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return root
+
+
+def case_tree(name: str, root: Path) -> Path:
+    """The case's files laid over the base memorandum (unless the case has its own)."""
+    shutil.copytree(BASE, root, dirs_exist_ok=True)
+    shutil.copytree(CASES / name, root, dirs_exist_ok=True)
+    (root / "expected.txt").unlink(missing_ok=True)
+    return root
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run `mou ARGS...` in-process; the output is printed when an assertion fails."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        result = CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
+        print(result.output)
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def base_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """A records root holding the base memorandum plus the given files."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        root = tmp_path / "records"
+        shutil.copytree(BASE, root)
+        return build_tree(root, files)
+
+    return make
