@@ -69,7 +69,7 @@ def records_root(context: typer.Context) -> Path:
     return root
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def main_options(
     context: typer.Context,
     records: Annotated[
@@ -91,6 +91,9 @@ def main_options(
 
         typer.echo(f"mou {__version__}")
         raise typer.Exit(OK)
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(USAGE)
     context.obj = Settings(records)
 
 

@@ -196,7 +196,7 @@ def build_entry(
         return records.position(path, loc, key=key)
 
     if not isinstance(value, dict):
-        kind_name = {list: "a list", str: "text"}.get(type(value), "a single value")
+        kind_name = "a list" if isinstance(value, list) else "a single value"
         problems.append(
             Problem(
                 "MOU002",

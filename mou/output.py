@@ -38,9 +38,15 @@ def summary(problems: Sequence[Problem], files: int) -> str:
     return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} {checked}."
 
 
+def _one_line(text: str) -> str:
+    """Record values can hold line breaks; one diagnostic stays on one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def as_text(problems: Sequence[Problem], root: Path, files: int) -> str:
     lines = [
-        f"{display_path(root, p.path)}:{p.line}:{p.column}: {p.severity} {p.code} {p.message}"
+        f"{display_path(root, p.path)}:{p.line}:{p.column}: {p.severity} {p.code} "
+        f"{_one_line(p.message)}"
         for p in problems
     ]
     return "\n".join([*lines, summary(problems, files)]) + "\n"

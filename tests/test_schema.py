@@ -1,0 +1,79 @@
+"""The JSON Schema from `mou schema`: committed, current, and as strict as the models where
+JSON Schema can say it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from conftest import CASES, REPO
+from mou.models import KINDS
+from mou.parse import parse
+from mou.schema import render, schemas
+
+VALID_FILES = sorted(
+    [*(CASES / "clean").rglob("*.yaml"), *(REPO / "records").rglob("*.yaml"),
+     *(REPO / "examples" / "demo").rglob("*.yaml")]
+)  # fmt: skip
+
+
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = schemas()["record.schema.json"]
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _read(text: str) -> Any:
+    return parse(text.encode(), "f.yaml").value
+
+
+def test_committed_schema_is_current() -> None:
+    for name, schema in schemas().items():
+        committed = REPO / "schema" / name
+        assert committed.read_text(encoding="utf-8") == render(schema), (
+            f"schema/{name} is out of date: run `make schema`"
+        )
+
+
+@pytest.mark.parametrize("path", VALID_FILES, ids=lambda p: str(Path(p).relative_to(REPO)))
+def test_valid_records_pass_the_schema(path: Path) -> None:
+    errors = list(_validator().iter_errors(_read(path.read_text(encoding="utf-8"))))
+    assert not errors, [error.message for error in errors]
+
+
+EXCHANGE = "kind: exchange\ndate: 2024-01-01\nfrom: cis\nto: iom\nsubject: S\npublic_domain: true\n"
+ARRANGEMENT = """kind: arrangement
+title: A
+date: 2024-01-01
+status: signed
+expenses:
+  - {item: I, payer: cis, amount: AMOUNT, currency: USD, status: paid}
+"""
+
+INVALID = {
+    "unknown field": EXCHANGE + "organiser: cis\n",
+    "missing field": EXCHANGE.replace("subject: S\n", ""),
+    "bad enum": EXCHANGE.replace("kind: exchange\n", "kind: meeting\ntype: talks\n"),
+    "bad date": EXCHANGE.replace("2024-01-01", "2024-13-45"),
+    "yes is not a boolean": EXCHANGE.replace("public_domain: true", "public_domain: yes"),
+    "empty localized text": EXCHANGE.replace("subject: S", "subject: {}"),
+    "bad party id": EXCHANGE.replace("from: cis", "from: CIS Executive Committee"),
+    "amount with a comma": ARRANGEMENT.replace("AMOUNT", '"12,50"'),
+    "negative amount": ARRANGEMENT.replace("AMOUNT", '"-5"'),
+    "amount as a word": ARRANGEMENT.replace("AMOUNT", "many"),
+    "unknown kind": "kind: meeting-notes\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVALID))
+def test_schema_rejects_what_the_models_reject(name: str) -> None:
+    value = _read(INVALID[name])
+    assert list(_validator().iter_errors(value)), f"the schema accepts: {name}"
+    model = KINDS.get(value.get("kind"))
+    if model is not None:
+        with pytest.raises(ValueError):
+            model.model_validate(value)
