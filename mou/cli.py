@@ -119,7 +119,9 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Check dates against this day instead of today (YYYY-MM-DD)."),
+        typer.Option(
+            "--as-of", metavar="DATE", help="Check dates against this day instead of today."
+        ),
     ] = None,
 ) -> None:
     """Run every check over the whole record. Exit 0 clean, 1 errors (or warnings with --strict)."""

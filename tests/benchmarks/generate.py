@@ -15,11 +15,21 @@ from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-TOPICS = ["irregular-migration", "trafficking-in-human-beings", "cross-border-cooperation",
-          "biometric-documents"]  # fmt: skip
+TOPICS = [
+    "irregular-migration",
+    "trafficking-in-human-beings",
+    "cross-border-cooperation",
+    "biometric-documents",
+]
 STATES = ["ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "MDA", "RUS", "TJK", "TKM", "UKR", "UZB"]
-CITIES = [("Minsk", "Минск"), ("Geneva", "Женева"), ("Moscow", "Москва"), ("Astana", "Астана"),
-          ("Bishkek", "Бишкек"), ("Yerevan", "Ереван")]  # fmt: skip
+CITIES = [
+    ("Minsk", "Минск"),
+    ("Geneva", "Женева"),
+    ("Moscow", "Москва"),
+    ("Astana", "Астана"),
+    ("Bishkek", "Бишкек"),
+    ("Yerevan", "Ереван"),
+]
 
 
 def _day(rng: random.Random) -> date:
