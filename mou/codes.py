@@ -31,7 +31,11 @@ def languages() -> frozenset[str]:
     from babel import Locale
 
     names = Locale.parse("en").languages
-    return frozenset(code for code in names if code.isalpha() and code.islower() and len(code) <= 3)
+    return frozenset(
+        code
+        for code in names
+        if isinstance(code, str) and code.isalpha() and code.islower() and len(code) <= 3
+    )
 
 
 @cache
