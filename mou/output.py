@@ -18,12 +18,14 @@ def counts(problems: Sequence[Problem]) -> tuple[int, int]:
 
 
 def display_path(root: Path, path: str) -> str:
-    """A problem's path as the user can open it: relative to the current folder when inside it."""
-    full = root / path
-    try:
-        return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return os.path.normpath(full).replace(os.sep, "/")
+    """A problem's path as the user can open it: relative to the current folder when inside it.
+
+    Symbolic links are not resolved: the path is the one the user has in the tree.
+    """
+    full = os.path.abspath(root / path)
+    relative = os.path.relpath(full, os.getcwd())
+    shown = full if relative == ".." or relative.startswith(".." + os.sep) else relative
+    return shown.replace(os.sep, "/")
 
 
 def _plural(count: int, word: str) -> str:
