@@ -12,14 +12,60 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
+# The kinds `mou add-KIND` writes (mou.add.ADDABLE, kept here so that `mou --help` need not
+# import the models; a test keeps the two equal).
+ADD_KINDS = (
+    "meeting",
+    "seminar",
+    "exchange",
+    "request",
+    "programme",
+    "arrangement",
+    "contact",
+    "activity",
+)
+
+
+class Group(TyperGroup):
+    """Builds the `add-*` commands only when one of them is used: their options come from the
+    models, and importing those costs more than the rest of `mou --help`."""
+
+    _added: dict[str, Any] | None = None
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(f"add-{kind}" for kind in ADD_KINDS)]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name.startswith("add-") and name[4:] in ADD_KINDS:
+            if Group._added is None:
+                Group._added = _build_add_commands()
+            return Group._added[name]
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name.startswith("add-"):
+                article = "an" if name[4] in "aeiou" else "a"
+                rows.append((name, f"Add {article} {name[4:]} record."))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 20)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="mou",
+    cls=Group,
     help="Keep the implementation record of a memorandum of understanding as YAML in git: "
     "validate it, ask it questions, render the joint review.",
     no_args_is_help=True,
@@ -163,6 +209,274 @@ def explain(code: Annotated[str, typer.Argument(help="A diagnostic code, e.g. MO
     if found is None:
         raise fail(f"unknown code {code}; the codes are {', '.join(CODES)}")
     typer.echo(f"{found.code} ({found.severity}): {found.title}\n\n{found.explanation}")
+
+
+@app.command()
+def fmt(
+    context: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
+    ] = False,
+) -> None:
+    """Rewrite every record in canonical form, keeping comments. Files that cannot be read
+    (see `mou validate`) are left as they are."""
+    from mou.load import find_files
+    from mou.parse import parse
+    from mou.write import FormatError, format_text, lock, schema_reference, write_text
+
+    root = records_root(context)
+    changed, failed = 0, 0
+    with lock(root):
+        for path in find_files(root):
+            full = root / path
+            try:
+                data = full.read_bytes()
+            except OSError as error:
+                typer.echo(f"{path}: cannot read: {error.strerror}", err=True)
+                failed += 1
+                continue
+            unreadable = parse(data, path, positions=False).problems
+            try:
+                if unreadable:
+                    raise FormatError(f"{unreadable[0].code} {unreadable[0].message}")
+                after = format_text(data.decode("utf-8"), schema_reference(root, path))
+            except FormatError as error:
+                typer.echo(f"{path}: not formatted: {error}", err=True)
+                failed += 1
+                continue
+            if after != data.decode("utf-8"):
+                changed += 1
+                typer.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+                if not check:
+                    write_text(full, after)
+    total = len(find_files(root))
+    verb = "would be reformatted" if check else "reformatted"
+    typer.echo(
+        f"{changed} of {total} files {verb}" + (f", {failed} not readable" if failed else "") + "."
+    )
+    raise typer.Exit(PROBLEMS if failed or (check and changed) else OK)
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="The new records repository (created if needed).")
+    ] = Path("."),
+    *,
+    title: Annotated[str, typer.Option("--title", help="The memorandum's full title.")] = (
+        "Memorandum of understanding"
+    ),
+    signed: Annotated[
+        str | None,
+        typer.Option("--signed", metavar="DATE", help="Date of signature. Default: today."),
+    ] = None,
+    place: Annotated[str, typer.Option("--place", help="Place of signature.")] = (
+        "(place of signature)"
+    ),
+    party: Annotated[
+        list[str] | None,
+        typer.Option("--party", metavar="ID=NAME", help="A party (repeat for each)."),
+    ] = None,
+    language: Annotated[
+        list[str] | None,
+        typer.Option("--language", metavar="CODE", help="A language of the authentic texts."),
+    ] = None,
+) -> None:
+    """Start a records repository for a memorandum: records/memorandum.yaml to fill in, the
+    kind folders, the JSON Schema, a CI workflow and a pre-commit hook."""
+    from mou.scaffold import ScaffoldError, scaffold
+
+    day = parse_as_of(signed) if signed else date.today()
+    try:
+        written, kept = scaffold(
+            directory,
+            title=title,
+            signed=day,
+            place=place,
+            parties=party or [],
+            languages=language or ["en"],
+        )
+    except ScaffoldError as error:
+        raise fail(str(error), PROBLEMS) from None
+    for path in written:
+        typer.echo(f"created {path}")
+    for path in kept:
+        typer.echo(f"kept    {path} (exists)")
+    typer.echo(
+        "\nNext: fill in the parties, clauses and topics in records/memorandum.yaml, "
+        "then run `mou validate`."
+        if not party
+        else "\nNext: replace the example clause in records/memorandum.yaml, then run "
+        "`mou validate`."
+    )
+
+
+# --- add-* ---------------------------------------------------------------------------------
+
+_ADD_HELP = """Add {kind}: one new file in {folder}/, checked with the whole record first.
+
+Required values not given as options are asked for when standard input is a terminal;
+otherwise the command names them and exits 2. Lists take the option once per value
+(--observer iom --observer cis); structured items are one value with ; between parts.
+The id is DATE-slug-of-the-title unless --id is given. Nothing is written if the new
+record has an error; --dry-run prints it without writing."""
+
+
+def _build_add_commands() -> dict[str, Any]:
+    from typer.main import get_command
+
+    from mou.add import FOLDERS, with_article
+
+    commands = typer.Typer(add_completion=False, rich_markup_mode=None)
+    for kind in ADD_KINDS:
+        help_text = _ADD_HELP.format(kind=with_article(kind) + " record", folder=FOLDERS[kind])
+        commands.command(name=f"add-{kind}", help=help_text)(_add_function(kind))
+    group = get_command(commands)
+    return dict(group.commands)  # type: ignore[attr-defined]
+
+
+def _add_function(kind: str) -> Any:
+    """A command function whose signature Typer reads: one option per field of the model."""
+    import inspect
+
+    from mou.add import options_for
+
+    def command(context: typer.Context, **values: Any) -> None:
+        raise typer.Exit(add_record(context, kind, values))
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [
+        inspect.Parameter(
+            "context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+        )
+    ]
+    for option in options_for(kind):
+        annotation = _option_annotation(kind, option)
+        parameters.append(
+            inspect.Parameter(option.param, keyword, default=None, annotation=annotation)
+        )
+    new_id = typer.Option("--id", metavar="ID", help="Use this id, not DATE-slug-of-the-title.")
+    parameters.append(
+        inspect.Parameter("id", keyword, default=None, annotation=Annotated[str | None, new_id])
+    )
+    dry_run = typer.Option("--dry-run", help="Print the record and its problems; write nothing.")
+    parameters.append(
+        inspect.Parameter("dry_run", keyword, default=False, annotation=Annotated[bool, dry_run])
+    )
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    return command
+
+
+def _option_annotation(kind: str, option: Any) -> Any:
+    from enum import StrEnum
+
+    settings = {"help": option.help, "show_default": False}
+    if option.shape == "choice":
+        choices = StrEnum(f"{kind}_{option.param}", {c: c for c in option.choices})  # type: ignore[misc]
+        return Annotated[choices | None, typer.Option(option.flag, **settings)]
+    if option.shape == "flag":
+        negative = "--not-" + option.flag[2:]
+        return Annotated[bool | None, typer.Option(f"{option.flag}/{negative}", **settings)]
+    if option.shape == "number":
+        return Annotated[int | None, typer.Option(option.flag, metavar="N", **settings)]
+    metavar = option.metavar
+    if option.shape in ("localized", "list", "items", "pairs"):
+        return Annotated[list[str] | None, typer.Option(option.flag, metavar=metavar, **settings)]
+    return Annotated[str | None, typer.Option(option.flag, metavar=metavar, **settings)]
+
+
+def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int:
+    """Build, check and write one new record; the exit code."""
+    from mou import add
+    from mou.checks import run_checks
+    from mou.load import find_files, load, record_id
+    from mou.output import as_text, display_path
+    from mou.problems import Severity
+    from mou.write import lock, render_record, schema_reference, write_new
+
+    root = records_root(context)
+    today = date.today()
+    try:
+        data = add.build(kind, values, today)
+    except add.UsageError as error:
+        raise fail(str(error)) from None
+    absent = add.missing(kind, data)
+    if absent and sys.stdin.isatty():
+        _ask(root, kind, data, today)
+    elif absent:
+        flags = ", ".join(option.flag for option in absent)
+        raise fail(f"add-{kind}: missing {flags} (in a terminal, mou asks for them)")
+    with lock(root):
+        taken = {record_id(path) for path in find_files(root)}
+        new = values.get("id") or add.new_id(kind, data, taken)
+        if new in taken:
+            raise fail(f"--id {new}: a record with this id exists; nothing was written", PROBLEMS)
+        path = add.record_path(kind, new)
+        text = render_record(data, schema_reference(root, path))
+        problems = run_checks(load(root, extra={path: text.encode("utf-8")}), today)
+        own = [problem for problem in problems if problem.path == path]
+        errors = [problem for problem in own if problem.severity is Severity.ERROR]
+        if values.get("dry_run"):
+            sys.stdout.write(text)
+            if own:
+                sys.stderr.write(as_text(own, root, 1))
+            return PROBLEMS if errors else OK
+        if errors:
+            sys.stderr.write(as_text(own, root, 1))
+            typer.echo(f"mou: {path} has errors; nothing was written", err=True)
+            return PROBLEMS
+        try:
+            write_new(root / path, text)
+        except FileExistsError:
+            raise fail(f"{path} appeared meanwhile; nothing was written", PROBLEMS) from None
+    if own:
+        sys.stderr.write(as_text(own, root, 1))
+    typer.echo(display_path(root, path))
+    return OK
+
+
+def _ask(root: Path, kind: str, data: dict[str, Any], today: date) -> None:
+    """Ask for each missing required value, again until the answer is usable."""
+    from mou import add
+
+    choices = add.memorandum_choices(root)
+    for option in add.options_for(kind):
+        add.apply_defaults(kind, data, today)
+        if option.required and option.field not in data:
+            data[option.field] = _ask_one(option, choices)
+
+
+def _ask_one(option: Any, declared: dict[str, list[str]]) -> Any:
+    from mou.add import as_date
+
+    label = option.field.replace("_", " ").capitalize()
+    if option.shape == "flag":
+        return typer.confirm(label, err=True)
+    known = list(option.choices) or (declared.get(option.ref.to, []) if option.ref else [])
+    many = option.shape == "list"
+    hint = (
+        f" ({', '.join(known)}{'; separate several with commas' if many else ''})" if known else ""
+    )
+    if option.shape == "date":
+        hint = " (YYYY-MM-DD)"
+    while True:
+        answer = typer.prompt(f"{label}{hint}", err=True).strip()
+        values = [part.strip() for part in answer.split(",")] if many else [answer]
+        wrong = [value for value in values if known and value not in known]
+        if not answer or any(not value for value in values):
+            typer.echo("  A value is needed.", err=True)
+        elif wrong:
+            typer.echo(f"  Not one of {', '.join(known)}: {', '.join(wrong)}", err=True)
+        elif option.shape == "date" and isinstance(as_date(answer), str):
+            typer.echo(f"  {answer} is not a date: write it as 2024-03-12.", err=True)
+        elif option.shape == "number" and not answer.isdigit():
+            typer.echo(f"  {answer} is not a whole number.", err=True)
+        elif option.shape == "date":
+            return as_date(answer)
+        elif option.shape == "number":
+            return int(answer)
+        else:
+            return values if many else answer
 
 
 def main() -> None:

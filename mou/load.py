@@ -331,7 +331,8 @@ def _explain(detail: Any) -> str:
     if kind == "string_pattern_mismatch":
         return f"`{shown}` " + _PATTERN_MESSAGES.get(ctx.get("pattern"), "has the wrong form")
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
+        count = ctx.get("min_length")
+        return f"needs at least {count} {'entry' if count == 1 else 'entries'}"
     if kind == "string_too_long":
         return f"at most {ctx.get('max_length')} characters"
     if kind in ("greater_than_equal", "greater_than"):

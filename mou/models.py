@@ -79,7 +79,7 @@ def _language(value: str) -> str:
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$"), AfterValidator(_language)]
 
 
-def _localized(value: Any) -> str | dict[str, str]:
+def validate_localized(value: Any) -> str | dict[str, str]:
     if isinstance(value, str):
         if not value.strip():
             raise ValueError("text must not be empty")
@@ -105,7 +105,7 @@ _LOCALIZED_SCHEMA = {
     ]
 }
 LocalizedText = Annotated[
-    str | dict[str, str], PlainValidator(_localized), WithJsonSchema(_LOCALIZED_SCHEMA)
+    str | dict[str, str], PlainValidator(validate_localized), WithJsonSchema(_LOCALIZED_SCHEMA)
 ]
 
 

@@ -18,7 +18,7 @@ def _commands() -> list[str]:
     from mou.cli import app
 
     group = get_command(app)
-    return sorted(group.commands)  # type: ignore[attr-defined]
+    return sorted(group.list_commands(None))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("command", _commands())

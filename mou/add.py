@@ -1,0 +1,320 @@
+"""New records from command-line values. The options come from the models, so every `add-*`
+command is the same mechanism and a new field is an option without further code.
+
+    field               option                       value
+    title (localized)   --title TEXT | --title ru=TEXT (repeat for each language)
+    date                --date YYYY-MM-DD
+    type (closed)       --type consultation|...
+    observers (list)    --observer iom --observer cis
+    participants        --participant "NAME;PARTY[;ROLE]"
+    conditions          --condition "PARTY;TEXT"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, PlainValidator
+
+from mou.models import KINDS, Record, Ref, validate_localized
+
+# The folder each kind's records go into (the SPEC's convention).
+FOLDERS = {
+    "meeting": "meetings",
+    "seminar": "seminars",
+    "exchange": "exchanges",
+    "request": "requests",
+    "programme": "programmes",
+    "arrangement": "arrangements",
+    "contact": "contacts",
+    "activity": "activities",
+}
+ADDABLE = tuple(FOLDERS)
+
+# Structured items: their parts in the order they are written, `?` for optional ones.
+ITEM_PARTS: dict[str, tuple[str, ...]] = {
+    "participants": ("name", "party", "role?"),
+    "actions": ("text", "owner", "due?"),
+    "expenses": ("item", "payer", "amount", "currency", "status?", "date?"),
+    "items": ("title", "url?", "language?"),
+    "documents": ("title", "url-or-path", "public|private?", "language?"),
+    "conditions": ("party", "text"),
+}
+SINGULAR = {"agenda": "agenda", "lead": "lead", "covers": "covers", "parties": "party"}
+# The field a generated id takes its words from.
+TITLE_FIELDS = ("title", "subject", "name")
+ID_ROOM = 80 - len("2024-01-01-") - len("-99")
+
+
+class UsageError(ValueError):
+    """A value that cannot even be put into a record (exit 2); the message names the option."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One command-line option of an `add-*` command, derived from a model field."""
+
+    field: str  # the key in the file
+    param: str  # the Python parameter name
+    flag: str  # --end-date, --observer
+    shape: str  # text, localized, date, choice, flag, number, list, items, pairs
+    required: bool
+    choices: tuple[str, ...] = ()
+    ref: Ref | None = None
+    help: str = ""
+
+    @property
+    def metavar(self) -> str:
+        parts = ITEM_PARTS.get(self.field)
+        if parts:
+            inner = [p.rstrip("?").upper() for p in parts]
+            required = [p for p in parts if not p.endswith("?")]
+            text = ";".join(inner[: len(required)])
+            for part in inner[len(required) :]:
+                text += f"[;{part}"
+            return text + "]" * (len(inner) - len(required))
+        return {"date": "DATE", "number": "N", "localized": "TEXT"}.get(self.shape, "TEXT")
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """The core type of an annotation, without Optional and Annotated, and its metadata."""
+    metadata: list[Any] = []
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            metadata.extend(annotation.__metadata__)
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType) and type(None) in get_args(annotation):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007
+        else:
+            return annotation, metadata
+
+
+def _is_localized(metadata: list[Any]) -> bool:
+    return any(isinstance(m, PlainValidator) and m.func is validate_localized for m in metadata)
+
+
+def _ref(metadata: list[Any]) -> Ref | None:
+    return next((m for m in metadata if isinstance(m, Ref)), None)
+
+
+def options_for(kind: str) -> list[Option]:
+    """The options of `mou add-KIND`, in the order of the model's fields."""
+    model = KINDS[kind]
+    found: list[Option] = []
+    common = [n for n in model.model_fields if n in ("tags", "notes", "documents")]
+    names = [n for n in model.model_fields if n not in common] + common
+    for name in names:
+        info = model.model_fields[name]
+        field = info.alias or name
+        if field == "kind":
+            continue
+        core, metadata = _unwrap(info.annotation)
+        metadata += list(info.metadata)
+        shape, ref = "text", _ref(metadata)
+        choices: tuple[str, ...] = ()
+        flag = field.replace("_", "-")
+        if get_origin(core) is Literal:
+            shape, choices = "choice", tuple(str(c) for c in get_args(core))
+        elif _is_localized(metadata):
+            shape = "localized"
+        elif core is date:
+            shape = "date"
+        elif core is bool:
+            shape = "flag"
+        elif core is int:
+            shape = "number"
+        elif get_origin(core) is dict:
+            shape, flag = "pairs", SINGULAR.get(field, field.removesuffix("s"))
+        elif get_origin(core) is tuple:
+            item, item_metadata = _unwrap(get_args(core)[0])
+            flag = SINGULAR.get(field, field.removesuffix("s")).replace("_", "-")
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                shape = "items"
+            else:
+                shape, ref = "list", _ref(item_metadata)
+                if get_origin(item) is Literal:
+                    choices = tuple(str(c) for c in get_args(item))
+        found.append(
+            Option(
+                field=field,
+                param=name,
+                flag=f"--{flag}",
+                shape=shape,
+                required=info.is_required(),
+                choices=choices,
+                ref=ref,
+                help=_help(field, shape, choices, ref),
+            )
+        )
+    return found
+
+
+def _help(field: str, shape: str, choices: tuple[str, ...], ref: Ref | None) -> str:
+    words = field.replace("_", " ")
+    if shape == "choice":
+        return f"{words.capitalize()}: {', '.join(choices)}."
+    if shape == "localized":
+        return f"{words.capitalize()}; LANG=TEXT for one language, repeated for each."
+    if shape == "list":
+        what = f"a {ref.to}" if ref else "a value"
+        return f"Add {what} to `{field}` (repeat the option for more)."
+    if shape in ("items", "pairs"):
+        return f"Add one of `{field}` (repeat the option for more)."
+    if shape == "date":
+        return f"{words.capitalize()}, YYYY-MM-DD."
+    if ref is not None and ref.to == "record":
+        return f"{words.capitalize()}: the id of {' or '.join(map(with_article, ref.kinds))}."
+    if ref is not None:
+        return f"{words.capitalize()}: a {ref.to} id."
+    return f"{words.capitalize()}."
+
+
+def with_article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+# --- values → a record --------------------------------------------------------------------
+
+_LANGUAGE_PREFIX = re.compile(r"([a-z]{2,3})=(.*)", re.DOTALL)
+
+
+def localized_value(option: Option, values: list[str]) -> str | dict[str, str]:
+    """`--title TEXT` → text; `--title en=TEXT --title ru=TEXT` → {en: ..., ru: ...}."""
+    from mou import codes
+
+    pairs = [_LANGUAGE_PREFIX.fullmatch(value) for value in values]
+    if len(values) == 1 and not (pairs[0] and pairs[0][1] in codes.languages()):
+        return values[0]
+    text: dict[str, str] = {}
+    for value, match in zip(values, pairs, strict=True):
+        if not match or match[1] not in codes.languages():
+            raise UsageError(
+                f"{option.flag} {value!r}: given more than once, each value is LANG=TEXT "
+                f"(en=..., ru=...)"
+            )
+        text[match[1]] = match[2]
+    return text
+
+
+def item_value(option: Option, value: str, index: int) -> dict[str, Any]:
+    """`--participant "A. Ivanov;cis;head"` → {name: A. Ivanov, party: cis, role: head}."""
+    parts = ITEM_PARTS[option.field]
+    pieces = [piece.strip() for piece in value.split(";")]
+    required = sum(1 for part in parts if not part.endswith("?"))
+    if not required <= len(pieces) <= len(parts) or any(not p for p in pieces[:required]):
+        raise UsageError(f"{option.flag} {value!r}: expected {option.metavar}")
+    item: dict[str, Any] = {}
+    for part, piece in zip(parts, pieces, strict=False):
+        if piece:
+            item[part.rstrip("?")] = piece
+    if option.field == "actions":
+        item = {"id": f"a{index + 1}", **item, "status": "open"}
+        if "due" in item:
+            item["due"] = as_date(item["due"])
+    elif option.field == "expenses":
+        item.setdefault("status", "planned")
+        if "date" in item:
+            item["date"] = as_date(item["date"])
+    elif option.field == "documents":
+        where = item.pop("url-or-path")
+        item["url" if re.match(r"https?://", where) else "path"] = where
+        visibility = item.pop("public|private", "private")
+        if visibility not in ("public", "private"):
+            raise UsageError(f"{option.flag} {value!r}: the third part is public or private")
+        item["public"] = visibility == "public"
+    return item
+
+
+def as_date(text: str) -> date | str:
+    """An ISO date as a date (written plain); anything else stays text for validation to report."""
+    try:
+        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else text
+    except ValueError:
+        return text
+
+
+def build(kind: str, values: dict[str, Any], today: date) -> dict[str, Any]:
+    """The record's fields from option values (None or [] where an option was not given)."""
+    data: dict[str, Any] = {"kind": kind}
+    for option in options_for(kind):
+        value = values.get(option.param)
+        if value is None or value == []:
+            continue
+        if option.shape == "localized":
+            data[option.field] = localized_value(option, value)
+        elif option.shape == "date":
+            data[option.field] = as_date(value)
+        elif option.shape == "items":
+            data[option.field] = [item_value(option, v, i) for i, v in enumerate(value)]
+        elif option.shape == "pairs":
+            pairs = [item_value(option, v, i) for i, v in enumerate(value)]
+            data[option.field] = {pair["party"]: pair["text"] for pair in pairs}
+        else:
+            data[option.field] = value.value if hasattr(value, "value") else value
+    apply_defaults(kind, data, today)
+    return data
+
+
+def apply_defaults(kind: str, data: dict[str, Any], today: date) -> None:
+    """Events default to held up to today and planned after it; requests start open."""
+    if "status" in data:
+        return
+    day = data.get("date")
+    if kind in ("meeting", "seminar") and isinstance(day, date):
+        data["status"] = "held" if day <= today else "planned"
+    elif kind == "request":
+        data["status"] = "open"
+
+
+def missing(kind: str, data: dict[str, Any]) -> list[Option]:
+    """The required options that have no value yet."""
+    return [o for o in options_for(kind) if o.required and o.field not in data]
+
+
+# --- ids ----------------------------------------------------------------------------------
+
+
+def new_id(kind: str, data: dict[str, Any], taken: set[str]) -> str:
+    """`DATE-slug-of-title`, Cyrillic transliterated; `-2`, `-3`... when taken."""
+    from slugify import slugify
+
+    model: type[Record] = KINDS[kind]
+    day = data.get("from" if model.date_field == "from_" else model.date_field)
+    words = next((data[f] for f in TITLE_FIELDS if f in data), kind)
+    if isinstance(words, dict):
+        words = words.get("en") or next(iter(words.values()))
+    slug = slugify(str(words), max_length=ID_ROOM, word_boundary=True, save_order=True) or kind
+    base = f"{day}-{slug}" if isinstance(day, date) else slug
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def record_path(kind: str, record_id: str) -> str:
+    return f"{FOLDERS[kind]}/{record_id}.yaml"
+
+
+def memorandum_choices(root: Path) -> dict[str, list[str]]:
+    """Parties, topics and clauses the memorandum declares (empty lists if it cannot be read)."""
+    from mou.load import RecordSet, build_entry, read_and_parse
+
+    records = RecordSet(root)
+    value, problems = read_and_parse(root, "memorandum.yaml")
+    entry, _, _ = build_entry(records, "memorandum.yaml", value, problems)
+    memorandum = getattr(entry, "model", None)
+    if memorandum is None or memorandum.kind != "memorandum":
+        return {"party": [], "topic": [], "clause": []}
+    return {
+        "party": list(memorandum.party_ids),
+        "topic": list(memorandum.topic_ids),
+        "clause": [clause.id for clause in memorandum.clauses],
+    }

@@ -1,0 +1,90 @@
+"""`mou init`: the files of a new records repository, from the templates beside this file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from string import Template
+
+HERE = Path(__file__).parent
+KIND_FOLDERS = (
+    "meetings",
+    "seminars",
+    "exchanges",
+    "requests",
+    "programmes",
+    "arrangements",
+    "contacts",
+    "activities",
+)
+
+
+class ScaffoldError(ValueError):
+    """The repository cannot be made there; the message says why. Nothing was written."""
+
+
+def memorandum_text(
+    title: str, signed: date, place: str, parties: list[str], languages: list[str]
+) -> str:
+    """The commented memorandum template with the given values filled in."""
+    declared = ""
+    for text in parties:
+        party_id, separator, name = text.partition("=")
+        if not separator or not party_id.strip() or not name.strip():
+            raise ScaffoldError(f"--party {text!r}: expected ID=NAME, e.g. iom=IOM Administration")
+        declared += f"\n  - id: {party_id.strip()}\n    name: {_quoted(name.strip())}"
+    template = Template((HERE / "memorandum.yaml").read_text(encoding="utf-8"))
+    return template.substitute(
+        title=_quoted(title),
+        signed=signed.isoformat(),
+        place=_quoted(place),
+        languages="[" + ", ".join(languages) + "]",
+        parties=declared or " []",
+    )
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def scaffold(
+    directory: Path,
+    *,
+    title: str,
+    signed: date,
+    place: str,
+    parties: list[str],
+    languages: list[str],
+) -> tuple[list[str], list[str]]:
+    """Write the repository's files; existing files are kept. (written, kept) paths."""
+    from mou.schema import render, schemas
+    from mou.write import FormatError, format_text, write_new
+
+    records = directory / "records"
+    if (records / "memorandum.yaml").exists():
+        raise ScaffoldError(
+            f"{records / 'memorandum.yaml'} exists: {directory} is already "
+            "a records repository; nothing was written"
+        )
+    try:
+        memorandum = format_text(
+            memorandum_text(title, signed, place, parties, languages),
+            "../schema/record.schema.json",
+        )
+    except FormatError as error:  # a value that breaks the template: say which
+        raise ScaffoldError(f"cannot write the memorandum: {error}") from None
+    files: dict[str, str] = {"records/memorandum.yaml": memorandum}
+    files.update({f"records/{folder}/.gitkeep": "" for folder in KIND_FOLDERS})
+    files.update({f"schema/{name}": render(schema) for name, schema in schemas().items()})
+    files[".github/workflows/records.yml"] = (HERE / "records.yml").read_text(encoding="utf-8")
+    files[".pre-commit-config.yaml"] = (HERE / "pre-commit-config.yaml").read_text("utf-8")
+    files[".gitignore"] = (HERE / "gitignore").read_text(encoding="utf-8")
+    written, kept = [], []
+    for name, text in files.items():
+        try:
+            write_new(directory / name, text)
+            written.append(name)
+        except FileExistsError:
+            kept.append(name)
+    return written, kept
