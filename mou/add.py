@@ -232,6 +232,13 @@ def item_value(option: Option, value: str, index: int) -> dict[str, Any]:
     return item
 
 
+def _date_option(option: Option, text: str) -> date:
+    day = as_date(text)
+    if isinstance(day, str):
+        raise UsageError(f"{option.flag} {text}: not a date; write it as 2024-03-12")
+    return day
+
+
 def as_date(text: str) -> date | str:
     """An ISO date as a date (written plain); anything else stays text for validation to report."""
     try:
@@ -250,7 +257,7 @@ def build(kind: str, values: dict[str, Any], today: date) -> dict[str, Any]:
         if option.shape == "localized":
             data[option.field] = localized_value(option, value)
         elif option.shape == "date":
-            data[option.field] = as_date(value)
+            data[option.field] = _date_option(option, value)
         elif option.shape == "items":
             data[option.field] = [item_value(option, v, i) for i, v in enumerate(value)]
         elif option.shape == "pairs":
@@ -274,8 +281,11 @@ def apply_defaults(kind: str, data: dict[str, Any], today: date) -> None:
 
 
 def missing(kind: str, data: dict[str, Any]) -> list[Option]:
-    """The required options that have no value yet."""
-    return [o for o in options_for(kind) if o.required and o.field not in data]
+    """The required options that have no value yet (an event's status follows from its date,
+    so it is not asked for while the date is still missing)."""
+    derived = {"status"} if kind in ("meeting", "seminar") and "date" not in data else set()
+    wanted = [o for o in options_for(kind) if o.required and o.field not in data]
+    return [o for o in wanted if o.field not in derived]
 
 
 # --- ids ----------------------------------------------------------------------------------

@@ -235,10 +235,10 @@ def fmt(
                 typer.echo(f"{path}: cannot read: {error.strerror}", err=True)
                 failed += 1
                 continue
-            unreadable = parse(data, path, positions=False).problems
+            found = parse(data, path, positions=False).problems
             try:
-                if unreadable:
-                    raise FormatError(f"{unreadable[0].code} {unreadable[0].message}")
+                if found:
+                    raise FormatError(f"{found[0].code} {found[0].message}")
                 after = format_text(data.decode("utf-8"), schema_reference(root, path))
             except FormatError as error:
                 typer.echo(f"{path}: not formatted: {error}", err=True)
@@ -251,9 +251,9 @@ def fmt(
                     write_text(full, after)
     total = len(find_files(root))
     verb = "would be reformatted" if check else "reformatted"
-    typer.echo(
-        f"{changed} of {total} files {verb}" + (f", {failed} not readable" if failed else "") + "."
-    )
+    noun = "file" if total == 1 else "files"
+    unreadable = f", {failed} not readable" if failed else ""
+    typer.echo(f"{changed} of {total} {noun} {verb}{unreadable}.")
     raise typer.Exit(PROBLEMS if failed or (check and changed) else OK)
 
 
@@ -423,7 +423,8 @@ def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int
             return PROBLEMS if errors else OK
         if errors:
             sys.stderr.write(as_text(own, root, 1))
-            typer.echo(f"mou: {path} has errors; nothing was written", err=True)
+            shown = display_path(root, path)
+            typer.echo(f"mou: {shown} has errors; nothing was written", err=True)
             return PROBLEMS
         try:
             write_new(root / path, text)

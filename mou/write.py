@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import sys
 import tempfile
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -145,17 +147,28 @@ def _yaml() -> Any:
     return yaml
 
 
-def needs_quotes(text: str) -> bool:
-    """Whether a plain `text` would be read as something other than text by YAML 1.1 or 1.2."""
-    import yaml as pyyaml
-
+def needs_quotes(text: str, *, flow: bool = False) -> bool:
+    """Whether plain `text` could be misread: taken for something other than text by YAML 1.1
+    or 1.2, or not a valid plain scalar for a YAML 1.1 reader (PyYAML) in its context (a
+    comma is fine in `title: a, b` but not in `tags: [a, b]`)."""
     from mou.parse import resolve_plain
 
     if not isinstance(resolve_plain(text), str):
         return True
-    resolver: Any = pyyaml.resolver.Resolver()
-    tag = resolver.resolve(pyyaml.nodes.ScalarNode, text, (True, False))
-    return bool(tag != "tag:yaml.org,2002:str")
+    import yaml as pyyaml
+
+    resolver, emitter = _pyyaml_helpers()
+    if resolver.resolve(pyyaml.nodes.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str":
+        return True
+    analysis = emitter.analyze_scalar(text)
+    return not (analysis.allow_flow_plain if flow else analysis.allow_block_plain)
+
+
+@cache
+def _pyyaml_helpers() -> tuple[Any, Any]:
+    import yaml as pyyaml
+
+    return pyyaml.resolver.Resolver(), pyyaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
 
 
 def _model_of(annotation: Any) -> type[Any] | None:
@@ -187,7 +200,9 @@ def _field_models(model: type[Any]) -> dict[str, type[Any] | None]:
     }
 
 
-def canonical(data: Any, model: type[Any] | None, *, fresh: bool = False) -> Any:
+def canonical(
+    data: Any, model: type[Any] | None, *, fresh: bool = False, flow: bool = False
+) -> Any:
     """`data` in canonical form, as ruamel round-trip nodes; comments of `data` are kept.
 
     `fresh` (a record not yet written): lists of plain values in flow style, `[cis, iom]`.
@@ -198,33 +213,104 @@ def canonical(data: Any, model: type[Any] | None, *, fresh: bool = False) -> Any
     if isinstance(data, dict):
         mapping = data if isinstance(data, CommentedMap) else CommentedMap(data)
         if model is not None:
-            order = _key_order(model)
-            rank = {key: index for index, key in enumerate(order)}
-            for key in sorted(mapping, key=lambda k: rank.get(k, len(rank))):
-                mapping.move_to_end(key)
+            rank = {key: index for index, key in enumerate(_key_order(model))}
+            _reorder(mapping, sorted(mapping, key=lambda k: rank.get(k, len(rank))))
             children = _field_models(model)
         else:
             children = {}
+        flow = flow or bool(mapping.fa.flow_style())
         for key in list(mapping):
             value = mapping[key]
             if key == "amount" and model is not None and model.__name__ == "Expense":
                 mapping[key] = _amount_text(value, mapping.get("currency"))
             else:
-                mapping[key] = canonical(value, children.get(key), fresh=fresh)
+                mapping[key] = canonical(value, children.get(key), fresh=fresh, flow=flow)
         return mapping
     if isinstance(data, list):
         sequence = data if isinstance(data, CommentedSeq) else CommentedSeq(data)
-        for index, item in enumerate(sequence):
-            sequence[index] = canonical(item, model, fresh=fresh)
         if fresh and sequence and not any(isinstance(i, dict | list) for i in sequence):
             sequence.fa.set_flow_style()
+        flow = flow or bool(sequence.fa.flow_style())
+        for index, item in enumerate(sequence):
+            sequence[index] = canonical(item, model, fresh=fresh, flow=flow)
         return sequence
     if type(data) is str:  # a plain string (quoted ones keep their quotes)
-        if "\n" in data:
+        if "\n" in data and not flow:
             return LiteralScalarString(data)
-        if needs_quotes(data):
+        if "\n" in data or needs_quotes(data, flow=flow):
             return DoubleQuotedScalarString(data)
     return data
+
+
+def _reorder(mapping: Any, order: list[Any]) -> None:
+    """Put `mapping`'s keys in `order`, keeping each comment line above the key it was above.
+
+    ruamel attaches the comment lines between two keys to the first of them; moved as they
+    are, they would end up above some other key. They are detached and put back in front of
+    the key they were written above. Where that cannot be done exactly (the comment would sit
+    above the first key, or after a nested block), the mapping keeps its written order: a
+    misplaced comment is worse than an unusual order.
+    """
+    keys = list(mapping)
+    if keys == order:
+        return
+    above: dict[Any, str] = {}
+    for previous, key in itertools.pairwise(keys):
+        token = _trailing_comment(mapping, previous)
+        if token is not None:
+            _, lines = _split_comment(token.value)
+            if lines:
+                above[key] = lines
+    for index, key in enumerate(order):
+        if key not in above:
+            continue
+        before = order[index - 1] if index else None
+        if before is None or isinstance(mapping[before], dict | list):
+            return  # cannot place it exactly: keep the written order
+    tail = _trailing_comment(mapping, keys[-1])
+    if (
+        tail is not None
+        and _split_comment(tail.value)[1]
+        and isinstance(mapping[order[-1]], dict | list)
+    ):
+        return
+    for previous in keys:
+        token = _trailing_comment(mapping, previous)
+        if token is not None:
+            token.value = _split_comment(token.value)[0]
+    tail_lines = _split_comment(tail.value)[1] if tail is not None else ""
+    for key in order:
+        mapping.move_to_end(key)
+    for index, key in enumerate(order):
+        if key in above:
+            _append_comment(mapping, order[index - 1], above[key])
+    if tail_lines:
+        _append_comment(mapping, order[-1], tail_lines)
+
+
+def _trailing_comment(mapping: Any, key: Any) -> Any:
+    entry = mapping.ca.items.get(key)
+    return entry[2] if entry and len(entry) > 2 else None
+
+
+def _split_comment(value: str) -> tuple[str, str]:
+    """A value's comment token → (the rest of its own line, the comment lines after it)."""
+    end = value.find("\n")
+    if end < 0:
+        return value, ""
+    return value[: end + 1], value[end + 1 :]
+
+
+def _append_comment(mapping: Any, key: Any, lines: str) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    token = _trailing_comment(mapping, key)
+    if token is None:
+        entry = mapping.ca.items.setdefault(key, [None, None, None, None])
+        entry[2] = CommentToken("\n" + lines, CommentMark(0), None)
+    else:
+        token.value += lines
 
 
 def _amount_text(value: Any, currency: Any) -> Any:
