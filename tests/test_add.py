@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,271 +26,145 @@ status: signed
 """
 
 # kind → (options, the file it must write, what the record must hold)
+# fmt: off
 CASES: dict[str, tuple[list[str], str, dict[str, Any]]] = {
     "meeting": (
-        [
-            "--type",
-            "consultation",
-            "--title",
-            "Talks in Geneva",
-            "--date",
-            "2024-03-12",
-            "--location",
-            "Geneva",
-            "--format",
-            "online",
-            "--organizer",
-            "iom",
-            "--observer",
-            "cis",
-            "--participant",
-            "A. Ivanov;cis;head of delegation",
-            "--action",
-            "Send the plan;cis;2024-04-30",
-            "--agenda",
-            "Work plan",
-            "--agenda",
-            "on",
-            "--arrangement",
-            "2024-01-10-arrangement",
-        ],
+        shlex.split(
+        "--type consultation --title 'Talks in Geneva' --date 2024-03-12 --location"
+        ' Geneva --format online --organizer iom --observer cis --participant'
+        " 'A. Ivanov;cis;head of delegation' --action 'Send the plan;cis;2024-04-30'"
+        " --agenda 'Work plan' --agenda on --arrangement 2024-01-10-arrangement"
+        ),
         "meetings/2024-03-12-talks-in-geneva.yaml",
-        {
-            "type": "consultation",
-            "title": "Talks in Geneva",
-            "date": "2024-03-12",
-            "status": "held",
-            "location": "Geneva",
-            "format": "online",
-            "organizer": "iom",
-            "observers": ["cis"],
-            "participants": [{"name": "A. Ivanov", "party": "cis", "role": "head of delegation"}],
-            "actions": [
-                {
-                    "id": "a1",
-                    "text": "Send the plan",
-                    "owner": "cis",
-                    "due": "2024-04-30",
-                    "status": "open",
-                }
-            ],
-            "agenda": ["Work plan", "on"],
-            "arrangement": "2024-01-10-arrangement",
-        },
+        {'type': 'consultation',
+         'title': 'Talks in Geneva',
+         'date': '2024-03-12',
+         'status': 'held',
+         'location': 'Geneva',
+         'format': 'online',
+         'organizer': 'iom',
+         'observers': ['cis'],
+         'participants': [{'name': 'A. Ivanov', 'party': 'cis', 'role': 'head of delegation'}],
+         'actions': [{'id': 'a1',
+                      'text': 'Send the plan',
+                      'owner': 'cis',
+                      'due': '2024-04-30',
+                      'status': 'open'}],
+         'agenda': ['Work plan', 'on'],
+         'arrangement': '2024-01-10-arrangement'},
     ),
     "seminar": (
-        [
-            "--form",
-            "round-table",
-            "--title",
-            "Round table",
-            "--date",
-            "2024-05-20",
-            "--location",
-            "ru=Минск",
-            "--location",
-            "en=Minsk",
-            "--format",
-            "hybrid",
-            "--organizer",
-            "cis",
-            "--organizer",
-            "iom",
-            "--topic",
-            "irregular-migration",
-            "--state",
-            "KAZ",
-            "--participants-count",
-            "40",
-            "--arrangement",
-            "2024-01-10-arrangement",
-        ],
+        shlex.split(
+        "--form round-table --title 'Round table' --date 2024-05-20 --location 'ru=Минск'"
+        ' --location en=Minsk --format hybrid --organizer cis --organizer iom --topic'
+        ' irregular-migration --state KAZ --participants-count 40 --arrangement'
+        ' 2024-01-10-arrangement'
+        ),
         "seminars/2024-05-20-round-table.yaml",
-        {
-            "form": "round-table",
-            "title": "Round table",
-            "date": "2024-05-20",
-            "status": "held",
-            "location": {"ru": "Минск", "en": "Minsk"},
-            "format": "hybrid",
-            "organizers": ["cis", "iom"],
-            "topics": ["irregular-migration"],
-            "states": ["KAZ"],
-            "participants_count": 40,
-            "arrangement": "2024-01-10-arrangement",
-        },
+        {'form': 'round-table',
+         'title': 'Round table',
+         'date': '2024-05-20',
+         'status': 'held',
+         'location': {'ru': 'Минск', 'en': 'Minsk'},
+         'format': 'hybrid',
+         'organizers': ['cis', 'iom'],
+         'topics': ['irregular-migration'],
+         'states': ['KAZ'],
+         'participants_count': 40,
+         'arrangement': '2024-01-10-arrangement'},
     ),
     "exchange": (
-        [
-            "--date",
-            "2024-02-01",
-            "--from",
-            "cis",
-            "--to",
-            "iom",
-            "--subject",
-            "Bulletin 2023",
-            "--public-domain",
-            "--item",
-            "Bulletin;https://example.org/b.pdf;ru",
-            "--topic",
-            "irregular-migration",
-        ],
+        shlex.split(
+        "--date 2024-02-01 --from cis --to iom --subject 'Bulletin 2023' --public-domain"
+        " --item 'Bulletin;https://example.org/b.pdf;ru' --topic irregular-migration"
+        ),
         "exchanges/2024-02-01-bulletin-2023.yaml",
-        {
-            "date": "2024-02-01",
-            "from": "cis",
-            "to": "iom",
-            "subject": "Bulletin 2023",
-            "public_domain": True,
-            "topics": ["irregular-migration"],
-            "items": [{"title": "Bulletin", "url": "https://example.org/b.pdf", "language": "ru"}],
-        },
+        {'date': '2024-02-01',
+         'from': 'cis',
+         'to': 'iom',
+         'subject': 'Bulletin 2023',
+         'public_domain': True,
+         'topics': ['irregular-migration'],
+         'items': [{'title': 'Bulletin', 'url': 'https://example.org/b.pdf', 'language': 'ru'}]},
     ),
     "request": (
-        [
-            "--date",
-            "2024-02-15",
-            "--requested-by",
-            "cis",
-            "--addressed-to",
-            "iom",
-            "--subject",
-            "Experts for a course",
-        ],
+        shlex.split(
+        '--date 2024-02-15 --requested-by cis --addressed-to iom --subject'
+        " 'Experts for a course'"
+        ),
         "requests/2024-02-15-experts-for-a-course.yaml",
-        {
-            "date": "2024-02-15",
-            "requested_by": "cis",
-            "addressed_to": "iom",
-            "subject": "Experts for a course",
-            "status": "open",
-        },
+        {'date': '2024-02-15',
+         'requested_by': 'cis',
+         'addressed_to': 'iom',
+         'subject': 'Experts for a course',
+         'status': 'open'},
     ),
     "programme": (
-        [
-            "--title",
-            "Joint programme",
-            "--start",
-            "2023-01-01",
-            "--status",
-            "active",
-            "--lead",
-            "cis",
-            "--lead",
-            "iom",
-            "--state",
-            "ARM",
-            "--state",
-            "KAZ",
-            "--objective",
-            "Train trainers",
-            "--arrangement",
-            "2024-01-10-arrangement",
-        ],
+        shlex.split(
+        "--title 'Joint programme' --start 2023-01-01 --status active --lead cis --lead"
+        " iom --state ARM --state KAZ --objective 'Train trainers' --arrangement"
+        ' 2024-01-10-arrangement'
+        ),
         "programmes/2023-01-01-joint-programme.yaml",
-        {
-            "title": "Joint programme",
-            "start": "2023-01-01",
-            "status": "active",
-            "lead": ["cis", "iom"],
-            "states": ["ARM", "KAZ"],
-            "objectives": ["Train trainers"],
-            "arrangement": "2024-01-10-arrangement",
-        },
+        {'title': 'Joint programme',
+         'start': '2023-01-01',
+         'status': 'active',
+         'lead': ['cis', 'iom'],
+         'states': ['ARM', 'KAZ'],
+         'objectives': ['Train trainers'],
+         'arrangement': '2024-01-10-arrangement'},
     ),
     "arrangement": (
-        [
-            "--title",
-            "Arrangement on the seminar",
-            "--date",
-            "2024-04-01",
-            "--status",
-            "signed",
-            "--condition",
-            "cis;Venue",
-            "--condition",
-            "iom;Experts",
-            "--expense",
-            "Venue;cis;12500;RUB;paid",
-            "--expense",
-            "Travel;iom;800.5;USD",
-            "--document",
-            "Scan;documents/scan.txt;private;ru",
-        ],
+        shlex.split(
+        "--title 'Arrangement on the seminar' --date 2024-04-01 --status signed"
+        " --condition 'cis;Venue' --condition 'iom;Experts' --expense"
+        " 'Venue;cis;12500;RUB;paid' --expense 'Travel;iom;800.5;USD' --document"
+        " 'Scan;documents/scan.txt;private;ru'"
+        ),
         "arrangements/2024-04-01-arrangement-on-the-seminar.yaml",
-        {
-            "title": "Arrangement on the seminar",
-            "date": "2024-04-01",
-            "status": "signed",
-            "conditions": {"cis": "Venue", "iom": "Experts"},
-            "expenses": [
-                {
-                    "item": "Venue",
-                    "payer": "cis",
-                    "amount": "12500.00",
-                    "currency": "RUB",
-                    "status": "paid",
-                },
-                {
-                    "item": "Travel",
-                    "payer": "iom",
-                    "amount": "800.50",
-                    "currency": "USD",
-                    "status": "planned",
-                },
-            ],
-            "documents": [
-                {"title": "Scan", "path": "documents/scan.txt", "public": False, "language": "ru"}
-            ],
-        },
+        {'title': 'Arrangement on the seminar',
+         'date': '2024-04-01',
+         'status': 'signed',
+         'conditions': {'cis': 'Venue', 'iom': 'Experts'},
+         'expenses': [{'item': 'Venue',
+                       'payer': 'cis',
+                       'amount': '12500.00',
+                       'currency': 'RUB',
+                       'status': 'paid'},
+                      {'item': 'Travel',
+                       'payer': 'iom',
+                       'amount': '800.50',
+                       'currency': 'USD',
+                       'status': 'planned'}],
+         'documents': [{'title': 'Scan',
+                        'path': 'documents/scan.txt',
+                        'public': False,
+                        'language': 'ru'}]},
     ),
     "contact": (
-        [
-            "--party",
-            "cis",
-            "--name",
-            "А. Иванов",
-            "--email",
-            "a.ivanov@example.org",
-            "--from",
-            "2020-01-01",
-        ],
+        shlex.split(
+        "--party cis --name 'А. Иванов' --email a.ivanov@example.org --from 2020-01-01"
+        ),
         "contacts/2020-01-01-a-ivanov.yaml",
-        {
-            "party": "cis",
-            "name": "А. Иванов",
-            "email": "a.ivanov@example.org",
-            "from": "2020-01-01",
-        },
+        {'party': 'cis',
+         'name': 'А. Иванов',
+         'email': 'a.ivanov@example.org',
+         'from': '2020-01-01'},
     ),
     "activity": (
-        [
-            "--clause",
-            "1.1",
-            "--title",
-            "Study visit",
-            "--date",
-            "2024-06-01",
-            "--party",
-            "cis",
-            "--party",
-            "iom",
-            "--state",
-            "ARM",
-            "--state",
-            "KAZ",
-        ],
+        shlex.split(
+        "--clause 1.1 --title 'Study visit' --date 2024-06-01 --party cis --party iom"
+        ' --state ARM --state KAZ'
+        ),
         "activities/2024-06-01-study-visit.yaml",
-        {
-            "clause": "1.1",
-            "title": "Study visit",
-            "date": "2024-06-01",
-            "parties": ["cis", "iom"],
-            "states": ["ARM", "KAZ"],
-        },
+        {'clause': '1.1',
+         'title': 'Study visit',
+         'date': '2024-06-01',
+         'parties': ['cis', 'iom'],
+         'states': ['ARM', 'KAZ']},
     ),
 }
+# fmt: on
 
 
 @pytest.fixture
@@ -435,33 +310,14 @@ REFUSALS = {
 @pytest.mark.parametrize("name", sorted(REFUSALS))
 def test_refusals_write_nothing(name: str, root: Path, run: Run) -> None:
     extra, code, message = REFUSALS[name]
-    meeting = [
-        "--type",
-        "consultation",
-        "--title",
-        "Talks",
-        "--date",
-        "2024-03-12",
-        "--location",
-        "Geneva",
-        "--format",
-        "online",
-        "--organizer",
-        "iom",
-    ]
+    meeting = shlex.split(
+        "--type consultation --title Talks --date 2024-03-12 --location Geneva --format online "
+        "--organizer iom"
+    )
     if extra is None:
-        command = [
-            "add-exchange",
-            "--date",
-            "2024-01-01",
-            "--from",
-            "cis",
-            "--to",
-            "iom",
-            "--subject",
-            "Memo",
-            "--not-public-domain",
-        ]
+        command = shlex.split(
+            "add-exchange --date 2024-01-01 --from cis --to iom --subject Memo --not-public-domain"
+        )
     else:
         command = ["add-meeting", *meeting, *extra]
     before = _snapshot(root)
