@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint typecheck pytest validate-records demo bench schema clean
+.PHONY: venv test lint typecheck pytest validate-records demo bench schema messages clean
 
 venv: $(STAMP)
 
@@ -31,8 +31,15 @@ validate-records: venv
 # The whole suite: what .ci/run runs.
 test: lint typecheck pytest validate-records
 
+# The main job: the demo record's 2024 review, in the terminal and as HTML beside it.
 demo: venv
 	$(BIN)/mou --records examples/demo validate --as-of 2025-12-31
+	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format text
+	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format html \
+		--output examples/demo/review-2024.html
+	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format html \
+		--lang ru --output examples/demo/review-2024.ru.html
+	@echo "The HTML review is in examples/demo/review-2024.html (Russian: review-2024.ru.html)."
 
 bench: venv
 	$(BIN)/python tests/benchmarks/bench.py
@@ -40,6 +47,13 @@ bench: venv
 # The committed JSON Schema (editors point at it); tests fail when it is out of date.
 schema: venv
 	$(BIN)/mou schema --output schema
+
+# Extract the words mou writes into mou/locale/mou.pot and merge them into each catalog;
+# translate what is new in mou/locale/*/LC_MESSAGES/mou.po (tests fail until every word is).
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project mou \
+		--copyright-holder "mou developers" -o mou/locale/mou.pot .
+	$(BIN)/pybabel update -i mou/locale/mou.pot -d mou/locale -D mou --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .bench

@@ -211,6 +211,119 @@ def explain(code: Annotated[str, typer.Argument(help="A diagnostic code, e.g. MO
     typer.echo(f"{found.code} ({found.severity}): {found.title}\n\n{found.explanation}")
 
 
+class ReviewFormat(StrEnum):
+    md = "md"
+    text = "text"
+    html = "html"
+    json = "json"
+
+
+class Language(StrEnum):
+    en = "en"
+    ru = "ru"
+
+
+@app.command()
+def review(
+    context: typer.Context,
+    *,
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            metavar="PERIOD",
+            help="2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these.",
+        ),
+    ],
+    output_format: Annotated[
+        ReviewFormat, typer.Option("--format", help="md, text (for the terminal), html or json.")
+    ] = ReviewFormat.md,
+    language: Annotated[Language, typer.Option("--lang", help="en or ru.")] = Language.en,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            metavar="FILE",
+            help="Render your own Jinja template with "
+            "the same data (sandboxed; .html templates are autoescaped).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            metavar="FILE",
+            help="Write here (atomically) instead of printing.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Review as of this day instead of today."),
+    ] = None,
+) -> None:
+    """Render the joint review of a period (clause 4): clauses and their cadence, meetings,
+    representation, seminars, exchanges, requests, programmes, costs, actions, contacts and
+    data quality."""
+    from mou.checks import run_checks
+    from mou.load import load
+    from mou.periods import PeriodError, parse_period
+    from mou.queries import review as build_review
+    from mou.render import print_terminal, render, render_template, render_user_template
+
+    root = records_root(context)
+    try:
+        chosen = parse_period(period)
+    except PeriodError as error:
+        raise fail(f"--period: {error}") from None
+    today = parse_as_of(as_of)
+    if today < chosen.start:
+        raise fail(f"--as-of {today} is before the period {chosen.label} starts")
+    if template is not None and not template.is_file():
+        raise fail(f"--template {template}: no such file")
+    records = load(root)
+    problems = run_checks(records, today)
+    if records.memorandum is None:
+        sys.stderr.write(_diagnostics_text(problems, root, len(records.files)))
+        raise fail("the record has no readable memorandum: nothing to review", PROBLEMS)
+    data = build_review(records, chosen, today, problems)
+    if template is not None:
+        text = _render_user(render_user_template, data, language.value, template)
+    elif output_format is ReviewFormat.text and output is None and sys.stdout.isatty():
+        print_terminal(render_template(data, language.value, "review.md.j2", html=False))
+        return
+    else:
+        text = render(data, output_format.value, language.value)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from mou.write import write_text
+
+        write_text(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _diagnostics_text(problems: Any, root: Path, files: int) -> str:
+    from mou.output import as_text
+
+    return as_text(problems, root, files)
+
+
+def _render_user(render_user_template: Any, data: Any, language: str, template: Path) -> str:
+    """A user's template: its mistakes are reported with their line, not as a traceback."""
+    import jinja2
+
+    try:
+        return str(render_user_template(data, language, template))
+    except jinja2.TemplateSyntaxError as error:
+        raise fail(f"{template}:{error.lineno}: template syntax: {error.message}") from None
+    except jinja2.UndefinedError as error:
+        raise fail(f"{template}: {error.message}") from None
+    except jinja2.exceptions.SecurityError as error:
+        raise fail(f"{template}: not allowed in a template: {error}") from None
+
+
 @app.command()
 def fmt(
     context: typer.Context,

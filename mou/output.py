@@ -72,23 +72,25 @@ def as_github(problems: Sequence[Problem], root: Path, files: int) -> str:
     return "\n".join([*commands, as_text(problems, root, files)])
 
 
+def diagnostic(problem: Problem) -> dict[str, Any]:
+    """One problem as JSON data; `path` relative to the records root."""
+    return {
+        "severity": str(problem.severity),
+        "code": problem.code,
+        "message": problem.message,
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "record": problem.record,
+    }
+
+
 def as_json(problems: Sequence[Problem], root: Path, files: int) -> str:
     errors, warnings = counts(problems)
     document = {
         "errors": errors,
         "warnings": warnings,
-        "diagnostics": [
-            {
-                "severity": str(p.severity),
-                "code": p.code,
-                "message": p.message,
-                "path": p.path,
-                "line": p.line,
-                "column": p.column,
-                "record": p.record,
-            }
-            for p in problems
-        ],
+        "diagnostics": [diagnostic(p) for p in problems],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

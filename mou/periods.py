@@ -72,3 +72,12 @@ def parse_period(text: str) -> Period:
         return Period(text, start, end)
     start, end = _single(text)
     return Period(text, start, end)
+
+
+def add_duration(day: date, duration: str) -> date:
+    """`day` plus an ISO 8601 duration in calendar arithmetic: 2024-01-31 + P1M = 2024-02-29."""
+    import isodate
+
+    result = day + isodate.parse_duration(duration)
+    assert isinstance(result, date)
+    return result

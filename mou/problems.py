@@ -23,6 +23,10 @@ class Code:
     explanation: str
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker: translated where it is shown
+    return message
+
+
 def _code(code: str, severity: Severity, title: str, explanation: str) -> Code:
     return Code(code, severity, title, " ".join(explanation.split()))
 
@@ -37,7 +41,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU001",
             E,
-            "not valid YAML, not UTF-8, or empty",
+            N_("not valid YAML, not UTF-8, or empty"),
             """
             The file could not be read as one YAML document: a syntax error, bytes that are
             not UTF-8, more than one document, or nothing in it at all. The location is
@@ -46,7 +50,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU002",
             E,
-            "not a mapping, or no / an unknown `kind`",
+            N_("not a mapping, or no / an unknown `kind`"),
             """
             Every record is a YAML mapping whose `kind:` says what it records (meeting,
             seminar, exchange, request, programme, arrangement, contact, activity, or the one
@@ -55,7 +59,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU003",
             E,
-            "duplicate key in a mapping",
+            N_("duplicate key in a mapping"),
             """
             The same key appears twice in one mapping. YAML readers disagree on which value
             wins, so mou refuses both; the location is the second occurrence.""",
@@ -63,7 +67,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU004",
             E,
-            "file too large, nested too deep, or using anchors, aliases or tags",
+            N_("file too large, nested too deep, or using anchors, aliases or tags"),
             """
             Records are plain data: at most 1 MiB per file, at most 64 levels of nesting,
             no anchors (&a), aliases (*a) or tags other than the core ones (!!str, !!int,
@@ -73,7 +77,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU101",
             E,
-            "missing required field",
+            N_("missing required field"),
             """
             A field the record's kind requires is absent (or empty). The location is the
             mapping that lacks it.""",
@@ -81,7 +85,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU102",
             E,
-            "invalid value",
+            N_("invalid value"),
             """
             A value has the wrong type, is not one of the allowed words, is not an ISO date,
             puts dates in the wrong order (end before start), or is an amount with more
@@ -90,7 +94,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU103",
             E,
-            "unknown field",
+            N_("unknown field"),
             """
             A key the record's kind does not define. Usually a typo: `organiser` for
             `organizer`, `obervers` for `observers`. Unknown fields are errors so that a typo
@@ -99,7 +103,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU201",
             E,
-            "bad id (file name)",
+            N_("bad id (file name)"),
             """
             A record's id is its file name without the extension. It must be lower-case
             letters and digits in groups joined by single hyphens (^[a-z0-9]+(-[a-z0-9]+)*$),
@@ -109,7 +113,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU202",
             E,
-            "duplicate id",
+            N_("duplicate id"),
             """
             Two files have the same name without extension (in different folders, or as
             .yaml and .yml). Ids are unique across the whole record because references use
@@ -118,7 +122,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU203",
             E,
-            "reference to a missing record, or one of the wrong kind",
+            N_("reference to a missing record, or one of the wrong kind"),
             """
             An `arrangement:` field must name an arrangement; an arrangement's `covers:` must
             name meetings, seminars, requests, programmes or activities.""",
@@ -126,7 +130,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU204",
             E,
-            "unknown party, state, topic, currency or clause",
+            N_("unknown party, state, topic, currency or clause"),
             """
             Parties, topics and clauses are those the memorandum declares; states are ISO
             3166-1 alpha-3 codes (ARM, KAZ); currencies are ISO 4217 codes (USD, EUR).""",
@@ -134,7 +138,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU205",
             E,
-            "no memorandum, or more than one",
+            N_("no memorandum, or more than one"),
             """
             The records root must hold exactly one memorandum.yaml of kind memorandum, and no
             other record may be of kind memorandum.""",
@@ -142,7 +146,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU206",
             E,
-            "document path missing or outside the records root",
+            N_("document path missing or outside the records root"),
             """
             A document's `path:` is relative to the records root and must name a file that
             exists there, without leaving the root (no absolute paths, no ..).""",
@@ -150,7 +154,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU301",
             E,
-            "exchange of information not in the public domain",
+            N_("exchange of information not in the public domain"),
             """
             Clause 1.2 covers the exchange of information in the public domain only. An
             exchange with `public_domain: false` does not belong in this record.""",
@@ -158,7 +162,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU302",
             E,
-            "representation meeting without an observer from the other party",
+            N_("representation meeting without an observer from the other party"),
             """
             Clause 1.5 is reciprocal representation: a representation meeting's observers
             must include a party other than the organizer.""",
@@ -166,7 +170,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU303",
             W,
-            "single-state, single-party programme or activity (clause 5)",
+            N_("single-state, single-party programme or activity (clause 5)"),
             """
             Clause 5: bilateral cooperation of one state with one party is outside the
             memorandum. A programme or activity with one state and one party is probably
@@ -176,7 +180,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU304",
             W,
-            "joint event or programme with no special arrangement (clause 3)",
+            N_("joint event or programme with no special arrangement (clause 3)"),
             """
             Clause 3: special arrangements define each party's conditions and expenses. A
             held seminar or an active/completed programme organised by more than one party
@@ -186,7 +190,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU305",
             E,
-            "record dated before the memorandum was signed",
+            N_("record dated before the memorandum was signed"),
             """
             Nothing can implement the memorandum before it exists. Check the date, or
             whether the record belongs here.""",
@@ -194,7 +198,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU306",
             E,
-            "held, done or delivered in the future",
+            N_("held, done or delivered in the future"),
             """
             A meeting or seminar `status: held`, an action `status: done` or a request
             `status: delivered` is dated after today (or after --as-of). Either the date or
@@ -203,7 +207,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU307",
             W,
-            "still planned more than 30 days after its date",
+            N_("still planned more than 30 days after its date"),
             """
             A meeting or seminar is still `status: planned` more than 30 days after its date.
             Record what happened: held, cancelled or postponed.""",
@@ -211,7 +215,7 @@ CODES: dict[str, Code] = {
         _code(
             "MOU308",
             W,
-            "open action item past its due date",
+            N_("open action item past its due date"),
             """
             An action item of a meeting is `status: open` and its `due` date has passed.
             The diagnostic's record is the meeting; the action id is in the message.""",

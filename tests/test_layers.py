@@ -1,5 +1,5 @@
 """Imports point backwards along the pipeline (as beancount's dependency_constraints does):
-records → parse → models → load → checks → write → output → cli. Nothing imports `cli`."""
+parse → models → load → checks → queries → write → output / render → cli. Nothing imports `cli`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ ORDER = [
     "periods",
     "load",
     "checks",
+    "queries",
     "write",
     "schema",
     "add",
     "output",
+    "render",
     "scaffold",
     "cli",
 ]
