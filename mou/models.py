@@ -441,7 +441,7 @@ def evidences(entry: str, record: Record) -> bool:
     kind, _, subtype = entry.partition("/")
     if record.kind != kind:
         return False
-    return not subtype or getattr(record, "type", None) == subtype
+    return not subtype or (isinstance(record, Meeting) and record.type == subtype)
 
 
 # --- references ---------------------------------------------------------------------------

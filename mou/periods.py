@@ -6,6 +6,8 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
 _FORMS = re.compile(
     r"(?P<year>\d{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?"
@@ -76,8 +78,13 @@ def parse_period(text: str) -> Period:
 
 def add_duration(day: date, duration: str) -> date:
     """`day` plus an ISO 8601 duration in calendar arithmetic: 2024-01-31 + P1M = 2024-02-29."""
-    import isodate
-
-    result = day + isodate.parse_duration(duration)
+    result = day + _duration(duration)
     assert isinstance(result, date)
     return result
+
+
+@cache
+def _duration(text: str) -> Any:
+    import isodate
+
+    return isodate.parse_duration(text)

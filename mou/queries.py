@@ -50,14 +50,14 @@ CLAUSE_STATUSES = ("on-track", "behind", "no-activity", "n/a")
 
 def is_bilateral(model: Record) -> bool:
     """Clause 5: bilateral cooperation stays in the record but out of every count and total."""
-    return getattr(model, "scope", None) == "bilateral"
+    return isinstance(model, Programme | Activity) and model.scope == "bilateral"
 
 
 def qualifies(model: Record) -> bool:
-    if is_bilateral(model) or model.kind in NEVER_QUALIFY:
+    if model.kind in NEVER_QUALIFY or is_bilateral(model):
         return False
     statuses = QUALIFYING_STATUSES.get(model.kind)
-    return statuses is None or getattr(model, "status", None) in statuses
+    return statuses is None or model.status in statuses  # type: ignore[attr-defined]
 
 
 def counts_for(clause: Clause, model: Record) -> bool:
@@ -175,6 +175,7 @@ def review(
     cut_off = min(period.end, as_of)
     entries = sorted(records.entries, key=lambda e: (e.model.dated, e.id))
     counted = [e for e in entries if not is_bilateral(e.model)]
+    qualifying = [e for e in counted if qualifies(e.model)]
     in_period = [e for e in counted if within(e.model, period.start, period.end)]
     meetings = [e for e in in_period if isinstance(e.model, Meeting)]
     return Review(
@@ -182,7 +183,7 @@ def review(
         period=period,
         as_of=as_of,
         cut_off=cut_off,
-        clauses=tuple(clause_review(c, counted, period, cut_off) for c in memorandum.clauses),
+        clauses=tuple(clause_review(c, qualifying, period, cut_off) for c in memorandum.clauses),
         consultations=tuple(e for e in meetings if _meeting(e).type == "consultation"),
         other_meetings=tuple(e for e in meetings if _meeting(e).type != "consultation"),
         representation=_representation(meetings, memorandum.party_ids),
@@ -210,10 +211,11 @@ def _meeting(entry: Entry) -> Meeting:
 def clause_review(
     clause: Clause, entries: Sequence[Entry], period: Period, cut_off: date
 ) -> ClauseReview:
-    """A clause's status, count, longest gap and next due date (SPEC §5)."""
+    """A clause's status, count, longest gap and next due date (SPEC §5), from the records
+    that show the memorandum acted on (`entries`, see `qualifies`)."""
     if not clause.evidence:
         return ClauseReview(clause, "n/a", 0, None, None, ())
-    qualifying = [e for e in entries if qualifies(e.model) and counts_for(clause, e.model)]
+    qualifying = [e for e in entries if counts_for(clause, e.model)]
     acted = tuple(e for e in qualifying if within(e.model, period.start, cut_off))
     if clause.cadence is None:
         return ClauseReview(

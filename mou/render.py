@@ -127,8 +127,11 @@ class Words:
     """Formatting for one language: gettext, Babel, and the record's localized text."""
 
     def __init__(self, language: str, review: Review) -> None:
+        from babel import Locale
+
         self.language = language
-        self.locale = LOCALES[language]
+        self.locale = Locale.parse(LOCALES[language])
+        self._dates: dict[tuple[date, str], str] = {}
         self.translation = translations(language)
         self.review = review
         self.parties = {party.id: party for party in review.memorandum.parties}
@@ -154,7 +157,12 @@ class Words:
     def date(self, value: date | None, form: str = "medium") -> str:
         from babel.dates import format_date
 
-        return "—" if value is None else format_date(value, form, locale=self.locale)
+        if value is None:
+            return "—"
+        key = (value, form)
+        if key not in self._dates:  # a long review repeats the same days many times
+            self._dates[key] = format_date(value, form, locale=self.locale)
+        return self._dates[key]
 
     def number(self, value: int | float | Decimal | None) -> str:
         from babel.numbers import format_decimal
@@ -187,12 +195,11 @@ class Words:
     def state(self, code: str) -> str:
         """A state's name in the language (CLDR), from its ISO 3166-1 alpha-3 code."""
         import pycountry
-        from babel import Locale
 
         country = pycountry.countries.get(alpha_3=code)
         if country is None:
             return code
-        return str(Locale.parse(self.locale).territories.get(country.alpha_2, code))
+        return str(self.locale.territories.get(country.alpha_2, code))
 
     def finding(self, problem: Problem) -> str:
         """A finding in the language: the detailed message in English (as `mou validate` writes

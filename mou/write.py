@@ -68,6 +68,7 @@ def _temporary_copy(target: Path, data: bytes) -> str:
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     try:
+        os.fchmod(descriptor, _mode_for(target))  # mkstemp makes 0600; records are shared
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -77,6 +78,16 @@ def _temporary_copy(target: Path, data: bytes) -> str:
             os.unlink(temporary)
         raise
     return temporary
+
+
+def _mode_for(target: Path) -> int:
+    """The file mode to write with: the replaced file's, else what the umask allows."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -80,8 +80,12 @@ def test_more_than_one_document_is_refused() -> None:
     assert [(p.code, p.line) for p in parsed.problems] == [("MOU001", 2)]
 
 
-# Printable text: control characters such as NEL are line breaks to YAML 1.1 writers.
-printable = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=20)
+# Printable text: control characters such as NEL are line breaks to YAML 1.1 writers. Text
+# that only YAML 1.2 reads as a number (0E0) is left out: PyYAML, a YAML 1.1 writer, does not
+# quote it (mou's own writer does: see test_write.py).
+printable = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=20).filter(
+    lambda text: isinstance(resolve_plain(text), str) or text == ""
+)
 text_values = st.recursive(
     st.none() | st.booleans() | st.integers() | printable,
     lambda children: (

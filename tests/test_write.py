@@ -143,6 +143,23 @@ def test_written_records_load_back_equal(kind: str, data: st.DataObject) -> None
     assert yaml.safe_load(text) == fields  # YAML 1.1 (PyYAML) reads the same values
 
 
+def test_written_files_keep_or_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    from mou.write import write_text
+
+    umask = os.umask(0o022)
+    try:
+        write_new(tmp_path / "new.yaml", "kind: x\n")
+        assert (tmp_path / "new.yaml").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "old.yaml").write_text("kind: x\n")
+        (tmp_path / "old.yaml").chmod(0o640)
+        write_text(tmp_path / "old.yaml", "kind: y\n")
+        assert (tmp_path / "old.yaml").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)
+
+
 def test_write_new_never_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "a.yaml"
     write_new(target, "kind: x\n")

@@ -127,6 +127,28 @@ def main() -> None:
             f"{ours / floor:>9.1f}x"
         )
 
+    # The review of the largest record, against `mou validate` of it (which it includes).
+    largest = WORK / f"records-{max(sizes)}"
+    review: list[str | Path] = [
+        mou,
+        "--records",
+        largest,
+        "review",
+        "--period",
+        "2009..2024",
+        "--as-of",
+        "2025-01-01",
+    ]
+    review_json = timed([*review, "--format", "json"], repeat)
+    review_html = timed([*review, "--format", "html", "--lang", "ru"], repeat)
+    validate_only = timed([mou, "--records", largest, "validate"], repeat)
+    print()
+    print(
+        f"mou review of {max(sizes):,} records: json {review_json:.2f}s, html (ru) "
+        f"{review_html:.2f}s; validate alone {validate_only:.2f}s "
+        f"(review/validate {review_html / validate_only:.2f}x)"
+    )
+
     help_ours = timed([mou, "--help"], max(repeat, 5))
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         script.write(MINIMAL_TYPER)
