@@ -296,8 +296,10 @@ def _hint(value: str, choices: frozenset[str] | list[str]) -> str:
 
 @check
 def check_documents(context: Context) -> Iterator[Problem]:
-    """MOU206: a document `path` is relative to the records root, stays inside it, and exists."""
+    """MOU206: a document `path` is relative to the records root, stays inside it, and exists
+    (on disk, or in the revision's tree when the record was read from git)."""
     root = context.records.root.resolve()
+    tree = context.records.tree
     for entry in context.records.entries:
         for index, document in enumerate(entry.model.documents):
             if document.path is None:
@@ -307,7 +309,11 @@ def check_documents(context: Context) -> Iterator[Problem]:
             target = (root / Path(*relative.parts)).resolve() if relative.parts else root
             if relative.is_absolute() or not target.is_relative_to(root):
                 yield context.at("MOU206", entry, loc, f"`{document.path}` leaves the records root")
-            elif not target.is_file():
+            elif not (
+                target.relative_to(root).as_posix() in tree
+                if tree is not None
+                else target.is_file()
+            ):
                 yield context.at(
                     "MOU206", entry, loc, f"no file `{document.path}` under the records root"
                 )

@@ -80,11 +80,15 @@ class Settings:
         self.explicit = records
 
     def root(self) -> Path:
-        """The records root: --records, $MOU_RECORDS, the nearest records/ upward, ./records."""
+        """The records root: --records, $MOU_RECORDS, else the nearest folder upward that
+        holds records/memorandum.yaml (or is itself a records root, holding memorandum.yaml:
+        inside records/meetings/, or in examples/demo/), else ./records."""
         if self.explicit is not None:
             return self.explicit
         here = Path.cwd()
         for folder in (here, *here.parents):
+            if (folder / "memorandum.yaml").is_file():
+                return folder
             if (folder / "records" / "memorandum.yaml").is_file():
                 return folder / "records"
         return Path("records")
@@ -322,6 +326,415 @@ def _render_user(render_user_template: Any, data: Any, language: str, template: 
         raise fail(f"{template}: {error.message}") from None
     except jinja2.exceptions.SecurityError as error:
         raise fail(f"{template}: not allowed in a template: {error}") from None
+
+
+# --- asking the record ------------------------------------------------------------------------
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _load_valid(context: typer.Context) -> Any:
+    """The record for the query commands: problems are not shown here (`mou validate` does
+    that); a record without a readable memorandum cannot be asked much."""
+    from mou.load import load
+
+    return load(records_root(context))
+
+
+def _period_option(text: str | None) -> Any:
+    from mou.periods import PeriodError, parse_period
+
+    if text is None:
+        return None
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        raise fail(f"--period: {error}") from None
+
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Take this day as today."),
+]
+LanguageOption = Annotated[Language, typer.Option("--lang", help="en or ru (record text).")]
+ContactDetails = Annotated[
+    bool,
+    typer.Option(
+        "--include-contact-details", help="Show contacts' e-mail and phone (left out by default)."
+    ),
+]
+
+
+@app.command(name="list")
+def list_records(
+    context: typer.Context,
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[KIND]",
+            help="meeting, seminar, exchange, request, programme, "
+            "arrangement, contact, activity (or their plurals).",
+            show_default=False,
+        ),
+    ] = None,
+    *,
+    period: PeriodOption = None,
+    party: Annotated[
+        str | None,
+        typer.Option(
+            "--party",
+            help="In any party field (organizer, observers, from, to, payer, lead, ...).",
+            show_default=False,
+        ),
+    ] = None,
+    topic: Annotated[str | None, typer.Option("--topic", show_default=False)] = None,
+    status: Annotated[str | None, typer.Option("--status", show_default=False)] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="ISO 3166-1 alpha-3.", show_default=False)
+    ] = None,
+    clause: Annotated[
+        str | None,
+        typer.Option(
+            "--clause",
+            help="Records that evidence the clause (whatever their status).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")] = (
+        ListFormat.table
+    ),
+    language: LanguageOption = Language.en,
+    contact_details: ContactDetails = False,
+) -> None:
+    """List records, sorted by date, filtered by kind, period, party, topic, status, state or
+    clause. `mou list contact` is the directory: it shows e-mail and phone."""
+    from mou.models import KINDS
+    from mou.queries import Filters, record_data, select
+
+    if kind is not None:
+        singular = {"activities": "activity"}.get(
+            kind, kind.removesuffix("s") if kind.endswith("s") and kind[:-1] in KINDS else kind
+        )
+        if singular not in KINDS:
+            raise fail(f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}")
+        kind = singular
+    records = _load_valid(context)
+    wanted_clause = None
+    if clause is not None:
+        memorandum = records.memorandum
+        clauses = {c.id: c for c in memorandum.clauses} if memorandum else {}
+        if clause not in clauses:
+            raise fail(f"--clause {clause}: the memorandum declares {', '.join(clauses) or 'none'}")
+        wanted_clause = clauses[clause]
+    filters = Filters(
+        kind=kind,
+        period=_period_option(period),
+        party=party,
+        topic=topic,
+        status=status,
+        state=state,
+        clause=wanted_clause,
+    )
+    found = select(records.entries, filters)
+    details = contact_details or kind == "contact"
+    rows = [{"id": e.id, "path": e.path, **record_data(e, contact_details=details)} for e in found]
+    if output_format is ListFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif output_format is ListFormat.csv:
+        from mou.output import as_csv
+
+        sys.stdout.write(as_csv(rows, leading=("id", "kind", "path")))
+    else:
+        _print_records(
+            found, records.memorandum, language.value, contacts=kind == "contact", details=details
+        )
+
+
+def _print_records(
+    found: Any, memorandum: Any, language: str, *, contacts: bool, details: bool
+) -> None:
+    from mou.output import as_table, print_rich
+    from mou.render import Words, title_of
+
+    if memorandum is None:
+        raise fail("the record has no readable memorandum: run `mou validate`", PROBLEMS)
+    words = Words(language, memorandum)
+    if contacts:
+        columns = ["Party", "Name", "Position", "E-mail", "Phone", "From", "To"]
+        rows = [
+            [
+                words.party(e.model.party),
+                words.text(e.model.name),
+                words.text(e.model.position),
+                e.model.email or "" if details else "",
+                e.model.phone or "" if details else "",
+                str(e.model.from_),
+                str(e.model.to or ""),
+            ]
+            for e in found
+        ]
+    else:
+        columns = ["Date", "Kind", "Id", "Title", "Status"]
+        rows = [
+            [
+                str(e.model.dated),
+                e.kind,
+                e.id,
+                words.text(title_of(e)),
+                getattr(e.model, "status", "") or "",
+            ]
+            for e in found
+        ]
+    print_rich(as_table(f"{len(found)} record{'s' if len(found) != 1 else ''}", columns, rows))
+
+
+class ShowFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+@app.command()
+def show(
+    context: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record's id.")],
+    output_format: Annotated[ShowFormat, typer.Option("--format", help="yaml or json.")] = (
+        ShowFormat.yaml
+    ),
+) -> None:
+    """Show one record, with its references resolved both ways: the records it names, and
+    the records that name it (the arrangement covering a seminar, what an arrangement covers)."""
+    from mou.queries import links, record_data
+    from mou.render import title_of
+
+    records = _load_valid(context)
+    by_id = records.by_id()
+    entry = by_id.get(record_id)
+    if entry is None:
+        import difflib
+
+        close = difflib.get_close_matches(record_id, list(by_id), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        unreadable = any(
+            path.rsplit("/", 1)[-1].rsplit(".", 1)[0] == record_id for path in records.files
+        )
+        why = " (its file has errors: run `mou validate`)" if unreadable else ""
+        raise fail(f"no record {record_id}{why}{hint}")
+    outgoing, incoming = links(entry, records.entries)
+
+    def brief(link_entry: Any, identifier: str, field: str) -> dict[str, Any]:
+        if link_entry is None:
+            return {"field": field, "id": identifier, "missing": True}
+        title = title_of(link_entry)
+        return {
+            "field": field,
+            "id": link_entry.id,
+            "kind": link_entry.kind,
+            "path": link_entry.path,
+            "title": title,
+        }
+
+    document = {
+        "id": entry.id,
+        "path": entry.path,
+        "record": record_data(entry, dates=output_format is ShowFormat.yaml),
+        "refers_to": [brief(link.target, link.target_id, link.field) for link in outgoing],
+        "referred_by": [brief(link.source, link.source.id, link.field) for link in incoming],
+    }
+    if output_format is ShowFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from mou.write import canonical, dump
+
+        sys.stdout.write(dump(canonical(document, None, fresh=True), None))
+
+
+@app.command()
+def actions(
+    context: typer.Context,
+    *,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open items.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open items past due.")] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", metavar="PARTY", help="Only this party's items.", show_default=False
+        ),
+    ] = None,
+    output_format: Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")] = (
+        ListFormat.table
+    ),
+    as_of: AsOfOption = None,
+    language: LanguageOption = Language.en,
+) -> None:
+    """Action items of every meeting, by due date: who owes what, from which meeting, and how
+    many days overdue."""
+    from mou.queries import action_items
+
+    today = parse_as_of(as_of)
+    records = _load_valid(context)
+    items = action_items(
+        records.entries, today, open_only=open_only, overdue_only=overdue, owner=owner
+    )
+    rows = [
+        {
+            "id": i.id,
+            "meeting": i.meeting.id,
+            "meeting_date": i.meeting.model.dated.isoformat(),
+            "action": i.action.id,
+            "text": i.action.text,
+            "owner": i.action.owner,
+            "due": i.action.due.isoformat() if i.action.due else None,
+            "status": i.action.status,
+            "overdue_days": i.overdue_days,
+        }
+        for i in items
+    ]
+    if output_format is ListFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    if output_format is ListFormat.csv:
+        from mou.output import as_csv
+
+        sys.stdout.write(as_csv(rows))
+        return
+    from mou.output import as_table, print_rich
+    from mou.render import Words, title_of
+
+    if records.memorandum is None:
+        raise fail("the record has no readable memorandum: run `mou validate`", PROBLEMS)
+    words = Words(language.value, records.memorandum)
+    table = [
+        [
+            str(i.action.due or ""),
+            words.party(i.action.owner),
+            words.text(i.action.text),
+            words.word(i.action.status),
+            str(i.overdue_days or ""),
+            f"{words.text(title_of(i.meeting))} ({i.meeting.model.dated})",
+        ]
+        for i in items
+    ]
+    columns = ["Due", "Owner", "Action", "Status", "Days overdue", "Meeting"]
+    print_rich(
+        as_table(f"{len(items)} action item{'s' if len(items) != 1 else ''}", columns, table)
+    )
+
+
+@app.command(name="calendar")
+def calendar_command(
+    context: typer.Context,
+    *,
+    period: PeriodOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            metavar="FILE",
+            help="Write here (atomically) instead of printing.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    language: LanguageOption = Language.en,
+) -> None:
+    """Meetings, seminars and the due dates of open actions as one iCalendar (.ics) file, with
+    a reminder the day before planned events and due dates."""
+    from datetime import UTC, datetime
+
+    from mou.ics import calendar
+
+    chosen = _period_option(period)
+    today = parse_as_of(as_of)
+    stamp = (
+        datetime(today.year, today.month, today.day, tzinfo=UTC)
+        if as_of
+        else datetime.now(UTC).replace(microsecond=0)
+    )
+    records = _load_valid(context)
+    if records.memorandum is None:
+        raise fail("the record has no readable memorandum: run `mou validate`", PROBLEMS)
+    data = calendar(
+        records.entries,
+        records.memorandum,
+        period=chosen,
+        stamp=stamp,
+        as_of=today,
+        language=language.value,
+    )
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        from mou.write import write_bytes
+
+        write_bytes(output, data)
+        typer.echo(f"wrote {output}", err=True)
+
+
+class DiffFormat(StrEnum):
+    md = "md"
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def diff(
+    context: typer.Context,
+    base: Annotated[str, typer.Argument(help="A git revision: a branch, tag or commit.")],
+    head: Annotated[
+        str | None,
+        typer.Argument(
+            help="Another revision. Default: the working tree, as it is on disk.",
+            show_default=False,
+        ),
+    ] = None,
+    *,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="md (for a pull request), text or json.")
+    ] = DiffFormat.md,
+    as_of: AsOfOption = None,
+    contact_details: ContactDetails = False,
+) -> None:
+    """What changed in the record between two git revisions: records added, removed and
+    changed (field by field), and the findings that appeared or went away."""
+    from mou.checks import run_checks
+    from mou.history import GitError, load_revision
+    from mou.output import difference_text
+    from mou.queries import difference
+
+    root = records_root(context)
+    today = parse_as_of(as_of)
+    try:
+        before = load_revision(root, base)
+        after = load_revision(root, head)
+    except GitError as error:
+        raise fail(f"git: {error}") from None
+    changes = difference(
+        before.entries,
+        after.entries,
+        run_checks(before, today),
+        run_checks(after, today),
+        contact_details=contact_details,
+    )
+    sys.stdout.write(difference_text(changes, output_format.value, base, head or "working tree"))
 
 
 @app.command()

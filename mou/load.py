@@ -44,8 +44,10 @@ class RecordSet:
     # Every file that is a record, readable or not: path → its kind, when the file names one.
     files: dict[str, str | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # Files given as bytes rather than read from disk (a record about to be written).
+    # Files given as bytes rather than read from disk (a record about to be written, or a
+    # git revision); with a revision, `tree` lists all its files (for document paths).
     extra: dict[str, bytes] = field(default_factory=dict)
+    tree: set[str] | None = None
     _positions: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -104,33 +106,47 @@ def find_files(root: Path) -> list[str]:
 PARALLEL_FROM = 2000
 
 
-def load(root: Path, extra: dict[str, bytes] | None = None) -> RecordSet:
-    """Read every record under `root`. `extra` adds files not on disk (path → bytes).
+def load(
+    root: Path,
+    extra: dict[str, bytes] | None = None,
+    *,
+    files: dict[str, bytes] | None = None,
+    tree: set[str] | None = None,
+) -> RecordSet:
+    """Read every record under `root`. `extra` adds files not on disk (path → bytes), such as
+    a record about to be written. `files` replaces the disk altogether (a git revision), and
+    `tree` then lists every file of that revision, for document paths.
 
     Reading and parsing run in worker processes for large records (parsing is most of the
     cost and is independent per file); building the models and all checks stay here.
     """
-    records = RecordSet(root, extra=dict(extra or {}))
-    paths = sorted(set(find_files(root)) | set(records.extra))
+    in_memory = {**(extra or {}), **(files or {})}
+    records = RecordSet(root, extra=in_memory, tree=tree)
+    on_disk = [] if files is not None else [p for p in find_files(root) if p not in in_memory]
     workers = min(os.cpu_count() or 1, 8)
-    if len(paths) >= PARALLEL_FROM and workers > 1 and not records.extra:
-        parsed = _parse_in_workers(root, paths, workers)
+    if len(on_disk) >= PARALLEL_FROM and workers > 1:
+        parsed: Iterable[ParsedFile] = _parse_in_workers(root, on_disk, workers)
     else:
-        parsed = _parse_files(root, paths, records.extra)
+        parsed = _parse_files(root, on_disk, {})
     import gc
 
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small objects and no cycles: collection is pure cost
+    built: dict[str, tuple[Entry | None, str | None, list[Problem]]] = {}
     try:
-        for path, (value, parse_problems) in zip(paths, parsed, strict=True):
-            entry, kind, problems = build_entry(records, path, value, parse_problems)
-            records.files[path] = kind
-            records.problems.extend(problems)
-            if entry is not None:
-                records.entries.append(entry)
+        for path, (value, parse_problems) in zip(on_disk, parsed, strict=True):
+            built[path] = build_entry(records, path, value, parse_problems)
+        for path, data in in_memory.items():
+            built[path] = build_entry(records, path, *read_and_parse(root, path, data))
     finally:
         if collecting:
             gc.enable()
+    for path in sorted(built):
+        entry, kind, problems = built[path]
+        records.files[path] = kind
+        records.problems.extend(problems)
+        if entry is not None:
+            records.entries.append(entry)
     return records
 
 

@@ -134,7 +134,7 @@ def _amount(value: Any) -> Decimal:
 
 Amount = Annotated[
     Decimal,
-    PlainValidator(_amount),
+    BeforeValidator(_amount),
     WithJsonSchema(
         {
             "anyOf": [
@@ -434,6 +434,19 @@ KINDS: dict[str, type[Record]] = {
 }
 
 MEETING_TYPES: tuple[str, ...] = get_args(Meeting.model_fields["type"].annotation)
+
+
+COMMON_FIELDS = ("tags", "notes", "documents")
+
+
+def field_order(model: type[BaseModel]) -> list[str]:
+    """The keys of a model as they are written: for a record, `kind`, then the kind's own
+    fields, then `tags`, `notes`, `documents` (which every kind has, so they come last)."""
+    names = [info.alias or name for name, info in model.model_fields.items()]
+    if issubclass(model, Record):
+        own = [name for name in names if name not in ("kind", *COMMON_FIELDS)]
+        return ["kind", *own, *COMMON_FIELDS]
+    return names
 
 
 def evidences(entry: str, record: Record) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from mou.load import Entry, RecordSet
 from mou.models import (
@@ -29,6 +30,8 @@ from mou.models import (
     Request,
     Seminar,
     evidences,
+    field_order,
+    references,
 )
 from mou.periods import Period, add_duration
 from mou.problems import Problem
@@ -363,3 +366,227 @@ def _contacts(
                 reached = last
         rows.append((party, total - covered))
     return tuple(rows)
+
+
+# --- asking the record (mou list, show, actions, diff) -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What `mou list` selects by; None means "any"."""
+
+    kind: str | None = None
+    period: Period | None = None
+    party: str | None = None
+    topic: str | None = None
+    status: str | None = None
+    state: str | None = None
+    clause: Clause | None = None
+
+
+def _refers(model: Record, to: str, value: str) -> bool:
+    return any(marker.to == to and found == value for _, marker, found in references(model))
+
+
+def select(entries: Iterable[Entry], filters: Filters) -> list[Entry]:
+    """Records matching every given filter, sorted by date then id. `party` matches any party
+    field (organizer, observers, participants, from, to, payer, lead, ...); `clause` the
+    records that evidence the clause (whatever their status)."""
+    found = []
+    for entry in entries:
+        model = entry.model
+        if filters.kind is not None and model.kind != filters.kind:
+            continue
+        if filters.period is not None and not within(
+            model, filters.period.start, filters.period.end
+        ):
+            continue
+        if filters.party is not None and not _refers(model, "party", filters.party):
+            continue
+        if filters.topic is not None and not _refers(model, "topic", filters.topic):
+            continue
+        if filters.state is not None and not _refers(model, "state", filters.state):
+            continue
+        if filters.status is not None and getattr(model, "status", None) != filters.status:
+            continue
+        if filters.clause is not None and not counts_for(filters.clause, model):
+            continue
+        found.append(entry)
+    return sorted(found, key=lambda e: (e.model.dated, e.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    meeting: Entry
+    action: Action
+    overdue_days: int | None  # None when not overdue
+
+    @property
+    def id(self) -> str:
+        return f"{self.meeting.id}#{self.action.id}"
+
+
+def action_items(
+    entries: Iterable[Entry],
+    as_of: date,
+    *,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    owner: str | None = None,
+) -> list[ActionItem]:
+    """Action items of every meeting, by due date (undated last)."""
+    items = []
+    for entry in entries:
+        meeting = entry.model
+        if not isinstance(meeting, Meeting):
+            continue
+        for action in meeting.actions:
+            late = action.status == "open" and action.due is not None and action.due < as_of
+            overdue = (as_of - action.due).days if late and action.due is not None else None
+            if (open_only and action.status != "open") or (overdue_only and overdue is None):
+                continue
+            if owner is not None and action.owner != owner:
+                continue
+            items.append(ActionItem(entry, action, overdue))
+    return sorted(items, key=lambda i: (i.action.due or date.max, i.meeting.model.dated, i.id))
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A reference between two records: `source`'s field `field` names `target`."""
+
+    source: Entry
+    field: str
+    target: Entry | None
+    target_id: str
+
+
+def links(entry: Entry, entries: Iterable[Entry]) -> tuple[list[Link], list[Link]]:
+    """The records `entry` refers to, and the records that refer to it."""
+    by_id = {e.id: e for e in entries}
+    outgoing = [
+        Link(entry, str(loc[0]), by_id.get(value), value)
+        for loc, marker, value in references(entry.model)
+        if marker.to == "record"
+    ]
+    incoming = [
+        Link(other, str(loc[0]), entry, value)
+        for other in sorted(by_id.values(), key=lambda e: (e.model.dated, e.id))
+        for loc, marker, value in references(other.model)
+        if marker.to == "record" and value == entry.id
+    ]
+    return outgoing, incoming
+
+
+CONTACT_DETAILS = ("email", "phone")
+
+
+def record_data(
+    entry: Entry, *, contact_details: bool = True, dates: bool = False
+) -> dict[str, Any]:
+    """A record's fields as JSON-ready data (dates as ISO text, amounts as strings), as in
+    its file; with `dates`, dates stay dates (for YAML). Contacts' e-mail and phone only when
+    asked for."""
+    data: dict[str, Any] = entry.model.model_dump(
+        mode="json", by_alias=True, exclude_defaults=True, exclude_none=True
+    )
+    if dates:
+        data = _with_dates(data)
+    order = field_order(type(entry.model))
+    data = {key: data[key] for key in sorted(data, key=order.index)}
+    if entry.kind == "contact" and not contact_details:
+        for field_name in CONTACT_DETAILS:
+            data.pop(field_name, None)
+    return data
+
+
+def _with_dates(value: Any) -> Any:
+    import re
+
+    if isinstance(value, dict):
+        return {key: _with_dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_dates(item) for item in value]
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One record's difference between two versions of the record."""
+
+    id: str
+    kind: str
+    path: str
+    change: str  # added, removed, changed
+    fields: tuple[tuple[str, Any, Any], ...] = ()  # (field, before, after) for changed ones
+
+
+def _field_changes(before: Any, after: Any, where: str) -> Iterator[tuple[str, Any, Any]]:
+    """(path, before, after) of every value that differs, as deep as the two shapes match:
+    `expenses[0].amount: "100.00" → "250.00"` rather than two whole lists."""
+    if before == after:
+        return
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            yield from _field_changes(
+                before.get(key), after.get(key), f"{where}.{key}" if where else key
+            )
+    elif (
+        isinstance(before, list)
+        and isinstance(after, list)
+        and len(before) == len(after)
+        and any(isinstance(item, dict) for item in before)
+    ):
+        for index, (was, now) in enumerate(zip(before, after, strict=True)):
+            yield from _field_changes(was, now, f"{where}[{index}]")
+    else:
+        yield where, before, after
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    changes: tuple[Change, ...]
+    new_findings: tuple[Problem, ...]
+    resolved_findings: tuple[Problem, ...]
+
+
+def difference(
+    before: Sequence[Entry],
+    after: Sequence[Entry],
+    before_problems: Sequence[Problem],
+    after_problems: Sequence[Problem],
+    *,
+    contact_details: bool = False,
+) -> Difference:
+    """What changed from one version of the record to another: records added, removed and
+    changed (field by field), and the findings that appeared or went away."""
+    old = {e.id: e for e in before}
+    new = {e.id: e for e in after}
+    changes = []
+    for record_id in sorted(old.keys() | new.keys()):
+        if record_id not in old:
+            entry = new[record_id]
+            changes.append(Change(record_id, entry.kind, entry.path, "added"))
+        elif record_id not in new:
+            entry = old[record_id]
+            changes.append(Change(record_id, entry.kind, entry.path, "removed"))
+        else:
+            was = record_data(old[record_id], contact_details=contact_details)
+            now = record_data(new[record_id], contact_details=contact_details)
+            fields = tuple(_field_changes(was, now, ""))
+            if fields:
+                entry = new[record_id]
+                changes.append(Change(record_id, entry.kind, entry.path, "changed", fields))
+
+    def key(problem: Problem) -> tuple[str, str, str]:
+        return (problem.code, problem.record or problem.path, problem.message)
+
+    old_keys = {key(p) for p in before_problems}
+    new_keys = {key(p) for p in after_problems}
+    return Difference(
+        changes=tuple(changes),
+        new_findings=tuple(p for p in after_problems if key(p) not in old_keys),
+        resolved_findings=tuple(p for p in before_problems if key(p) not in new_keys),
+    )

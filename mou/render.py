@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gettext
 import json
-import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -19,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from mou.load import Entry
-from mou.models import localized
+from mou.models import Memorandum, localized
+from mou.output import markdown_text
 from mou.periods import Period
 from mou.problems import CODES, N_, Problem
 from mou.queries import Review
@@ -108,36 +108,23 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-# --- Markdown safety ---------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|^[#+-])")
-
-
-def markdown_text(value: object) -> str:
-    """Record text made inert in Markdown: one line, markup characters escaped, so that a title
-    cannot break a table, start a heading, or inject a link, image or HTML."""
-    text = " ".join(str(value).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 # --- the data templates see ------------------------------------------------------------------
 
 
 class Words:
     """Formatting for one language: gettext, Babel, and the record's localized text."""
 
-    def __init__(self, language: str, review: Review) -> None:
+    def __init__(self, language: str, memorandum: Memorandum) -> None:
         from babel import Locale
 
         self.language = language
         self.locale = Locale.parse(LOCALES[language])
         self._dates: dict[tuple[date, str], str] = {}
         self.translation = translations(language)
-        self.review = review
-        self.parties = {party.id: party for party in review.memorandum.parties}
+        self.parties = {party.id: party for party in memorandum.parties}
         self.topics = {
             topic.id: topic.name
-            for topic in review.memorandum.topics
+            for topic in memorandum.topics
             if not isinstance(topic, str) and topic.name is not None
         }
 
@@ -222,7 +209,7 @@ def _collation_key(text: str) -> str:
 
 def template_context(review: Review, language: str) -> dict[str, Any]:
     """Everything a template sees: the review, the formatting helpers, and a timeline."""
-    words = Words(language, review)
+    words = Words(language, review.memorandum)
     return {
         "review": review,
         "memorandum": review.memorandum,
@@ -231,11 +218,12 @@ def template_context(review: Review, language: str) -> dict[str, Any]:
         "_": words.gettext,
         "ngettext": words.ngettext,
         "timeline": timeline(review, words),
-        "title_of": lambda entry: words.text(_title(entry)),
+        "title_of": lambda entry: words.text(title_of(entry)),
     }
 
 
-def _title(entry: Entry) -> Any:
+def title_of(entry: Entry) -> Any:
+    """What a record is called: its title, subject or name (localized text), else its id."""
     model = entry.model
     for field in ("title", "subject", "name"):
         value = getattr(model, field, None)
@@ -270,7 +258,7 @@ def timeline(review: Review, words: Words) -> dict[str, Any]:
             day = max(entry.model.dated, start)
             marks.append({
                 "x": x(day), "kind": entry.kind, "date": words.date(entry.model.dated),
-                "title": words.text(_title(entry)),
+                "title": words.text(title_of(entry)),
             })  # fmt: skip
         rows.append({"y": y, "clause": clause, "marks": marks})
     ticks: list[dict[str, Any]] = []

@@ -23,12 +23,11 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
-from mou.models import KINDS, Record
+from mou.models import KINDS, field_order
 
 MODELINE = "# yaml-language-server: $schema="
 SCHEMA_FILE = "record.schema.json"
 LOCK_NAME = ".mou.lock"
-COMMON_FIELDS = ("tags", "notes", "documents")
 
 
 # --- files --------------------------------------------------------------------------------
@@ -36,7 +35,12 @@ COMMON_FIELDS = ("tags", "notes", "documents")
 
 def write_text(target: Path, text: str) -> None:
     """Replace `target` with `text`: temporary file in the same folder, fsync, rename, fsync."""
-    temporary = _temporary_copy(target, text.encode("utf-8"))
+    write_bytes(target, text.encode("utf-8"))
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    """Replace `target` with `data`, atomically (see `write_text`)."""
+    temporary = _temporary_copy(target, data)
     try:
         os.replace(temporary, target)
     except BaseException:
@@ -197,14 +201,6 @@ def _model_of(annotation: Any) -> type[Any] | None:
     return None
 
 
-def _key_order(model: type[Any]) -> list[str]:
-    names = [info.alias or name for name, info in model.model_fields.items()]
-    if issubclass(model, Record):
-        own = [name for name in names if name not in ("kind", *COMMON_FIELDS)]
-        return ["kind", *own, *COMMON_FIELDS]
-    return names
-
-
 def _field_models(model: type[Any]) -> dict[str, type[Any] | None]:
     return {
         info.alias or name: _model_of(info.annotation) for name, info in model.model_fields.items()
@@ -224,7 +220,7 @@ def canonical(
     if isinstance(data, dict):
         mapping = data if isinstance(data, CommentedMap) else CommentedMap(data)
         if model is not None:
-            rank = {key: index for index, key in enumerate(_key_order(model))}
+            rank = {key: index for index, key in enumerate(field_order(model))}
             _reorder(mapping, sorted(mapping, key=lambda k: rank.get(k, len(rank))))
             children = _field_models(model)
         else:

@@ -14,6 +14,7 @@ ORDER = [
     "models",
     "periods",
     "load",
+    "history",
     "checks",
     "queries",
     "write",
@@ -21,6 +22,7 @@ ORDER = [
     "add",
     "output",
     "render",
+    "ics",
     "scaffold",
     "cli",
 ]

@@ -15,9 +15,10 @@ import pytest
 from conftest import REPO, Run
 from mou.checks import run_checks
 from mou.load import load
+from mou.output import markdown_text
 from mou.periods import PeriodError, add_duration, parse_period
 from mou.queries import Review, review
-from mou.render import Words, markdown_text, render
+from mou.render import Words, render
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 GOLDEN = Path(__file__).parent / "golden"
@@ -370,11 +371,11 @@ def test_json_has_the_keys_the_spec_names(demo_review: Review) -> None:
     [(1, "день"), (2, "дня"), (5, "дней"), (11, "дней"), (21, "день"), (22, "дня"), (112, "дней")],
 )
 def test_russian_plural_forms(count: int, word: str, demo_review: Review) -> None:
-    assert Words("ru", demo_review).days(count) == f"{count} {word}"
+    assert Words("ru", demo_review.memorandum).days(count) == f"{count} {word}"
 
 
 def test_english_plural_forms(demo_review: Review) -> None:
-    words = Words("en", demo_review)
+    words = Words("en", demo_review.memorandum)
     assert (words.days(1), words.days(2), words.days(0)) == ("1 day", "2 days", "0 days")
 
 
