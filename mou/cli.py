@@ -215,16 +215,47 @@ def explain(code: Annotated[str, typer.Argument(help="A diagnostic code, e.g. MO
     typer.echo(f"{found.code} ({found.severity}): {found.title}\n\n{found.explanation}")
 
 
+class Language(StrEnum):
+    en = "en"
+    ru = "ru"
+
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these.",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        metavar="FILE",
+        help="Write here (atomically) instead of printing.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Take this day as today."),
+]
+LanguageOption = Annotated[Language, typer.Option("--lang", help="en or ru (record text).")]
+ContactDetails = Annotated[
+    bool,
+    typer.Option(
+        "--include-contact-details", help="Show contacts' e-mail and phone (left out by default)."
+    ),
+]
+
+
 class ReviewFormat(StrEnum):
     md = "md"
     text = "text"
     html = "html"
     json = "json"
-
-
-class Language(StrEnum):
-    en = "en"
-    ru = "ru"
 
 
 @app.command()
@@ -253,19 +284,8 @@ def review(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            metavar="FILE",
-            help="Write here (atomically) instead of printing.",
-            show_default=False,
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", metavar="DATE", help="Review as of this day instead of today."),
-    ] = None,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Render the joint review of a period (clause 4): clauses and their cadence, meetings,
     representation, seminars, exchanges, requests, programmes, costs, actions, contacts and
@@ -354,28 +374,6 @@ def _period_option(text: str | None) -> Any:
         return parse_period(text)
     except PeriodError as error:
         raise fail(f"--period: {error}") from None
-
-
-PeriodOption = Annotated[
-    str | None,
-    typer.Option(
-        "--period",
-        metavar="PERIOD",
-        help="2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these.",
-        show_default=False,
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="DATE", help="Take this day as today."),
-]
-LanguageOption = Annotated[Language, typer.Option("--lang", help="en or ru (record text).")]
-ContactDetails = Annotated[
-    bool,
-    typer.Option(
-        "--include-contact-details", help="Show contacts' e-mail and phone (left out by default)."
-    ),
-]
 
 
 @app.command(name="list")
@@ -644,15 +642,7 @@ def calendar_command(
     context: typer.Context,
     *,
     period: PeriodOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            metavar="FILE",
-            help="Write here (atomically) instead of printing.",
-            show_default=False,
-        ),
-    ] = None,
+    output: OutputOption = None,
     as_of: AsOfOption = None,
     language: LanguageOption = Language.en,
 ) -> None:

@@ -122,21 +122,10 @@ class RequestReview:
 
 
 @dataclass(frozen=True, slots=True)
-class OverdueAction:
-    meeting: Entry
-    action: Action
-    days: int
-
-    @property
-    def id(self) -> str:
-        return f"{self.meeting.id}#{self.action.id}"
-
-
-@dataclass(frozen=True, slots=True)
 class ActionReview:
     opened: int
     closed: int
-    overdue: tuple[OverdueAction, ...]
+    overdue: tuple[ActionItem, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,21 +314,11 @@ def _costs(entries: Iterable[Entry], period: Period, parties: Sequence[str]) -> 
     )
 
 
-def _actions(entries: Iterable[Entry], period: Period, as_of: date) -> ActionReview:
-    opened = closed = 0
-    overdue: list[OverdueAction] = []
-    for entry in entries:
-        meeting = entry.model
-        if not isinstance(meeting, Meeting):
-            continue
-        for action in meeting.actions:
-            if meeting.date in period:
-                opened += 1
-                closed += action.status in ("done", "dropped")
-            if action.status == "open" and action.due is not None and action.due < as_of:
-                overdue.append(OverdueAction(entry, action, (as_of - action.due).days))
-    overdue.sort(key=lambda o: (o.action.due or as_of, o.id))
-    return ActionReview(opened, closed, tuple(overdue))
+def _actions(entries: Sequence[Entry], period: Period, as_of: date) -> ActionReview:
+    opened = [i for i in action_items(entries, as_of) if i.meeting.model.dated in period]
+    closed = sum(1 for item in opened if item.action.status in ("done", "dropped"))
+    overdue = action_items(entries, as_of, overdue_only=True)
+    return ActionReview(len(opened), closed, tuple(overdue))
 
 
 def _contacts(
