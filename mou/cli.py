@@ -467,13 +467,23 @@ def _print_records(
     found: Any, memorandum: Any, language: str, *, contacts: bool, details: bool
 ) -> None:
     from mou.output import as_table, print_rich
+    from mou.problems import N_
     from mou.render import Words, title_of
 
     if memorandum is None:
         raise fail("the record has no readable memorandum: run `mou validate`", PROBLEMS)
     words = Words(language, memorandum)
     if contacts:
-        columns = ["Party", "Name", "Position", "E-mail", "Phone", "From", "To"]
+        names = [
+            N_("Party"),
+            N_("Name"),
+            N_("Position"),
+            N_("E-mail"),
+            N_("Phone"),
+            N_("From"),
+            N_("To"),
+        ]
+        keep = (5, 6)
         rows = [
             [
                 words.party(e.model.party),
@@ -487,18 +497,20 @@ def _print_records(
             for e in found
         ]
     else:
-        columns = ["Date", "Kind", "Id", "Title", "Status"]
+        names = [N_("Date"), N_("Kind"), N_("Id"), N_("Title"), N_("Status")]
+        keep = (0, 2)
         rows = [
             [
                 str(e.model.dated),
-                e.kind,
+                words.word(e.kind),
                 e.id,
                 words.text(title_of(e)),
-                getattr(e.model, "status", "") or "",
+                words.word(getattr(e.model, "status", "") or ""),
             ]
             for e in found
         ]
-    print_rich(as_table(f"{len(found)} record{'s' if len(found) != 1 else ''}", columns, rows))
+    count = words.ngettext("%(num)s record", "%(num)s records", len(found)) % {"num": len(found)}
+    print_rich(as_table(count, [words.gettext(n) for n in names], rows, keep))
 
 
 class ShowFormat(StrEnum):
@@ -615,6 +627,7 @@ def actions(
         sys.stdout.write(as_csv(rows))
         return
     from mou.output import as_table, print_rich
+    from mou.problems import N_
     from mou.render import Words, title_of
 
     if records.memorandum is None:
@@ -631,10 +644,10 @@ def actions(
         ]
         for i in items
     ]
-    columns = ["Due", "Owner", "Action", "Status", "Days overdue", "Meeting"]
-    print_rich(
-        as_table(f"{len(items)} action item{'s' if len(items) != 1 else ''}", columns, table)
-    )
+    names = [N_("Due"), N_("Owner"), N_("Action"), N_("Status"), N_("Days overdue"), N_("Meeting")]
+    count = words.ngettext("%(num)s action item", "%(num)s action items", len(items))
+    columns = [words.gettext(name) for name in names]
+    print_rich(as_table(count % {"num": len(items)}, columns, table, keep=(0,)))
 
 
 @app.command(name="calendar")

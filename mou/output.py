@@ -192,15 +192,15 @@ def as_table(
     title: str | None,
     columns: Sequence[str],
     rows: Sequence[Sequence[str]],
-    keep: Sequence[str] = ("Date", "Id", "Due", "From", "To"),
+    keep: Sequence[int] = (),
 ) -> Any:
     """A rich table fitted to the terminal: long text wraps, nothing is cut, and the columns
-    in `keep` (dates, ids) are never broken across lines."""
+    whose positions are in `keep` (dates, ids) are never broken across lines."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column in keep)
+    for index, column in enumerate(columns):
+        table.add_column(column, overflow="fold", no_wrap=index in keep)
     for row in rows:
         table.add_row(*row)
     return table

@@ -244,9 +244,7 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
                 raise _UnreadableError
             text = event.value
             tag = event.tag
-            if tag is None:
-                value = resolve_plain(text) if event.style == "" else text
-            else:
+            if tag is not None:
                 value, fits = _resolve_tagged(tag, text)
                 if not fits:
                     problem("MOU004", f"tag {_short(tag)} is not allowed here", _mark(event))
@@ -256,6 +254,8 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
                 if track:
                     key_pos = _mark(event)
                 continue
+            if tag is None:
+                value = resolve_plain(text) if event.style == "" else text
             pos = _mark(event) if track else no_pos
         elif kind is map_start or kind is seq_start:
             pos = _mark(event)

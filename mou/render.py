@@ -135,6 +135,7 @@ class Words:
         return self.translation.ngettext(singular, plural, count)
 
     def word(self, value: str) -> str:
+        """A word of the record's closed vocabularies (a status, a kind) in the language."""
         message = VOCABULARY.get(value)
         return self.gettext(message) if message else value
 
