@@ -262,14 +262,15 @@ def timeline(review: Review, words: Words) -> dict[str, Any]:
                 "title": words.text(title_of(entry)),
             })  # fmt: skip
         rows.append({"y": y, "clause": clause, "marks": marks})
+    # A tick a month up to a year and a half, then every six months, then every year.
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    every = 1 if months <= 18 else 6 if months <= 60 else 12
     ticks: list[dict[str, Any]] = []
     month = date(start.year, start.month, 1)
     while month <= end:
-        if month >= start and (len(ticks) < 13 or month.month in (1, 7)):
+        if month >= start and (month.month - 1) % every == 0:
             ticks.append({"x": x(month), "label": words.date(month, "MMM yy")})
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    if span > 500:  # more than a year and a half: a tick per half-year is enough
-        ticks = [t for t in ticks if t["label"] and ticks.index(t) % 6 == 0]
     height = TOP + len(rows) * ROW_HEIGHT + 10
     cut = x(review.cut_off) if review.cut_off < end else None
     return {"width": TIMELINE_WIDTH, "height": height, "rows": rows, "ticks": ticks,

@@ -514,3 +514,20 @@ def test_user_template_gets_the_same_data_in_a_sandbox(run: Run, tmp_path: Path)
     html = tmp_path / "page.html"
     html.write_text("<p>{{ review.memorandum.parties[0].id }}{{ '<b>' }}</p>\n")
     assert run(*base, "--template", str(html)).output == "<p>cis&lt;b&gt;</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("period", "labels"),
+    [
+        ("2024-Q2", ["Apr 24", "May 24", "Jun 24"]),
+        ("2023..2025", ["Jan 23", "Jul 23", "Jan 24", "Jul 24", "Jan 25", "Jul 25"]),
+        ("2016..2025", [f"Jan {year % 100:02d}" for year in range(2016, 2026)]),
+    ],
+)
+def test_timeline_ticks_fit_the_period(period: str, labels: list[str]) -> None:
+    from mou.render import timeline
+
+    result = review_of(DEMO, period, DEMO_AS_OF)
+    ticks = timeline(result, Words("en", result.memorandum))["ticks"]
+    assert [tick["label"] for tick in ticks] == labels
+    assert all(150 <= tick["x"] <= 940 for tick in ticks)
