@@ -315,7 +315,8 @@ def record_path(kind: str, record_id: str) -> str:
 
 def memorandum_choices(root: Path) -> dict[str, list[str]]:
     """Parties, topics and clauses the memorandum declares (empty lists if it cannot be read)."""
-    from mou.load import RecordSet, build_entry, read_and_parse
+    from mou.load import RecordSet, build_entry
+    from mou.read import read_and_parse
 
     records = RecordSet(root)
     value, problems = read_and_parse(root, "memorandum.yaml")

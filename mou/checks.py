@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from mou import codes
-from mou.load import MEMORANDUM_ID, Entry, RecordSet, record_id
+from mou.load import MEMORANDUM_ID, Entry, RecordSet
 from mou.models import (
     ID_MAX_LENGTH,
     ID_PATTERN,
@@ -32,6 +32,7 @@ from mou.models import (
 )
 from mou.periods import PeriodError, parse_period
 from mou.problems import Problem
+from mou.read import record_id
 
 Loc = tuple[str | int, ...]
 R = TypeVar("R", bound=Record)

@@ -109,6 +109,13 @@ def parse_as_of(text: str | None) -> date:
         raise fail(f"--as-of {text!r}: expected a date such as 2024-12-31") from None
 
 
+def load_record(root: Path) -> Any:
+    """Load the whole record (parsed in worker processes when it is large)."""
+    from mou.load import load
+
+    return load(root)
+
+
 def records_root(context: typer.Context) -> Path:
     settings: Settings = context.obj
     root = settings.root()
@@ -175,16 +182,15 @@ def validate(
     ] = None,
 ) -> None:
     """Run every check over the whole record. Exit 0 clean, 1 errors (or warnings with --strict)."""
-    from mou.checks import run_checks
-    from mou.load import load
-    from mou.output import FORMATTERS, counts
-
     root = records_root(context)
     today = parse_as_of(as_of)
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = DiagnosticsFormat.github if in_actions else DiagnosticsFormat.text
-    records = load(root)
+    records = load_record(root)
+    from mou.checks import run_checks
+    from mou.output import FORMATTERS, counts
+
     problems = run_checks(records, today)
     sys.stdout.write(FORMATTERS[output_format.value](problems, root, len(records.files)))
     errors, warnings = counts(problems)
@@ -291,7 +297,6 @@ def review(
     representation, seminars, exchanges, requests, programmes, costs, actions, contacts and
     data quality."""
     from mou.checks import run_checks
-    from mou.load import load
     from mou.periods import PeriodError, parse_period
     from mou.queries import review as build_review
     from mou.render import print_terminal, render, render_template, render_user_template
@@ -306,7 +311,7 @@ def review(
         raise fail(f"--as-of {today} is before the period {chosen.label} starts")
     if template is not None and not template.is_file():
         raise fail(f"--template {template}: no such file")
-    records = load(root)
+    records = load_record(root)
     problems = run_checks(records, today)
     if records.memorandum is None:
         sys.stderr.write(_diagnostics_text(problems, root, len(records.files)))
@@ -360,9 +365,7 @@ class ListFormat(StrEnum):
 def _load_valid(context: typer.Context) -> Any:
     """The record for the query commands: problems are not shown here (`mou validate` does
     that); a record without a readable memorandum cannot be asked much."""
-    from mou.load import load
-
-    return load(records_root(context))
+    return load_record(records_root(context))
 
 
 def _period_option(text: str | None) -> Any:
@@ -749,8 +752,8 @@ def fmt(
 ) -> None:
     """Rewrite every record in canonical form, keeping comments. Files that cannot be read
     (see `mou validate`) are left as they are."""
-    from mou.load import find_files
     from mou.parse import parse
+    from mou.read import find_files
     from mou.write import FormatError, format_text, lock, schema_reference, write_text
 
     root = records_root(context)
@@ -918,9 +921,10 @@ def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int
     """Build, check and write one new record; the exit code."""
     from mou import add
     from mou.checks import run_checks
-    from mou.load import find_files, load, record_id
+    from mou.load import load
     from mou.output import as_text, display_path
     from mou.problems import Severity
+    from mou.read import find_files, record_id
     from mou.write import lock, render_record, schema_reference, write_new
 
     root = records_root(context)

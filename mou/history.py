@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from mou.load import SUFFIXES, RecordSet, load
+from mou.load import RecordSet, load
+from mou.read import SUFFIXES
 
 
 class GitError(ValueError):

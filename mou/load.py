@@ -17,8 +17,15 @@ from pydantic import ValidationError
 from mou import parse as yamlparse
 from mou.models import ID_PATTERN, KINDS, Memorandum, Record
 from mou.problems import Problem
+from mou.read import (
+    PARALLEL_FROM,
+    find_files,
+    parse_files,
+    parse_in_workers,
+    read_and_parse,
+    record_id,
+)
 
-SUFFIXES = (".yaml", ".yml")
 MEMORANDUM_ID = "memorandum"
 
 
@@ -83,29 +90,6 @@ class RecordSet:
         return (line + 1, column + 1)
 
 
-def record_id(path: str) -> str:
-    """A record's id: its file name without the extension."""
-    name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0]
-
-
-def find_files(root: Path) -> list[str]:
-    """Record files under `root` as sorted relative POSIX paths, without dot files and folders."""
-    found: list[str] = []
-    for directory, folders, files in os.walk(root):
-        folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
-        base = os.path.relpath(directory, root)
-        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
-        found.extend(
-            prefix + name for name in files if name.endswith(SUFFIXES) and not name.startswith(".")
-        )
-    return sorted(found)
-
-
-# Below this many files one process is faster than starting workers.
-PARALLEL_FROM = 2000
-
-
 def load(
     root: Path,
     extra: dict[str, bytes] | None = None,
@@ -123,11 +107,8 @@ def load(
     in_memory = {**(extra or {}), **(files or {})}
     records = RecordSet(root, extra=in_memory, tree=tree)
     on_disk = [] if files is not None else [p for p in find_files(root) if p not in in_memory]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(on_disk) >= PARALLEL_FROM and workers > 1:
-        parsed: Iterable[ParsedFile] = _parse_in_workers(root, on_disk, workers)
-    else:
-        parsed = _parse_files(root, on_disk, {})
+    large = len(on_disk) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+    parsed = parse_in_workers(root, on_disk) if large else parse_files(root, on_disk)
     import gc
 
     collecting = gc.isenabled()
@@ -148,55 +129,6 @@ def load(
         if entry is not None:
             records.entries.append(entry)
     return records
-
-
-ParsedFile = tuple[Any, list[Problem]]
-
-
-def _parse_files(root: Path, paths: list[str], extra: dict[str, bytes]) -> list[ParsedFile]:
-    return [read_and_parse(root, path, extra.get(path)) for path in paths]
-
-
-def _parse_chunk(root: Path, paths: list[str]) -> list[ParsedFile]:
-    import gc
-
-    gc.disable()  # many small containers, no cycles: the collector only costs time here
-    return _parse_files(root, paths, {})
-
-
-def _parse_in_workers(root: Path, paths: list[str], workers: int) -> Iterable[ParsedFile]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(200, len(paths) // (workers * 4))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for chunk in pool.map(_parse_chunk, [root] * len(chunks), chunks):
-            yield from chunk
-
-
-def read_and_parse(root: Path, path: str, data: bytes | None = None) -> ParsedFile:
-    """Read one file (unless `data` is given) and parse it without keeping positions."""
-    if data is None:
-        full = os.path.join(root, path)
-        try:
-            size = os.stat(full).st_size
-            if size > yamlparse.MAX_BYTES:
-                return None, [
-                    Problem(
-                        "MOU004",
-                        f"file is {size:,} bytes; the limit is {yamlparse.MAX_BYTES:,}",
-                        path,
-                    )
-                ]
-            with open(full, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            return None, [Problem("MOU001", f"cannot read: {error.strerror}", path)]
-    parsed = yamlparse.parse(data, path, positions=False)
-    return parsed.value, parsed.problems
 
 
 def build_entry(

@@ -13,8 +13,9 @@ import yaml
 
 from conftest import Run
 from mou.cli import ADD_KINDS
-from mou.load import find_files, load
+from mou.load import load
 from mou.models import KINDS
+from mou.read import find_files
 from mou.write import format_text, schema_reference
 
 Tree = Callable[[dict[str, str | bytes]], Path]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Run
-from mou.load import find_files
+from mou.read import find_files
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 

@@ -10,6 +10,7 @@ from conftest import REPO
 ORDER = [
     "problems",
     "parse",
+    "read",
     "codes",
     "models",
     "periods",

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from mou.checks import validate
-from mou.load import find_files
+from mou.read import find_files
 from mou.write import write_new, write_text
 
 Tree = Callable[[dict[str, str | bytes]], Path]

@@ -13,8 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mou.load import build_entry, read_and_parse
+from mou.load import build_entry
 from mou.models import KINDS
+from mou.read import read_and_parse
 from mou.write import format_text, render_record, write_new
 
 # Text as people type it, with what YAML likes to misread: words YAML 1.1 takes for
