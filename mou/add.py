@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, PlainValidator
 
 from mou.models import KINDS, Record, Ref, validate_localized
+from mou.problems import Problem, Severity
 
 # The folder each kind's records go into (the SPEC's convention).
 FOLDERS = {
@@ -311,6 +312,58 @@ def new_id(kind: str, data: dict[str, Any], taken: set[str]) -> str:
 
 def record_path(kind: str, record_id: str) -> str:
     return f"{FOLDERS[kind]}/{record_id}.yaml"
+
+
+class RefusedError(ValueError):
+    """The record cannot be written at all (its id is taken); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    path: str  # relative to the records root
+    text: str  # the canonical YAML
+    problems: list[Problem]  # those of the new record
+    written: bool
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.severity is Severity.ERROR for problem in self.problems)
+
+
+def create(
+    root: Path,
+    kind: str,
+    data: dict[str, Any],
+    record_id: str | None,
+    *,
+    today: date,
+    dry_run: bool = False,
+) -> Outcome:
+    """Choose the id, check the new record with the whole record, and write it unless it has
+    an error (or `dry_run`); all under the records root's lock, so that people adding at the
+    same moment get distinct ids and never overwrite each other."""
+    from mou.checks import run_checks
+    from mou.load import load
+    from mou.read import find_files
+    from mou.read import record_id as id_of
+    from mou.write import lock, render_record, schema_reference, write_new
+
+    with lock(root):
+        taken = {id_of(path) for path in find_files(root)}
+        new = record_id or new_id(kind, data, taken)
+        if new in taken:
+            raise RefusedError(f"--id {new}: a record with this id exists")
+        path = record_path(kind, new)
+        text = render_record(data, schema_reference(root, path))
+        problems = run_checks(load(root, extra={path: text.encode("utf-8")}), today)
+        outcome = Outcome(path, text, [p for p in problems if p.path == path], written=False)
+        if dry_run or outcome.has_errors:
+            return outcome
+        try:
+            write_new(root / path, text)
+        except FileExistsError:  # written by something that does not take the lock
+            raise RefusedError(f"{path} appeared meanwhile") from None
+    return Outcome(path, text, outcome.problems, written=True)
 
 
 def memorandum_choices(root: Path) -> dict[str, list[str]]:

@@ -426,12 +426,12 @@ def list_records(
     from mou.queries import Filters, record_data, select
 
     if kind is not None:
-        singular = {"activities": "activity"}.get(
-            kind, kind.removesuffix("s") if kind.endswith("s") and kind[:-1] in KINDS else kind
-        )
-        if singular not in KINDS:
+        # meeting or meetings, activity or activities
+        forms = (kind, kind.removesuffix("s"), kind.removesuffix("ies") + "y")
+        found_kind = next((form for form in forms if form in KINDS), None)
+        if found_kind is None:
             raise fail(f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}")
-        kind = singular
+        kind = found_kind
     records = _load_valid(context)
     wanted_clause = None
     if clause is not None:
@@ -918,14 +918,10 @@ def _option_annotation(kind: str, option: Any) -> Any:
 
 
 def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int:
-    """Build, check and write one new record; the exit code."""
+    """Build one new record from the options (asking for what is missing), have it checked
+    and written; print its path, or its problems. The exit code."""
     from mou import add
-    from mou.checks import run_checks
-    from mou.load import load
     from mou.output import as_text, display_path
-    from mou.problems import Severity
-    from mou.read import find_files, record_id
-    from mou.write import lock, render_record, schema_reference, write_new
 
     root = records_root(context)
     today = date.today()
@@ -939,34 +935,22 @@ def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int
     elif absent:
         flags = ", ".join(option.flag for option in absent)
         raise fail(f"add-{kind}: missing {flags} (in a terminal, mou asks for them)")
-    with lock(root):
-        taken = {record_id(path) for path in find_files(root)}
-        new = values.get("id") or add.new_id(kind, data, taken)
-        if new in taken:
-            raise fail(f"--id {new}: a record with this id exists; nothing was written", PROBLEMS)
-        path = add.record_path(kind, new)
-        text = render_record(data, schema_reference(root, path))
-        problems = run_checks(load(root, extra={path: text.encode("utf-8")}), today)
-        own = [problem for problem in problems if problem.path == path]
-        errors = [problem for problem in own if problem.severity is Severity.ERROR]
-        if values.get("dry_run"):
-            sys.stdout.write(text)
-            if own:
-                sys.stderr.write(as_text(own, root, 1))
-            return PROBLEMS if errors else OK
-        if errors:
-            sys.stderr.write(as_text(own, root, 1))
-            shown = display_path(root, path)
-            typer.echo(f"mou: {shown} has errors; nothing was written", err=True)
-            return PROBLEMS
-        try:
-            write_new(root / path, text)
-        except FileExistsError:
-            raise fail(f"{path} appeared meanwhile; nothing was written", PROBLEMS) from None
-    if own:
-        sys.stderr.write(as_text(own, root, 1))
-    typer.echo(display_path(root, path))
-    return OK
+    try:
+        outcome = add.create(
+            root, kind, data, values.get("id"), today=today, dry_run=bool(values.get("dry_run"))
+        )
+    except add.RefusedError as error:
+        raise fail(f"{error}; nothing was written", PROBLEMS) from None
+    if values.get("dry_run"):
+        sys.stdout.write(outcome.text)
+    if outcome.problems:
+        sys.stderr.write(as_text(outcome.problems, root, 1))
+    if outcome.has_errors and not values.get("dry_run"):
+        shown = display_path(root, outcome.path)
+        typer.echo(f"mou: {shown} has errors; nothing was written", err=True)
+    elif outcome.written:
+        typer.echo(display_path(root, outcome.path))
+    return PROBLEMS if outcome.has_errors else OK
 
 
 def _ask(root: Path, kind: str, data: dict[str, Any], today: date) -> None:
