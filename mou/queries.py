@@ -46,9 +46,7 @@ QUALIFYING_STATUSES = {
 }
 NEVER_QUALIFY = {"contact", "memorandum"}
 RESOLVED_REQUESTS = {"delivered", "declined", "withdrawn"}
-COUNTED_SEMINARS = ("held", "planned", "cancelled")  # postponed ones are listed, not counted
 COST_STATUSES = ("planned", "committed", "paid")
-CLAUSE_STATUSES = ("on-track", "behind", "no-activity", "n/a")
 
 
 def is_bilateral(model: Record) -> bool:

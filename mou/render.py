@@ -24,10 +24,8 @@ from mou.periods import Period
 from mou.problems import CODES, N_, Problem
 from mou.queries import Review
 
-LANGUAGES = ("en", "ru")
 # Babel locales: British English writes dates the way international secretariats do.
 LOCALES = {"en": "en_GB", "ru": "ru"}
-FORMATS = ("md", "text", "html", "json")
 PACKAGE = Path(__file__).parent
 
 
