@@ -351,6 +351,9 @@ def _render_user(render_user_template: Any, data: Any, language: str, template: 
         raise fail(f"{template}: {error.message}") from None
     except jinja2.exceptions.SecurityError as error:
         raise fail(f"{template}: not allowed in a template: {error}") from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # The template's own code failed (a division by zero, a missing key...).
+        raise fail(f"{template}: {type(error).__name__}: {error}") from None
 
 
 # --- asking the record ------------------------------------------------------------------------

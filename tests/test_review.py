@@ -511,6 +511,11 @@ def test_user_template_gets_the_same_data_in_a_sandbox(run: Run, tmp_path: Path)
     result = run(*base, "--template", str(escape))
     assert result.exit_code == 2
     assert "not allowed in a template" in result.output or "has no attribute" in result.output
+    broken = tmp_path / "broken.j2"
+    broken.write_text("{{ 1 / 0 }}\n")
+    result = run(*base, "--template", str(broken))
+    assert result.exit_code == 2
+    assert "ZeroDivisionError" in result.output
     html = tmp_path / "page.html"
     html.write_text("<p>{{ review.memorandum.parties[0].id }}{{ '<b>' }}</p>\n")
     assert run(*base, "--template", str(html)).output == "<p>cis&lt;b&gt;</p>\n"
