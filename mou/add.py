@@ -363,6 +363,8 @@ def create(
             write_new(root / path, text)
         except FileExistsError:  # written by something that does not take the lock
             raise RefusedError(f"{path} appeared meanwhile") from None
+        except OSError as error:
+            raise RefusedError(f"cannot write {path}: {error.strerror}") from None
     return Outcome(path, text, outcome.problems, written=True)
 
 

@@ -206,7 +206,11 @@ def schema(
     """Write the JSON Schema of the records: record.schema.json (any kind) and one per kind."""
     from mou.schema import write_schemas
 
-    for path in write_schemas(output):
+    try:
+        written = write_schemas(output)
+    except OSError as error:
+        raise fail(f"cannot write into {output}: {error.strerror}") from None
+    for path in written:
         typer.echo(path.as_posix())
 
 
@@ -329,8 +333,17 @@ def review(
     else:
         from mou.write import write_text
 
-        write_text(output, text)
+        _write_output(lambda: write_text(output, text), output)
         typer.echo(f"wrote {output}", err=True)
+
+
+def _write_output(write: Any, output: Path) -> None:
+    """Run `write` (an atomic write of --output); a path that cannot be written is a usage
+    error, and whatever was there is left as it was."""
+    try:
+        write()
+    except OSError as error:
+        raise fail(f"--output {output}: cannot write: {error.strerror}") from None
 
 
 def _diagnostics_text(problems: Any, root: Path, files: int) -> str:
@@ -694,7 +707,7 @@ def calendar_command(
     else:
         from mou.write import write_bytes
 
-        write_bytes(output, data)
+        _write_output(lambda: write_bytes(output, data), output)
         typer.echo(f"wrote {output}", err=True)
 
 
@@ -783,7 +796,11 @@ def fmt(
                 changed += 1
                 typer.echo(f"{'would reformat' if check else 'reformatted'} {path}")
                 if not check:
-                    write_text(full, after)
+                    try:
+                        write_text(full, after)
+                    except OSError as error:
+                        typer.echo(f"{path}: cannot write: {error.strerror}", err=True)
+                        failed += 1
     total = len(find_files(root))
     verb = "would be reformatted" if check else "reformatted"
     noun = "file" if total == 1 else "files"

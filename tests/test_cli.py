@@ -193,3 +193,16 @@ def test_schema_writes_every_kind(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 0
     names = sorted(path.name for path in (tmp_path / "schema").iterdir())
     assert names == sorted(["record.schema.json", *(f"{kind}.schema.json" for kind in KINDS)])
+
+
+def test_unwritable_outputs_are_usage_errors(run: Run, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("kept\n")
+    demo = str(REPO / "examples" / "demo")
+    review = run("--records", demo, "review", "--period", "2024", "--output", str(tmp_path))
+    assert review.exit_code == 2 and "cannot write" in review.output
+    assert run("schema", "--output", str(a_file)).exit_code == 2
+    assert run("--records", demo, "calendar", "--output", str(a_file / "x.ics")).exit_code == 2
+    assert run("init", str(a_file)).exit_code == 1
+    assert a_file.read_text() == "kept\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # no temporary file left

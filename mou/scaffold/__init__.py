@@ -87,4 +87,6 @@ def scaffold(
             written.append(name)
         except FileExistsError:
             kept.append(name)
+        except OSError as error:
+            raise ScaffoldError(f"cannot write {directory / name}: {error.strerror}") from None
     return written, kept
