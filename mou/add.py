@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, PlainValidator
 
-from mou.models import KINDS, Record, Ref, validate_localized
+from mou.models import KINDS, Record, Ref, field_order, validate_localized
 from mou.problems import Problem, Severity
 
 # The folder each kind's records go into (the SPEC's convention).
@@ -109,8 +109,8 @@ def options_for(kind: str) -> list[Option]:
     """The options of `mou add-KIND`, in the order of the model's fields."""
     model = KINDS[kind]
     found: list[Option] = []
-    common = [n for n in model.model_fields if n in ("tags", "notes", "documents")]
-    names = [n for n in model.model_fields if n not in common] + common
+    order = field_order(model)  # as the record is written: tags, notes, documents last
+    names = sorted(model.model_fields, key=lambda n: order.index(model.model_fields[n].alias or n))
     for name in names:
         info = model.model_fields[name]
         field = info.alias or name

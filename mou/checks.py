@@ -8,7 +8,7 @@ docstrings here say how the rule is applied.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -41,13 +41,10 @@ PLANNED_GRACE = timedelta(days=30)
 
 @dataclass
 class Context:
+    """What every check sees: the record and the day taken as today (`--as-of`)."""
+
     records: RecordSet
     today: date
-    problems: list[Problem] = field(default_factory=list)
-
-    @cached_property
-    def by_id(self) -> dict[str, Entry]:
-        return self.records.by_id()
 
     @cached_property
     def memorandum(self) -> Memorandum | None:
