@@ -296,6 +296,7 @@ def review(
     ] = None,
     output: OutputOption = None,
     as_of: AsOfOption = None,
+    contact_details: ContactDetails = False,
 ) -> None:
     """Render the joint review of a period (clause 4): clauses and their cadence, meetings,
     representation, seminars, exchanges, requests, programmes, costs, actions, contacts and
@@ -322,12 +323,15 @@ def review(
         raise fail("the record has no readable memorandum: nothing to review", PROBLEMS)
     data = build_review(records, chosen, today, problems)
     if template is not None:
-        text = _render_user(render_user_template, data, language.value, template)
+        text = _render_user(render_user_template, data, language.value, template, contact_details)
     elif output_format is ReviewFormat.text and output is None and sys.stdout.isatty():
-        print_terminal(render_template(data, language.value, "review.md.j2", html=False))
+        markdown = render_template(
+            data, language.value, "review.md.j2", html=False, contact_details=contact_details
+        )
+        print_terminal(markdown)
         return
     else:
-        text = render(data, output_format.value, language.value)
+        text = render(data, output_format.value, language.value, contact_details=contact_details)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -352,12 +356,14 @@ def _diagnostics_text(problems: Any, root: Path, files: int) -> str:
     return as_text(problems, root, files)
 
 
-def _render_user(render_user_template: Any, data: Any, language: str, template: Path) -> str:
+def _render_user(
+    render_user_template: Any, data: Any, language: str, template: Path, contact_details: bool
+) -> str:
     """A user's template: its mistakes are reported with their line, not as a traceback."""
     import jinja2
 
     try:
-        return str(render_user_template(data, language, template))
+        return str(render_user_template(data, language, template, contact_details=contact_details))
     except jinja2.TemplateSyntaxError as error:
         raise fail(f"{template}:{error.lineno}: template syntax: {error.message}") from None
     except jinja2.UndefinedError as error:

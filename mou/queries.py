@@ -151,6 +151,7 @@ class Review:
     costs: tuple[Cost, ...]
     actions: ActionReview
     contacts: tuple[tuple[str, int], ...]  # (party, days without a designated contact)
+    contact_persons: tuple[Entry, ...]  # designated on some day of the period up to the cut-off
     findings: tuple[Problem, ...]
     bilateral: tuple[Entry, ...] = field(default=())  # left out of everything above
 
@@ -184,6 +185,11 @@ def review(
         costs=_costs(counted, period, memorandum.party_ids),
         actions=_actions(counted, period, as_of),
         contacts=_contacts(counted, memorandum.party_ids, period.start, cut_off),
+        contact_persons=tuple(
+            e
+            for e in counted
+            if isinstance(e.model, Contact) and within(e.model, period.start, cut_off)
+        ),
         findings=tuple(findings),
         bilateral=tuple(
             e

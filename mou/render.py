@@ -22,7 +22,7 @@ from mou.models import Memorandum, localized
 from mou.output import markdown_text
 from mou.periods import Period
 from mou.problems import CODES, N_, Problem
-from mou.queries import Review
+from mou.queries import Review, record_data
 
 # Babel locales: British English writes dates the way international secretariats do.
 LOCALES = {"en": "en_GB", "ru": "ru"}
@@ -206,10 +206,14 @@ def _collation_key(text: str) -> str:
     return text.casefold().replace("ё", "е")
 
 
-def template_context(review: Review, language: str) -> dict[str, Any]:
-    """Everything a template sees: the review, the formatting helpers, and a timeline."""
+def template_context(
+    review: Review, language: str, *, contact_details: bool = False
+) -> dict[str, Any]:
+    """Everything a template sees: the review, the formatting helpers, a timeline, and
+    whether contacts' e-mail and phone may be shown (only when asked for)."""
     words = Words(language, review.memorandum)
     return {
+        "contact_details": contact_details,
         "review": review,
         "memorandum": review.memorandum,
         "lang": language,
@@ -255,10 +259,14 @@ def timeline(review: Review, words: Words) -> dict[str, Any]:
         marks = []
         for entry in clause.records:
             day = max(entry.model.dated, start)
-            marks.append({
-                "x": x(day), "kind": entry.kind, "date": words.date(entry.model.dated),
-                "title": words.text(title_of(entry)),
-            })  # fmt: skip
+            marks.append(
+                {
+                    "x": x(day),
+                    "kind": entry.kind,
+                    "date": words.date(entry.model.dated),
+                    "title": words.text(title_of(entry)),
+                }
+            )
         rows.append({"y": y, "clause": clause, "marks": marks})
     # A tick a month up to a year and a half, then every six months, then every year.
     months = (end.year - start.year) * 12 + end.month - start.month + 1
@@ -271,8 +279,15 @@ def timeline(review: Review, words: Words) -> dict[str, Any]:
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     height = TOP + len(rows) * ROW_HEIGHT + 10
     cut = x(review.cut_off) if review.cut_off < end else None
-    return {"width": TIMELINE_WIDTH, "height": height, "rows": rows, "ticks": ticks,
-            "label_width": LABEL_WIDTH, "cut_off": cut, "right": TIMELINE_WIDTH - 20}  # fmt: skip
+    return {
+        "width": TIMELINE_WIDTH,
+        "height": height,
+        "rows": rows,
+        "ticks": ticks,
+        "label_width": LABEL_WIDTH,
+        "cut_off": cut,
+        "right": TIMELINE_WIDTH - 20,
+    }
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -298,23 +313,36 @@ def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | N
     return env
 
 
-def render_template(review: Review, language: str, name: str, *, html: bool) -> str:
+def render_template(
+    review: Review, language: str, name: str, *, html: bool, contact_details: bool = False
+) -> str:
     template = environment(html=html).get_template(name)
-    return str(template.render(template_context(review, language)))
+    context = template_context(review, language, contact_details=contact_details)
+    return str(template.render(context))
 
 
-def render_user_template(review: Review, language: str, path: Path) -> str:
+def render_user_template(
+    review: Review, language: str, path: Path, *, contact_details: bool = False
+) -> str:
     html = path.suffix.lower() in (".html", ".htm", ".xml", ".svg")
     env = environment(sandboxed=True, html=html, folder=path.parent)
-    return str(env.get_template(path.name).render(template_context(review, language)))
+    context = template_context(review, language, contact_details=contact_details)
+    return str(env.get_template(path.name).render(context))
 
 
-def render(review: Review, output_format: str, language: str) -> str:
+def render(
+    review: Review, output_format: str, language: str, *, contact_details: bool = False
+) -> str:
+    """The review in a format (md, text, html, json) and language (en, ru)."""
     if output_format == "json":
-        return as_json(review)
+        return as_json(review, contact_details=contact_details)
     if output_format == "html":
-        return render_template(review, language, "review.html.j2", html=True)
-    markdown = render_template(review, language, "review.md.j2", html=False)
+        return render_template(
+            review, language, "review.html.j2", html=True, contact_details=contact_details
+        )
+    markdown = render_template(
+        review, language, "review.md.j2", html=False, contact_details=contact_details
+    )
     if output_format == "md":
         return markdown
     return terminal_text(markdown)
@@ -343,22 +371,31 @@ def print_terminal(markdown: str) -> None:
 # --- JSON ----------------------------------------------------------------------------------
 
 
-def review_data(review: Review) -> dict[str, Any]:
-    """The review as plain data with stable keys (SPEC §6); amounts as strings."""
+def review_data(review: Review, *, contact_details: bool = False) -> dict[str, Any]:
+    """The review as plain data with stable keys (SPEC §6); amounts as strings; contacts'
+    e-mail and phone only when asked for."""
     from mou.output import diagnostic
 
     def day(value: date | None) -> str | None:
         return None if value is None else value.isoformat()
 
     return {
-        "period": {"label": review.period.label, "start": day(review.period.start),
-                   "end": day(review.period.end)},
+        "period": {
+            "label": review.period.label,
+            "start": day(review.period.start),
+            "end": day(review.period.end),
+        },
         "as_of": day(review.as_of),
         "cut_off": day(review.cut_off),
         "clauses": [
-            {"id": c.clause.id, "status": c.status, "count": c.count,
-             "longest_gap_days": c.longest_gap_days, "next_due": day(c.next_due),
-             "records": [e.id for e in c.records]}
+            {
+                "id": c.clause.id,
+                "status": c.status,
+                "count": c.count,
+                "longest_gap_days": c.longest_gap_days,
+                "next_due": day(c.next_due),
+                "records": [e.id for e in c.records],
+            }
             for c in review.clauses
         ],
         "meetings": {
@@ -370,8 +407,10 @@ def review_data(review: Review) -> dict[str, Any]:
             for host, observer, count in review.representation
         ],
         "seminars": {
-            "held": review.seminars.held, "planned": review.seminars.planned,
-            "cancelled": review.seminars.cancelled, "postponed": review.seminars.postponed,
+            "held": review.seminars.held,
+            "planned": review.seminars.planned,
+            "cancelled": review.seminars.cancelled,
+            "postponed": review.seminars.postponed,
             "participants": review.seminars.participants,
             "topics": [{"topic": t, "held": n} for t, n in review.seminars.topics],
             "other_topics": [{"topic": t, "held": n} for t, n in review.seminars.other_topics],
@@ -383,7 +422,8 @@ def review_data(review: Review) -> dict[str, Any]:
             for sender, receiver, count in review.exchanges
         ],
         "requests": {
-            "opened": review.requests.opened, "resolved": review.requests.resolved,
+            "opened": review.requests.opened,
+            "resolved": review.requests.resolved,
             "median_response_days": review.requests.median_response_days,
             "records": [e.id for e in review.requests.records],
         },
@@ -393,14 +433,20 @@ def review_data(review: Review) -> dict[str, Any]:
             for c in review.costs
         ],
         "actions": {
-            "opened": review.actions.opened, "closed": review.actions.closed,
+            "opened": review.actions.opened,
+            "closed": review.actions.closed,
             "overdue": [o.id for o in review.actions.overdue],
         },
         "contacts": [{"party": party, "days_without": days} for party, days in review.contacts],
+        "contact_persons": [
+            {"id": e.id, **record_data(e, contact_details=contact_details)}
+            for e in review.contact_persons
+        ],
         "bilateral": [e.id for e in review.bilateral],
         "findings": [diagnostic(p) for p in review.findings],
-    }  # fmt: skip
+    }
 
 
-def as_json(review: Review) -> str:
-    return json.dumps(review_data(review), ensure_ascii=False, indent=2) + "\n"
+def as_json(review: Review, *, contact_details: bool = False) -> str:
+    data = review_data(review, contact_details=contact_details)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

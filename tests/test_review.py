@@ -536,3 +536,12 @@ def test_timeline_ticks_fit_the_period(period: str, labels: list[str]) -> None:
     ticks = timeline(result, Words("en", result.memorandum))["ticks"]
     assert [tick["label"] for tick in ticks] == labels
     assert all(150 <= tick["x"] <= 940 for tick in ticks)
+
+
+def test_contact_details_only_when_asked(demo_review: Review) -> None:
+    for output_format in ("md", "html", "json"):
+        plain = render(demo_review, output_format, "en")
+        assert "D. Sergeev" in plain
+        assert "@example.org" not in plain and "000 00 00" not in plain
+        asked = render(demo_review, output_format, "en", contact_details=True)
+        assert "d.sergeev@example.org" in asked and "+41 22 000 00 00" in asked.replace("\\+", "+")
