@@ -382,3 +382,25 @@ def test_diff_usage_errors(history: Path, run: Run, tmp_path: Path) -> None:
     assert "'no-such-tag' is not a known revision" in result.output
     outside = build_tree(tmp_path / "plain" / "records", {"memorandum.yaml": "kind: memorandum\n"})
     assert run("--records", str(outside), "diff", "HEAD").exit_code == 2
+
+
+def test_actions_csv(run: Run) -> None:
+    result = run("--records", DEMO, "actions", "--open", "--as-of", "2025-12-31", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8"), newline="")))
+    assert [(row["id"], row["overdue_days"]) for row in rows] == [
+        ("2023-10-12-consultations-geneva#glossary", "700"),
+        ("2025-06-05-consultations-minsk#training-evaluation", ""),
+    ]
+
+
+def test_diff_as_text(history: Path, run: Run) -> None:
+    text = run("--records", str(history / "records"), "diff", "v1", "v2", "--format", "text")
+    assert text.output.splitlines()[:7] == [
+        "Record changes: v1 → v2",
+        "",
+        "1 added, 1 changed, 1 removed.",
+        "",
+        "changed: a1.yaml (arrangement)",
+        "    expenses[0].amount: 100.00 → 250.00",
+        "    expenses[0].status: planned → paid",
+    ]
