@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, PlainValidator
 
-from mou.models import KINDS, Record, Ref, field_order, validate_localized
+from mou.models import KINDS, TITLE_FIELDS, Record, Ref, field_order, validate_localized
 from mou.problems import Problem, Severity
 
 # The folder each kind's records go into (the SPEC's convention).
@@ -47,8 +47,6 @@ ITEM_PARTS: dict[str, tuple[str, ...]] = {
     "conditions": ("party", "text"),
 }
 SINGULAR = {"agenda": "agenda", "lead": "lead", "covers": "covers", "parties": "party"}
-# The field a generated id takes its words from.
-TITLE_FIELDS = ("title", "subject", "name")
 ID_ROOM = 80 - len("2024-01-01-") - len("-99")
 
 

@@ -109,13 +109,6 @@ def parse_as_of(text: str | None) -> date:
         raise fail(f"--as-of {text!r}: expected a date such as 2024-12-31") from None
 
 
-def load_record(root: Path) -> Any:
-    """Load the whole record (parsed in worker processes when it is large)."""
-    from mou.load import load
-
-    return load(root)
-
-
 def records_root(context: typer.Context) -> Path:
     settings: Settings = context.obj
     root = settings.root()
@@ -187,10 +180,11 @@ def validate(
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = DiagnosticsFormat.github if in_actions else DiagnosticsFormat.text
-    records = load_record(root)
     from mou.checks import run_checks
+    from mou.load import load
     from mou.output import FORMATTERS, counts
 
+    records = load(root)
     problems = run_checks(records, today)
     sys.stdout.write(FORMATTERS[output_format.value](problems, root, len(records.files)))
     errors, warnings = counts(problems)
@@ -302,6 +296,8 @@ def review(
     representation, seminars, exchanges, requests, programmes, costs, actions, contacts and
     data quality."""
     from mou.checks import run_checks
+    from mou.load import load
+    from mou.output import as_text
     from mou.periods import PeriodError, parse_period
     from mou.queries import review as build_review
     from mou.render import print_terminal, render, render_template, render_user_template
@@ -316,10 +312,10 @@ def review(
         raise fail(f"--as-of {today} is before the period {chosen.label} starts")
     if template is not None and not template.is_file():
         raise fail(f"--template {template}: no such file")
-    records = load_record(root)
+    records = load(root)
     problems = run_checks(records, today)
     if records.memorandum is None:
-        sys.stderr.write(_diagnostics_text(problems, root, len(records.files)))
+        sys.stderr.write(as_text(problems, root, len(records.files)))
         raise fail("the record has no readable memorandum: nothing to review", PROBLEMS)
     data = build_review(records, chosen, today, problems)
     if template is not None:
@@ -348,12 +344,6 @@ def _write_output(write: Any, output: Path) -> None:
         write()
     except OSError as error:
         raise fail(f"--output {output}: cannot write: {error.strerror}") from None
-
-
-def _diagnostics_text(problems: Any, root: Path, files: int) -> str:
-    from mou.output import as_text
-
-    return as_text(problems, root, files)
 
 
 def _render_user(
@@ -387,7 +377,9 @@ class ListFormat(StrEnum):
 def _load_valid(context: typer.Context) -> Any:
     """The record for the query commands: problems are not shown here (`mou validate` does
     that); a record without a readable memorandum cannot be asked much."""
-    return load_record(records_root(context))
+    from mou.load import load
+
+    return load(records_root(context))
 
 
 def _period_option(text: str | None) -> Any:

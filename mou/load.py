@@ -5,6 +5,7 @@ Never raises for bad input: every file gets its problems, and the other files ar
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Callable, Iterable
@@ -175,9 +176,7 @@ def build_entry(
 
 
 def _with_record(problem: Problem, record: str) -> Problem:
-    return Problem(
-        problem.code, problem.message, problem.path, problem.line, problem.column, record
-    )
+    return dataclasses.replace(problem, record=record)
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

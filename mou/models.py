@@ -437,6 +437,9 @@ MEETING_TYPES: tuple[str, ...] = get_args(Meeting.model_fields["type"].annotatio
 
 
 COMMON_FIELDS = ("tags", "notes", "documents")
+# What a record is called, by kind: its title, else its subject (exchanges, requests), else
+# its name (contacts). Ids are made from it, and reports show it.
+TITLE_FIELDS = ("title", "subject", "name")
 
 
 def field_order(model: type[BaseModel]) -> list[str]:

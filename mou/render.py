@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mou.load import Entry
-from mou.models import Memorandum, localized
+from mou.models import TITLE_FIELDS, Memorandum, localized
 from mou.output import markdown_text
 from mou.periods import Period
 from mou.problems import CODES, N_, Problem
@@ -228,7 +228,7 @@ def template_context(
 def title_of(entry: Entry) -> Any:
     """What a record is called: its title, subject or name (localized text), else its id."""
     model = entry.model
-    for field in ("title", "subject", "name"):
+    for field in TITLE_FIELDS:
         value = getattr(model, field, None)
         if value is not None:
             return value

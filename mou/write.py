@@ -128,7 +128,9 @@ def schema_reference(root: Path, path: str) -> str:
 # --- canonical form ----------------------------------------------------------------------
 
 
+@cache
 def _yaml() -> Any:
+    """The one ruamel round-trip instance (reusable: each load and dump starts afresh)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import RoundTripConstructor
     from ruamel.yaml.representer import RoundTripRepresenter
