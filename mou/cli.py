@@ -12,10 +12,14 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from mou.models import Memorandum
+    from mou.words import Words
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -299,8 +303,8 @@ def review(
     from mou.load import load
     from mou.output import as_text
     from mou.periods import PeriodError, parse_period
-    from mou.queries import review as build_review
-    from mou.render import print_terminal, render, render_template, render_user_template
+    from mou.render import print_terminal, render_review, render_template, render_user_template
+    from mou.review import review as build_review
 
     root = records_root(context)
     try:
@@ -327,7 +331,9 @@ def review(
         print_terminal(markdown)
         return
     else:
-        text = render(data, output_format.value, language.value, contact_details=contact_details)
+        text = render_review(
+            data, output_format.value, language.value, contact_details=contact_details
+        )
     if output is None:
         sys.stdout.write(text)
     else:
@@ -437,7 +443,7 @@ def list_records(
     """List records, sorted by date, filtered by kind, period, party, topic, status, state or
     clause. `mou list contact` is the directory: it shows e-mail and phone."""
     from mou.models import KINDS
-    from mou.queries import Filters, record_data, select
+    from mou.selection import Filters, record_rows, select
 
     if kind is not None:
         # meeting or meetings, activity or activities
@@ -465,69 +471,29 @@ def list_records(
     )
     found = select(records.entries, filters)
     details = contact_details or kind == "contact"
-    rows = [{"id": e.id, "path": e.path, **record_data(e, contact_details=details)} for e in found]
+    rows = record_rows(found, contact_details=details)
     if output_format is ListFormat.json:
         import json
 
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif output_format is ListFormat.csv:
-        from mou.output import as_csv
+        from mou.tables import as_csv
 
         sys.stdout.write(as_csv(rows, leading=("id", "kind", "path")))
     else:
-        _print_records(
-            found, records.memorandum, language.value, contacts=kind == "contact", details=details
-        )
+        from mou.tables import print_rich, records_table
+
+        words = _words(records.memorandum, language.value)
+        print_rich(records_table(found, words, contacts=kind == "contact", details=details))
 
 
-def _print_records(
-    found: Any, memorandum: Any, language: str, *, contacts: bool, details: bool
-) -> None:
-    from mou.output import as_table, print_rich
-    from mou.problems import N_
-    from mou.render import Words, title_of
+def _words(memorandum: Memorandum | None, language: str) -> Words:
+    """The words of a table in `language`; tables name parties as the memorandum does."""
+    from mou.words import Words
 
     if memorandum is None:
         raise fail("the record has no readable memorandum: run `mou validate`", PROBLEMS)
-    words = Words(language, memorandum)
-    if contacts:
-        names = [
-            N_("Party"),
-            N_("Name"),
-            N_("Position"),
-            N_("E-mail"),
-            N_("Phone"),
-            N_("From"),
-            N_("To"),
-        ]
-        keep = (5, 6)
-        rows = [
-            [
-                words.party(e.model.party),
-                words.text(e.model.name),
-                words.text(e.model.position),
-                e.model.email or "" if details else "",
-                e.model.phone or "" if details else "",
-                str(e.model.from_),
-                str(e.model.to or ""),
-            ]
-            for e in found
-        ]
-    else:
-        names = [N_("Date"), N_("Kind"), N_("Id"), N_("Title"), N_("Status")]
-        keep = (0, 2)
-        rows = [
-            [
-                str(e.model.dated),
-                words.word(e.kind),
-                e.id,
-                words.text(title_of(e)),
-                words.word(getattr(e.model, "status", "") or ""),
-            ]
-            for e in found
-        ]
-    count = words.ngettext("%(num)s record", "%(num)s records", len(found)) % {"num": len(found)}
-    print_rich(as_table(count, [words.gettext(n) for n in names], rows, keep))
+    return Words(language, memorandum)
 
 
 class ShowFormat(StrEnum):
@@ -545,8 +511,7 @@ def show(
 ) -> None:
     """Show one record, with its references resolved both ways: the records it names, and
     the records that name it (the arrangement covering a seminar, what an arrangement covers)."""
-    from mou.queries import links, record_data
-    from mou.render import title_of
+    from mou.selection import show_document
 
     records = _load_valid(context)
     by_id = records.by_id()
@@ -561,27 +526,7 @@ def show(
         )
         why = " (its file has errors: run `mou validate`)" if unreadable else ""
         raise fail(f"no record {record_id}{why}{hint}")
-    outgoing, incoming = links(entry, records.entries)
-
-    def brief(link_entry: Any, identifier: str, field: str) -> dict[str, Any]:
-        if link_entry is None:
-            return {"field": field, "id": identifier, "missing": True}
-        title = title_of(link_entry)
-        return {
-            "field": field,
-            "id": link_entry.id,
-            "kind": link_entry.kind,
-            "path": link_entry.path,
-            "title": title,
-        }
-
-    document = {
-        "id": entry.id,
-        "path": entry.path,
-        "record": record_data(entry, dates=output_format is ShowFormat.yaml),
-        "refers_to": [brief(link.target, link.target_id, link.field) for link in outgoing],
-        "referred_by": [brief(link.source, link.source.id, link.field) for link in incoming],
-    }
+    document = show_document(entry, records.entries, dates=output_format is ShowFormat.yaml)
     if output_format is ShowFormat.json:
         import json
 
@@ -612,59 +557,27 @@ def actions(
 ) -> None:
     """Action items of every meeting, by due date: who owes what, from which meeting, and how
     many days overdue."""
-    from mou.queries import action_items
+    from mou.selection import action_items, action_rows
 
     today = parse_as_of(as_of)
     records = _load_valid(context)
     items = action_items(
         records.entries, today, open_only=open_only, overdue_only=overdue, owner=owner
     )
-    rows = [
-        {
-            "id": i.id,
-            "meeting": i.meeting.id,
-            "meeting_date": i.meeting.model.dated.isoformat(),
-            "action": i.action.id,
-            "text": i.action.text,
-            "owner": i.action.owner,
-            "due": i.action.due.isoformat() if i.action.due else None,
-            "status": i.action.status,
-            "overdue_days": i.overdue_days,
-        }
-        for i in items
-    ]
+    rows = action_rows(items)
     if output_format is ListFormat.json:
         import json
 
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if output_format is ListFormat.csv:
-        from mou.output import as_csv
+        from mou.tables import as_csv
 
         sys.stdout.write(as_csv(rows))
         return
-    from mou.output import as_table, print_rich
-    from mou.problems import N_
-    from mou.render import Words, title_of
+    from mou.tables import actions_table, print_rich
 
-    if records.memorandum is None:
-        raise fail("the record has no readable memorandum: run `mou validate`", PROBLEMS)
-    words = Words(language.value, records.memorandum)
-    table = [
-        [
-            str(i.action.due or ""),
-            words.party(i.action.owner),
-            words.text(i.action.text),
-            words.word(i.action.status),
-            str(i.overdue_days or ""),
-            f"{words.text(title_of(i.meeting))} ({i.meeting.model.dated})",
-        ]
-        for i in items
-    ]
-    names = [N_("Due"), N_("Owner"), N_("Action"), N_("Status"), N_("Days overdue"), N_("Meeting")]
-    count = words.ngettext("%(num)s action item", "%(num)s action items", len(items))
-    columns = [words.gettext(name) for name in names]
-    print_rich(as_table(count % {"num": len(items)}, columns, table, keep=(0,)))
+    print_rich(actions_table(items, _words(records.memorandum, language.value)))
 
 
 @app.command(name="calendar")
@@ -736,9 +649,8 @@ def diff(
     """What changed in the record between two git revisions: records added, removed and
     changed (field by field), and the findings that appeared or went away."""
     from mou.checks import run_checks
-    from mou.history import GitError, load_revision
-    from mou.output import difference_text
-    from mou.queries import difference
+    from mou.history import GitError, difference, load_revision
+    from mou.tables import difference_text
 
     root = records_root(context)
     today = parse_as_of(as_of)

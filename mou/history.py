@@ -1,12 +1,18 @@
-"""The record as it was at a git revision, for `mou diff`. Read with `git`, nothing checked out."""
+"""The record's history in git: the record as it was at a revision (read with `git`, nothing
+checked out), and what changed from one version to another (`mou diff`)."""
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal, NamedTuple
 
-from mou.load import RecordSet, load
+from mou.load import Entry, RecordSet, load
+from mou.problems import Problem
 from mou.read import SUFFIXES
+from mou.selection import record_data
 
 
 class GitError(ValueError):
@@ -66,3 +72,97 @@ def _contents(top: Path, revision: str, names: list[str], prefix: str) -> dict[s
         files[name[len(prefix) :]] = output[start : start + size]
         offset = start + size + 1  # the data is followed by a newline
     return files
+
+
+# --- what changed between two versions (mou diff) -------------------------------------------
+
+ChangeKind = Literal["added", "removed", "changed"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "changed", "removed")
+
+
+class FieldChange(NamedTuple):
+    """One value that differs: `expenses[0].amount`, before and after (None: absent)."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One record's difference between two versions of the record."""
+
+    id: str
+    kind: str
+    path: str
+    change: ChangeKind
+    fields: tuple[FieldChange, ...] = ()  # for changed records
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    changes: tuple[Change, ...]
+    new_findings: tuple[Problem, ...]
+    resolved_findings: tuple[Problem, ...]
+
+
+def field_changes(before: Any, after: Any, where: str = "") -> Iterator[FieldChange]:
+    """Every value that differs, as deep as the two shapes match:
+    `expenses[0].amount: "100.00" → "250.00"` rather than two whole lists."""
+    if before == after:
+        return
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            yield from field_changes(
+                before.get(key), after.get(key), f"{where}.{key}" if where else key
+            )
+    elif (
+        isinstance(before, list)
+        and isinstance(after, list)
+        and len(before) == len(after)
+        and any(isinstance(item, dict) for item in before)
+    ):
+        for index, (was, now) in enumerate(zip(before, after, strict=True)):
+            yield from field_changes(was, now, f"{where}[{index}]")
+    else:
+        yield FieldChange(where, before, after)
+
+
+def _finding_key(problem: Problem) -> tuple[str, str, str]:
+    return (problem.code, problem.record or problem.path, problem.message)
+
+
+def difference(
+    before: Sequence[Entry],
+    after: Sequence[Entry],
+    before_problems: Sequence[Problem],
+    after_problems: Sequence[Problem],
+    *,
+    contact_details: bool = False,
+) -> Difference:
+    """What changed from one version of the record to another: records added, removed and
+    changed (field by field), and the findings that appeared or went away."""
+    old = {e.id: e for e in before}
+    new = {e.id: e for e in after}
+    changes = []
+    for record_id in sorted(old.keys() | new.keys()):
+        if record_id not in old:
+            entry = new[record_id]
+            changes.append(Change(record_id, entry.kind, entry.path, "added"))
+        elif record_id not in new:
+            entry = old[record_id]
+            changes.append(Change(record_id, entry.kind, entry.path, "removed"))
+        else:
+            was = record_data(old[record_id], contact_details=contact_details)
+            now = record_data(new[record_id], contact_details=contact_details)
+            fields = tuple(field_changes(was, now))
+            if fields:
+                entry = new[record_id]
+                changes.append(Change(record_id, entry.kind, entry.path, "changed", fields))
+    old_keys = {_finding_key(p) for p in before_problems}
+    new_keys = {_finding_key(p) for p in after_problems}
+    return Difference(
+        changes=tuple(changes),
+        new_findings=tuple(p for p in after_problems if _finding_key(p) not in old_keys),
+        resolved_findings=tuple(p for p in before_problems if _finding_key(p) not in new_keys),
+    )

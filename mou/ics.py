@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from mou.load import Entry
 from mou.models import Meeting, Memorandum, Seminar
 from mou.periods import Period
-from mou.queries import action_items, is_bilateral
-from mou.render import Words, title_of
+from mou.selection import ActionItem, action_items, by_date, is_bilateral, title_of
+from mou.words import Words
 
 UID_DOMAIN = "mou.invalid"  # a stable suffix that names no host
 REMINDER = timedelta(days=1)
@@ -37,13 +38,10 @@ def calendar(
 ) -> bytes:
     """The calendar of `entries` (meetings and seminars in `period`, or all; due dates of open
     actions in it) as iCalendar bytes."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Calendar
 
     words = Words(language, memorandum)
-    entries = sorted(
-        (entry for entry in entries if not is_bilateral(entry.model)),
-        key=lambda entry: (entry.model.dated, entry.id),
-    )
+    entries = by_date(entry for entry in entries if not is_bilateral(entry.model))
     name = words.text(memorandum.short_title or memorandum.title)
     ical = Calendar()
     ical.add("prodid", "-//mou//memorandum record//EN")
@@ -51,57 +49,69 @@ def calendar(
     ical.add("calscale", "GREGORIAN")
     ical.add("x-wr-calname", name)
 
-    def reminder(text: str) -> Alarm:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", text)
-        alarm.add("trigger", -REMINDER)
-        return alarm
-
     def in_period(day: date) -> bool:
         return period is None or day in period
 
     for entry in entries:
-        model = entry.model
-        if not isinstance(model, Meeting | Seminar) or not in_period(model.date):
-            continue
-        title = words.text(title_of(entry))
-        event = Event()
-        event.add("uid", f"{entry.id}@{UID_DOMAIN}")
-        event.add("dtstamp", stamp)
-        event.add("summary", title)
-        event.add("dtstart", model.date)
-        event.add("dtend", (model.end_date or model.date) + timedelta(days=1))
-        event.add("location", words.text(model.location))
-        event.add("status", STATUSES[model.status])
-        kind = model.type if isinstance(model, Meeting) else model.form
-        organizers = [model.organizer] if isinstance(model, Meeting) else list(model.organizers)
-        details = [
-            f"{words.word(kind)}, {words.word(model.status)}",
-            ", ".join(words.party(party) for party in organizers),
-            f"{name}: {entry.id}",
-        ]
-        event.add("description", "\n".join(details))
-        event.add("categories", [words.word(kind)])
-        if model.status == "planned":
-            event.add_component(reminder(title))
-        ical.add_component(event)
-
+        if isinstance(entry.model, Meeting | Seminar) and in_period(entry.model.date):
+            ical.add_component(_event(entry, entry.model, words, name, stamp))
     for item in action_items(entries, as_of, open_only=True):
-        due = item.action.due
-        if due is None or not in_period(due):
-            continue
-        text = words.text(item.action.text)
-        event = Event()
-        event.add("uid", f"{item.meeting.id}-{item.action.id}@{UID_DOMAIN}")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"{words.gettext('Due')}: {text}")
-        event.add("dtstart", due)
-        event.add("dtend", due + timedelta(days=1))
-        owner = words.party(item.action.owner)
-        meeting = words.text(title_of(item.meeting))
-        event.add("description", f"{owner}\n{meeting} ({item.id})")
-        event.add("transp", "TRANSPARENT")
-        event.add_component(reminder(f"{words.gettext('Due')}: {text}"))
-        ical.add_component(event)
+        if item.action.due is not None and in_period(item.action.due):
+            ical.add_component(_due(item, item.action.due, words, stamp))
     return bytes(ical.to_ical())
+
+
+def _reminder(text: str) -> Any:
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    alarm.add("trigger", -REMINDER)
+    return alarm
+
+
+def _event(entry: Entry, model: Meeting | Seminar, words: Words, name: str, stamp: datetime) -> Any:
+    """A meeting or seminar as an all-day event, with a reminder when it is planned."""
+    from icalendar import Event
+
+    title = words.text(title_of(entry))
+    event = Event()
+    event.add("uid", f"{entry.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("summary", title)
+    event.add("dtstart", model.date)
+    event.add("dtend", (model.end_date or model.date) + timedelta(days=1))
+    event.add("location", words.text(model.location))
+    event.add("status", STATUSES[model.status])
+    kind = model.type if isinstance(model, Meeting) else model.form
+    organizers = [model.organizer] if isinstance(model, Meeting) else list(model.organizers)
+    details = [
+        f"{words.word(kind)}, {words.word(model.status)}",
+        ", ".join(words.party(party) for party in organizers),
+        f"{name}: {entry.id}",
+    ]
+    event.add("description", "\n".join(details))
+    event.add("categories", [words.word(kind)])
+    if model.status == "planned":
+        event.add_component(_reminder(title))
+    return event
+
+
+def _due(item: ActionItem, due: date, words: Words, stamp: datetime) -> Any:
+    """An open action's due date as an all-day event that takes no time, with a reminder."""
+    from icalendar import Event
+
+    text = words.text(item.action.text)
+    event = Event()
+    event.add("uid", f"{item.meeting.id}-{item.action.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("summary", f"{words.gettext('Due')}: {text}")
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    owner = words.party(item.action.owner)
+    meeting = words.text(title_of(item.meeting))
+    event.add("description", f"{owner}\n{meeting} ({item.id})")
+    event.add("transp", "TRANSPARENT")
+    event.add_component(_reminder(f"{words.gettext('Due')}: {text}"))
+    return event

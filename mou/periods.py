@@ -27,10 +27,6 @@ class Period:
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def overlaps(self, start: date, end: date | None) -> bool:
-        """Whether any day of `start..end` (an open end: still going) falls in the period."""
-        return start <= self.end and (end is None or end >= self.start)
-
 
 HELP = "a period is 2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these"
 

@@ -1,5 +1,6 @@
 """Imports point backwards along the pipeline (as beancount's dependency_constraints does):
-parse → models → load → checks → queries → write → output / render → cli. Nothing imports `cli`."""
+parse → models → load → checks → queries (selection, review, history) → write → output /
+render → cli. Nothing imports `cli`."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ ORDER = [
     "models",
     "periods",
     "load",
-    "history",
     "checks",
-    "queries",
+    "output",
+    "selection",
+    "review",
+    "history",
     "write",
     "schema",
     "add",
-    "output",
+    "words",
+    "timeline",
+    "tables",
     "render",
     "ics",
     "scaffold",

@@ -15,10 +15,11 @@ import pytest
 from conftest import REPO, Run
 from mou.checks import run_checks
 from mou.load import load
-from mou.output import markdown_text
 from mou.periods import PeriodError, add_duration, parse_period
-from mou.queries import Review, review
-from mou.render import Words, render
+from mou.render import render_review
+from mou.review import Review, review
+from mou.tables import markdown_text
+from mou.words import Words
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 GOLDEN = Path(__file__).parent / "golden"
@@ -335,7 +336,7 @@ def demo_review() -> Review:
     ("language", "suffix"), [("en", "md"), ("ru", "md"), ("en", "json"), ("ru", "json")]
 )
 def test_golden_review(language: str, suffix: str, demo_review: Review) -> None:
-    rendered = render(demo_review, suffix, language)
+    rendered = render_review(demo_review, suffix, language)
     golden = GOLDEN / f"review-2024.{language}.{suffix}"
     if os.environ.get("MOU_UPDATE_GOLDEN"):
         golden.write_text(rendered, encoding="utf-8")
@@ -345,7 +346,7 @@ def test_golden_review(language: str, suffix: str, demo_review: Review) -> None:
 
 
 def test_json_has_the_keys_the_spec_names(demo_review: Review) -> None:
-    data: dict[str, Any] = json.loads(render(demo_review, "json", "en"))
+    data: dict[str, Any] = json.loads(render_review(demo_review, "json", "en"))
     assert data["period"] == {"label": "2024", "start": "2024-01-01", "end": "2024-12-31"}
     assert data["as_of"] == DEMO_AS_OF
     assert set(data["clauses"][0]) >= {"id", "status", "count", "longest_gap_days", "next_due"}
@@ -427,10 +428,10 @@ HOSTILE = "<script>alert(1)</script> | [click](javascript:alert(1)) *bold* `code
 def test_record_text_is_escaped_in_html_and_markdown(base_tree: Tree) -> None:
     root = base_tree({"m.yaml": meeting("2024-02-01", title=json.dumps(HOSTILE))})
     result = review_of(root, "2024", "2024-12-31")
-    html = render(result, "html", "en")
+    html = render_review(result, "html", "en")
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    markdown = render(result, "md", "en")
+    markdown = render_review(result, "md", "en")
     row = next(line for line in markdown.splitlines() if "alert" in line)
     assert row.count("|") - row.count("\\|") == 6  # five cells: the title broke nothing
     assert "\\[click\\](javascript:alert(1))" in row
@@ -454,7 +455,7 @@ def test_the_review_template_is_autoescaped() -> None:
 def test_html_makes_no_external_request(demo_review: Review) -> None:
     import re
 
-    html = render(demo_review, "html", "ru")
+    html = render_review(demo_review, "html", "ru")
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html)
     assert "@import" not in html and "url(" not in html
     assert "<svg" in html and "Content-Security-Policy" in html
@@ -530,18 +531,48 @@ def test_user_template_gets_the_same_data_in_a_sandbox(run: Run, tmp_path: Path)
     ],
 )
 def test_timeline_ticks_fit_the_period(period: str, labels: list[str]) -> None:
-    from mou.render import timeline
+    from mou.timeline import timeline
 
     result = review_of(DEMO, period, DEMO_AS_OF)
-    ticks = timeline(result, Words("en", result.memorandum))["ticks"]
-    assert [tick["label"] for tick in ticks] == labels
-    assert all(150 <= tick["x"] <= 940 for tick in ticks)
+    ticks = timeline(result, Words("en", result.memorandum)).ticks
+    assert [tick.label for tick in ticks] == labels
+    assert all(150 <= tick.x <= 940 for tick in ticks)
 
 
 def test_contact_details_only_when_asked(demo_review: Review) -> None:
     for output_format in ("md", "html", "json"):
-        plain = render(demo_review, output_format, "en")
+        plain = render_review(demo_review, output_format, "en")
         assert "D. Sergeev" in plain
         assert "@example.org" not in plain and "000 00 00" not in plain
-        asked = render(demo_review, output_format, "en", contact_details=True)
+        asked = render_review(demo_review, output_format, "en", contact_details=True)
         assert "d.sergeev@example.org" in asked and "+41 22 000 00 00" in asked.replace("\\+", "+")
+
+
+def _view_fields(kind: Any, seen: set[Any]) -> set[str]:
+    """Every field name reachable from a view class (dataclasses, named tuples, and the
+    classes named in their annotations)."""
+    import dataclasses
+    import typing
+
+    if kind in seen:
+        return set()
+    seen.add(kind)
+    named_tuple = isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields")
+    if not (dataclasses.is_dataclass(kind) or named_tuple):
+        return set()
+    hints = typing.get_type_hints(kind)
+    names = set(hints)
+    for hint in hints.values():
+        for inner in (hint, *typing.get_args(hint)):
+            for candidate in (inner, *typing.get_args(inner)):
+                names |= _view_fields(candidate, seen)
+    return names
+
+
+def test_the_user_template_api_is_documented() -> None:
+    from mou.render import ReviewView
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("#### The user-template API", 1)[1].split("\n### ", 1)[0]
+    missing = sorted(n for n in _view_fields(ReviewView, set()) if f"`{n}`" not in section)
+    assert not missing, f"README's user-template API lacks {missing}"

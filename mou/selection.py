@@ -1,0 +1,282 @@
+"""Asking the record: which records count, the filters of `mou list`, action items, links both
+ways, and a record's fields as data (`mou list`, `show`, `actions`; the review builds on it).
+
+Nothing here reads files or formats text. Rows for JSON and CSV are dicts keyed by column
+name; the terminal tables pick their columns by those names (`mou.tables`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from mou.load import Entry
+from mou.models import (
+    TITLE_FIELDS,
+    Action,
+    Activity,
+    Clause,
+    Contact,
+    Meeting,
+    Programme,
+    Record,
+    evidences,
+    field_order,
+    references,
+)
+from mou.periods import Period
+
+# Which records show that a clause was acted on (SPEC §5). Kinds not listed qualify whatever
+# their status (exchanges, requests, activities); contacts never do.
+QUALIFYING_STATUSES = {
+    "meeting": {"held"},
+    "seminar": {"held"},
+    "programme": {"active", "completed"},
+    "arrangement": {"signed", "closed"},
+}
+NEVER_QUALIFY = {"contact", "memorandum"}
+CONTACT_DETAILS = ("email", "phone")
+
+
+def is_bilateral(model: Record) -> bool:
+    """Clause 5: bilateral cooperation stays in the record but out of every count and total."""
+    return isinstance(model, Programme | Activity) and model.scope == "bilateral"
+
+
+def qualifies(model: Record) -> bool:
+    if model.kind in NEVER_QUALIFY or is_bilateral(model):
+        return False
+    statuses = QUALIFYING_STATUSES.get(model.kind)
+    return statuses is None or model.status in statuses  # type: ignore[attr-defined]
+
+
+def counts_for(clause: Clause, model: Record) -> bool:
+    """An activity counts for the clause it names and no other; other kinds for the clauses
+    whose evidence lists them."""
+    if isinstance(model, Activity):
+        return model.clause == clause.id
+    return any(evidences(entry, model) for entry in clause.evidence)
+
+
+def span(model: Record) -> tuple[date, date | None]:
+    """The days a record covers: its date, or start..end (programmes), from..to (contacts);
+    None for an open end. `end_date` of meetings and seminars never matters."""
+    if isinstance(model, Programme):
+        return model.start, model.end
+    if isinstance(model, Contact):
+        return model.from_, model.to
+    return model.dated, model.dated
+
+
+def within(model: Record, start: date, end: date) -> bool:
+    """Whether any day of the record falls in start..end (both inclusive)."""
+    first, last = span(model)
+    return first <= end and (last is None or last >= start)
+
+
+def by_date(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries in the record's order: by date, then id."""
+    return sorted(entries, key=lambda e: (e.model.dated, e.id))
+
+
+def title_of(entry: Entry) -> Any:
+    """What a record is called: its title, subject or name (localized text), else its id."""
+    model = entry.model
+    for field in TITLE_FIELDS:
+        value = getattr(model, field, None)
+        if value is not None:
+            return value
+    return entry.id
+
+
+# --- mou list --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What `mou list` selects by; None means "any"."""
+
+    kind: str | None = None
+    period: Period | None = None
+    party: str | None = None
+    topic: str | None = None
+    status: str | None = None
+    state: str | None = None
+    clause: Clause | None = None
+
+    def match(self, model: Record) -> bool:
+        period, clause = self.period, self.clause
+        return (
+            (self.kind is None or model.kind == self.kind)
+            and (period is None or within(model, period.start, period.end))
+            and (self.party is None or _refers(model, "party", self.party))
+            and (self.topic is None or _refers(model, "topic", self.topic))
+            and (self.state is None or _refers(model, "state", self.state))
+            and (self.status is None or getattr(model, "status", None) == self.status)
+            and (clause is None or counts_for(clause, model))
+        )
+
+
+def _refers(model: Record, to: str, value: str) -> bool:
+    return any(marker.to == to and found == value for _, marker, found in references(model))
+
+
+def select(entries: Iterable[Entry], filters: Filters) -> list[Entry]:
+    """Records matching every given filter, sorted by date then id. `party` matches any party
+    field (organizer, observers, participants, from, to, payer, lead, ...); `clause` the
+    records that evidence the clause (whatever their status)."""
+    return by_date(entry for entry in entries if filters.match(entry.model))
+
+
+def record_rows(entries: Iterable[Entry], *, contact_details: bool) -> list[dict[str, Any]]:
+    """`mou list` as data: a row per record, its id and path, then its fields by name."""
+    return [
+        {"id": e.id, "path": e.path, **record_data(e, contact_details=contact_details)}
+        for e in entries
+    ]
+
+
+# --- mou actions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    meeting: Entry
+    action: Action
+    overdue_days: int | None  # None when not overdue
+
+    @property
+    def id(self) -> str:
+        return f"{self.meeting.id}#{self.action.id}"
+
+
+def action_items(
+    entries: Iterable[Entry],
+    as_of: date,
+    *,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    owner: str | None = None,
+) -> list[ActionItem]:
+    """Action items of every meeting, by due date (undated last)."""
+    items = []
+    for entry in entries:
+        meeting = entry.model
+        if not isinstance(meeting, Meeting):
+            continue
+        for action in meeting.actions:
+            late = action.status == "open" and action.due is not None and action.due < as_of
+            overdue = (as_of - action.due).days if late and action.due is not None else None
+            if (open_only and action.status != "open") or (overdue_only and overdue is None):
+                continue
+            if owner is not None and action.owner != owner:
+                continue
+            items.append(ActionItem(entry, action, overdue))
+    return sorted(items, key=lambda i: (i.action.due or date.max, i.meeting.model.dated, i.id))
+
+
+def action_rows(items: Iterable[ActionItem]) -> list[dict[str, Any]]:
+    """`mou actions` as data: a row per action item, by column name."""
+    return [
+        {
+            "id": i.id,
+            "meeting": i.meeting.id,
+            "meeting_date": i.meeting.model.dated.isoformat(),
+            "action": i.action.id,
+            "text": i.action.text,
+            "owner": i.action.owner,
+            "due": i.action.due.isoformat() if i.action.due else None,
+            "status": i.action.status,
+            "overdue_days": i.overdue_days,
+        }
+        for i in items
+    ]
+
+
+# --- mou show --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A reference between two records: `source`'s field `field` names `target`."""
+
+    source: Entry
+    field: str
+    target: Entry | None
+    target_id: str
+
+
+def links(entry: Entry, entries: Iterable[Entry]) -> tuple[list[Link], list[Link]]:
+    """The records `entry` refers to, and the records that refer to it."""
+    by_id = {e.id: e for e in entries}
+    outgoing = [
+        Link(entry, str(loc[0]), by_id.get(value), value)
+        for loc, marker, value in references(entry.model)
+        if marker.to == "record"
+    ]
+    incoming = [
+        Link(other, str(loc[0]), entry, value)
+        for other in by_date(by_id.values())
+        for loc, marker, value in references(other.model)
+        if marker.to == "record" and value == entry.id
+    ]
+    return outgoing, incoming
+
+
+def _brief(target: Entry | None, identifier: str, field: str) -> dict[str, Any]:
+    if target is None:
+        return {"field": field, "id": identifier, "missing": True}
+    return {
+        "field": field,
+        "id": target.id,
+        "kind": target.kind,
+        "path": target.path,
+        "title": title_of(target),
+    }
+
+
+def show_document(entry: Entry, entries: Iterable[Entry], *, dates: bool) -> dict[str, Any]:
+    """`mou show`: the record's fields, the records it names, and the records naming it."""
+    outgoing, incoming = links(entry, entries)
+    return {
+        "id": entry.id,
+        "path": entry.path,
+        "record": record_data(entry, dates=dates),
+        "refers_to": [_brief(link.target, link.target_id, link.field) for link in outgoing],
+        "referred_by": [_brief(link.source, link.source.id, link.field) for link in incoming],
+    }
+
+
+def record_data(
+    entry: Entry, *, contact_details: bool = True, dates: bool = False
+) -> dict[str, Any]:
+    """A record's fields as JSON-ready data (dates as ISO text, amounts as strings), as in
+    its file; with `dates`, dates stay dates (for YAML). Contacts' e-mail and phone only when
+    asked for."""
+    data: dict[str, Any] = entry.model.model_dump(
+        mode="json", by_alias=True, exclude_defaults=True, exclude_none=True
+    )
+    if dates:
+        data = _with_dates(data)
+    order = field_order(type(entry.model))
+    data = {key: data[key] for key in sorted(data, key=order.index)}
+    if entry.kind == "contact" and not contact_details:
+        for field_name in CONTACT_DETAILS:
+            data.pop(field_name, None)
+    return data
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _with_dates(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _with_dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_dates(item) for item in value]
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return date.fromisoformat(value)
+    return value

@@ -1,0 +1,188 @@
+"""Translation: the gettext catalogs, `Words` (one language's formatting of dates, numbers,
+money, parties, states and the record's closed vocabularies), used by the review, the calendar
+and the tables.
+
+The closed vocabularies are not typed again here: every word of a `Literal` in the models (a
+status, a form, a kind), of the review's clause statuses and of the severities is a message,
+written as the code with spaces for hyphens (`in-progress` → "in progress"). `make messages`
+finds them through `extract_vocabulary` (see babel.cfg).
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from mou import models
+from mou.models import Memorandum, localized
+from mou.periods import Period
+from mou.problems import CODES, Problem, Severity
+from mou.review import ClauseStatus
+
+# Babel locales: British English writes dates the way international secretariats do.
+LOCALES = {"en": "en_GB", "ru": "ru"}
+PACKAGE = Path(__file__).parent
+
+
+def _literals(annotation: Any) -> Iterator[str]:
+    """The strings of every `Literal` inside an annotation (Optional, Annotated, tuple...)."""
+    if get_origin(annotation) is Literal:
+        yield from (value for value in get_args(annotation) if isinstance(value, str))
+        return
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return  # nested models are walked on their own
+    for argument in get_args(annotation):
+        yield from _literals(argument)
+
+
+@cache
+def vocabulary() -> dict[str, str]:
+    """Each code of the record's closed vocabularies, and the message that names it."""
+    codes: list[str] = [*get_args(ClauseStatus), *(str(s) for s in Severity)]
+    for value in vars(models).values():
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            for info in value.model_fields.values():
+                codes.extend(_literals(info.annotation))
+    return {code: code.replace("-", " ") for code in dict.fromkeys(codes)}
+
+
+def extract_vocabulary(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[Any, ...]]:
+    """A Babel extractor: this file's own messages, then the generated vocabulary."""
+    from babel.messages.extract import extract_python
+
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    for message in vocabulary().values():
+        yield 0, "N_", message, []
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of `language` (English needs none: the messages are English)."""
+    if language == "en":
+        return gettext.NullTranslations()
+    compiled = PACKAGE / "locale" / language / "LC_MESSAGES" / "mou.mo"
+    source = compiled.with_suffix(".po")
+    if compiled.is_file() and (
+        not source.is_file() or compiled.stat().st_mtime >= source.stat().st_mtime
+    ):
+        with compiled.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    # A source tree nobody built, or a catalog edited since: compile it in memory.
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Words:
+    """Formatting for one language: gettext, Babel, and the record's localized text."""
+
+    def __init__(self, language: str, memorandum: Memorandum) -> None:
+        from babel import Locale
+
+        self.language = language
+        self.locale = Locale.parse(LOCALES[language])
+        self._dates: dict[tuple[date, str], str] = {}
+        self.translation = translations(language)
+        self.vocabulary = vocabulary()
+        self.parties = {party.id: party for party in memorandum.parties}
+        self.topics = {
+            topic.id: topic.name
+            for topic in memorandum.topics
+            if not isinstance(topic, str) and topic.name is not None
+        }
+
+    def gettext(self, message: str) -> str:
+        return self.translation.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translation.ngettext(singular, plural, count)
+
+    def word(self, value: str) -> str:
+        """A word of the record's closed vocabularies (a status, a kind) in the language."""
+        message = self.vocabulary.get(value)
+        return self.gettext(message) if message else value
+
+    def text(self, value: Any) -> str:
+        return "" if value is None else localized(value, self.language)
+
+    def date(self, value: date | None, form: str = "medium") -> str:
+        from babel.dates import format_date
+
+        if value is None:
+            return "—"
+        key = (value, form)
+        if key not in self._dates:  # a long review repeats the same days many times
+            self._dates[key] = format_date(value, form, locale=self.locale)
+        return self._dates[key]
+
+    def number(self, value: int | float | Decimal | None) -> str:
+        from babel.numbers import format_decimal
+
+        return "—" if value is None else format_decimal(value, locale=self.locale)
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        """English puts the ISO code first (USD 4,200.00), as financial reports in English do;
+        other languages use their locale's own pattern (4 200,00 $)."""
+        from babel.numbers import format_currency
+
+        pattern = "¤¤\u00a0#,##0.00" if self.language == "en" else None
+        return format_currency(amount, currency, pattern, locale=self.locale, currency_digits=True)
+
+    def days(self, count: int | None) -> str:
+        if count is None:
+            return "—"
+        return self.ngettext("%(num)s day", "%(num)s days", count) % {"num": self.number(count)}
+
+    def party(self, party_id: str, *, full: bool = False) -> str:
+        party = self.parties.get(party_id)
+        if party is None:
+            return party_id
+        return self.text(party.name if full or party.short is None else party.short)
+
+    def topic(self, topic_id: str) -> str:
+        name = self.topics.get(topic_id)
+        return self.text(name) if name is not None else topic_id
+
+    def state(self, code: str) -> str:
+        """A state's name in the language (CLDR), from its ISO 3166-1 alpha-3 code."""
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code)
+        if country is None:
+            return code
+        return str(self.locale.territories.get(country.alpha_2, code))
+
+    def finding(self, problem: Problem) -> str:
+        """A finding in the language: the detailed message in English (as `mou validate` writes
+        it), what its code means in the other languages."""
+        if self.language == "en":
+            return problem.message
+        return self.gettext(CODES[problem.code].title)
+
+    def states(self, codes: Iterable[str]) -> list[str]:
+        """States' names in the language, in its alphabetical order."""
+        return sorted((self.state(code) for code in codes), key=_collation_key)
+
+    def period(self, period: Period) -> str:
+        return f"{period.label} ({self.date(period.start)} – {self.date(period.end)})"
+
+
+def _collation_key(text: str) -> str:
+    return text.casefold().replace("ё", "е")
