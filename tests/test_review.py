@@ -137,6 +137,21 @@ def test_behind_a_day_after_the_month_end(base_tree: Tree) -> None:
     assert (status, count, gap) == ("behind", 2, 92)
 
 
+def test_meetings_are_one_list_by_date_consultations_first_on_a_day(base_tree: Tree) -> None:
+    root = base_tree(
+        {
+            "b-review.yaml": meeting("2024-03-01", type="review"),
+            "a-talks.yaml": meeting("2024-03-01"),
+            "c-other.yaml": meeting("2024-01-10", type="other"),
+            "d-before.yaml": meeting("2023-12-01"),
+        }
+    )
+    result = review_of(root, "2024", "2024-12-31")
+    assert [e.id for e in result.meetings] == ["c-other", "a-talks", "b-review"]
+    data = json.loads(render_review(result, "json", "en"))
+    assert data["meetings"] == {"consultations": ["a-talks"], "other": ["c-other", "b-review"]}
+
+
 def test_anchor_is_the_latest_qualifying_date_before_the_period(base_tree: Tree) -> None:
     root = base_tree(
         {
@@ -378,6 +393,15 @@ def test_russian_plural_forms(count: int, word: str, demo_review: Review) -> Non
 def test_english_plural_forms(demo_review: Review) -> None:
     words = Words("en", demo_review.memorandum)
     assert (words.days(1), words.days(2), words.days(0)) == ("1 day", "2 days", "0 days")
+
+
+def test_every_word_of_the_closed_vocabularies_is_translated(demo_review: Review) -> None:
+    from mou.words import vocabulary
+
+    words = Words("ru", demo_review.memorandum)
+    codes = vocabulary()
+    assert {"in-progress", "round-table", "signed", "on-track"} <= set(codes)  # from Literals
+    assert [code for code in codes if words.word(code) == code] == []
 
 
 def test_every_message_is_translated() -> None:
