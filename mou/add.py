@@ -21,7 +21,16 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, PlainValidator
 
-from mou.models import KINDS, TITLE_FIELDS, Record, Ref, field_order, validate_localized
+from mou.models import (
+    KINDS,
+    TITLE_FIELDS,
+    WINDOWS_RESERVED,
+    Record,
+    Ref,
+    field_order,
+    id_error,
+    validate_localized,
+)
 from mou.problems import Problem, Severity
 
 # The folder each kind's records go into (the SPEC's convention).
@@ -302,7 +311,7 @@ def new_id(kind: str, data: dict[str, Any], taken: set[str]) -> str:
     slug = slugify(str(words), max_length=ID_ROOM, word_boundary=True, save_order=True) or kind
     base = f"{day}-{slug}" if isinstance(day, date) else slug
     candidate, number = base, 1
-    while candidate in taken:
+    while candidate in taken or candidate in WINDOWS_RESERVED:
         number += 1
         candidate = f"{base}-{number}"
     return candidate
@@ -344,11 +353,20 @@ def create(
     from mou.load import load
     from mou.read import find_files
     from mou.read import record_id as id_of
-    from mou.write import lock, render_record, schema_reference, write_new
+    from mou.write import (
+        lock,
+        record_target,
+        render_record,
+        schema_reference,
+        write_new,
+    )
 
+    if record_id is not None:
+        _check_id(record_id)  # before the lock: a refused id leaves no trace
     with lock(root):
         taken = {id_of(path) for path in find_files(root)}
         new = record_id or new_id(kind, data, taken)
+        _check_id(new)
         if new in taken:
             raise RefusedError(f"--id {new}: a record with this id exists")
         path = record_path(kind, new)
@@ -358,12 +376,21 @@ def create(
         if dry_run or outcome.has_errors:
             return outcome
         try:
-            write_new(root / path, text)
+            write_new(record_target(root, path), text)
         except FileExistsError:  # written by something that does not take the lock
             raise RefusedError(f"{path} appeared meanwhile") from None
         except OSError as error:
             raise RefusedError(f"cannot write {path}: {error.strerror}") from None
     return Outcome(path, text, outcome.problems, written=True)
+
+
+def _check_id(record_id: str) -> None:
+    """An id (given or generated) is one name that Windows can hold, or nothing is written."""
+    from mou.write import UnsafePathError
+
+    bad = id_error(record_id)
+    if bad:
+        raise UnsafePathError(f"--id {record_id!r} {bad}")
 
 
 def memorandum_choices(root: Path) -> dict[str, list[str]]:

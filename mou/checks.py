@@ -18,7 +18,7 @@ from mou import codes
 from mou.load import MEMORANDUM_ID, Entry, RecordSet
 from mou.models import (
     ID_MAX_LENGTH,
-    ID_PATTERN,
+    WINDOWS_RESERVED,
     Activity,
     Arrangement,
     Exchange,
@@ -28,6 +28,7 @@ from mou.models import (
     Record,
     Request,
     Seminar,
+    id_error,
     references,
 )
 from mou.periods import PeriodError, parse_period
@@ -83,20 +84,16 @@ def check_ids(context: Context) -> Iterator[Problem]:
     """MOU201 for a file name that is not an id; MOU202 for every later file with a taken id."""
     import re
 
-    pattern = re.compile(ID_PATTERN)
     first: dict[str, str] = {}
     for path in context.records.files:
         name = record_id(path)
-        if not pattern.fullmatch(name) or len(name) > ID_MAX_LENGTH:
+        error = id_error(name)
+        if error:
             suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:ID_MAX_LENGTH]
+            if suggestion in WINDOWS_RESERVED:
+                suggestion += "-1"
             hint = f"; rename it to `{suggestion}`" if suggestion else ""
-            yield Problem(
-                "MOU201",
-                f"`{name}` is not a valid id: lower-case letters and digits "
-                f"joined by single hyphens, at most {ID_MAX_LENGTH} characters{hint}",
-                path,
-                record=name,
-            )
+            yield Problem("MOU201", f"`{name}` {error}{hint}", path, record=name)
         if name in first:
             yield Problem(
                 "MOU202", f"duplicate id `{name}`: {first[name]} has it too", path, record=name

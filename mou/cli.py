@@ -337,19 +337,22 @@ def review(
     if output is None:
         sys.stdout.write(text)
     else:
-        from mou.write import write_text
-
-        _write_output(lambda: write_text(output, text), output)
-        typer.echo(f"wrote {output}", err=True)
+        _write_output(text.encode("utf-8"), output)
 
 
-def _write_output(write: Any, output: Path) -> None:
-    """Run `write` (an atomic write of --output); a path that cannot be written is a usage
-    error, and whatever was there is left as it was."""
+def _write_output(data: bytes, output: Path) -> None:
+    """Write --output (`-`: standard output) through the one safe opener; a path that cannot
+    be written is a usage error, and whatever was there is left as it was."""
+    from mou.write import UnsafePathError, write_output
+
     try:
-        write()
+        written = write_output(output, data)
+    except UnsafePathError as error:
+        raise fail(f"--output {error}") from None
     except OSError as error:
         raise fail(f"--output {output}: cannot write: {error.strerror}") from None
+    if written is not None:
+        typer.echo(f"wrote {output}", err=True)
 
 
 def _render_user(
@@ -616,10 +619,7 @@ def calendar_command(
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        from mou.write import write_bytes
-
-        _write_output(lambda: write_bytes(output, data), output)
-        typer.echo(f"wrote {output}", err=True)
+        _write_output(data, output)
 
 
 class DiffFormat(StrEnum):
@@ -678,11 +678,20 @@ def fmt(
 ) -> None:
     """Rewrite every record in canonical form, keeping comments. Files that cannot be read
     (see `mou validate`) are left as they are."""
+    from mou.write import UnsafePathError
+
+    root = records_root(context)
+    try:
+        _format_all(root, check)
+    except UnsafePathError as error:
+        raise fail(str(error)) from None
+
+
+def _format_all(root: Path, check: bool) -> None:
     from mou.parse import parse
     from mou.read import find_files
     from mou.write import FormatError, format_text, lock, schema_reference, write_text
 
-    root = records_root(context)
     changed, failed = 0, 0
     with lock(root):
         for path in find_files(root):
@@ -852,6 +861,7 @@ def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int
     and written; print its path, or its problems. The exit code."""
     from mou import add
     from mou.output import as_text, display_path
+    from mou.write import UnsafePathError
 
     root = records_root(context)
     today = date.today()
@@ -871,6 +881,8 @@ def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int
         )
     except add.RefusedError as error:
         raise fail(f"{error}; nothing was written", PROBLEMS) from None
+    except UnsafePathError as error:
+        raise fail(f"{error}; nothing was written") from None
     if values.get("dry_run"):
         sys.stdout.write(outcome.text)
     if outcome.problems:

@@ -107,7 +107,11 @@ def load(
     """
     in_memory = {**(extra or {}), **(files or {})}
     records = RecordSet(root, extra=in_memory, tree=tree)
-    on_disk = [] if files is not None else [p for p in find_files(root) if p not in in_memory]
+    on_disk = (
+        []
+        if files is not None
+        else [p for p in find_files(root, records.problems) if p not in in_memory]
+    )
     large = len(on_disk) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
     parsed = parse_in_workers(root, on_disk) if large else parse_files(root, on_disk)
     import gc

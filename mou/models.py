@@ -34,6 +34,24 @@ from mou import codes
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
+# Names Windows cannot hold, whatever the extension (records are cloned on Windows too).
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{name}{n}" for name in ("com", "lpt") for n in range(10)]
+)
+
+
+def id_error(name: str) -> str | None:
+    """Why `name` cannot be an id (the file name of a record), or None when it can."""
+    if len(name) > ID_MAX_LENGTH or not re.fullmatch(ID_PATTERN, name):
+        return (
+            "is not a valid id: lower-case letters and digits joined by single hyphens, "
+            f"at most {ID_MAX_LENGTH} characters"
+        )
+    if name in WINDOWS_RESERVED:
+        return "is a name Windows reserves for a device: records must open on Windows too"
+    return None
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

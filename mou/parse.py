@@ -65,13 +65,30 @@ _SPECIAL_FLOATS = {
 _NUMERIC_START = frozenset("0123456789+-.")
 
 
+# Python refuses to convert integers of more digits than this to or from text (CVE-2020-10735).
+MAX_DIGITS = 4300
+
+
+class NumberTooLongError(ValueError):
+    """A plain integer too long to read or print: a problem on that value, not a crash."""
+
+
+def _integer(text: str, base: int) -> int:
+    if len(text) > MAX_DIGITS:
+        raise NumberTooLongError(text)
+    value = int(text, base)
+    if value.bit_length() > 14_000:  # 0x... of fewer characters but more decimal digits
+        raise NumberTooLongError(text)
+    return value
+
+
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar under the YAML 1.2 core schema."""
     if text and text[0] in _NUMERIC_START:
         if _INT.fullmatch(text):
-            return int(text)
+            return _integer(text, 10)
         if _INT_BASED.fullmatch(text):
-            return int(text, 0)
+            return _integer(text, 0)
         if _FLOAT.fullmatch(text):
             return Decimal(text)
         special = _SPECIAL_FLOATS.get(text)
@@ -176,14 +193,11 @@ def parse(data: bytes, path: str, *, positions: bool = True) -> Parsed:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n")
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace"))
         problem(
             "MOU001",
             f"not UTF-8: byte 0x{data[error.start]:02x} cannot start or "
             "continue a character (save the file as UTF-8)",
-            (line, column),
+            _byte_position(data, error.start),
         )
         return Parsed(None, None, problems)
     try:
@@ -202,12 +216,28 @@ def parse(data: bytes, path: str, *, positions: bool = True) -> Parsed:
         else:
             problem("MOU001", f"YAML syntax: {reason}", at)
         return Parsed(None, None, problems)
-    except yaml.YAMLError as error:  # reader errors carry no mark
+    except yaml.reader.ReaderError as error:  # no mark: the byte offset says where
+        character = error.character
+        shown = f"U+{character:04X}" if isinstance(character, int) else repr(character)
+        problem(
+            "MOU001",
+            f"character {shown} is not allowed in YAML (a control character or non-character)",
+            _byte_position(data, error.position),
+        )
+        return Parsed(None, None, problems)
+    except yaml.YAMLError as error:
         problem("MOU001", f"YAML: {error}", (0, 0))
         return Parsed(None, None, problems)
     if value is None and not problems:
         problem("MOU001", "the file is empty: a record is a YAML mapping with a `kind:`", (0, 0))
     return Parsed(value, where, problems)
+
+
+def _byte_position(data: bytes, offset: int) -> Pos:
+    """The line and column (in characters) of byte `offset` of UTF-8 `data`."""
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n"), len(before[line_start:].decode("utf-8", "replace"))
 
 
 def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
@@ -244,18 +274,29 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
                 raise _UnreadableError
             text = event.value
             tag = event.tag
-            if tag is not None:
-                value, fits = _resolve_tagged(tag, text)
-                if not fits:
-                    problem("MOU004", f"tag {_short(tag)} is not allowed here", _mark(event))
-                    raise _UnreadableError
+            if is_map and key is None and tag is None:
+                key = text  # keys are text, whatever they look like
+                if track:
+                    key_pos = _mark(event)
+                continue
+            try:
+                if tag is not None:
+                    value, fits = _resolve_tagged(tag, text)
+                    if not fits:
+                        problem("MOU004", f"tag {_short(tag)} is not allowed here", _mark(event))
+                        raise _UnreadableError
+                elif event.style == "":
+                    value = resolve_plain(text)
+                else:
+                    value = text
+            except NumberTooLongError:
+                problem("MOU102", f"a number of more than {MAX_DIGITS:,} digits", _mark(event))
+                value = text
             if is_map and key is None:
                 key = text  # keys are text, whatever they look like
                 if track:
                     key_pos = _mark(event)
                 continue
-            if tag is None:
-                value = resolve_plain(text) if event.style == "" else text
             pos = _mark(event) if track else no_pos
         elif kind is map_start or kind is seq_start:
             pos = _mark(event)

@@ -28,6 +28,9 @@ class Period:
         return self.start <= day <= self.end
 
 
+# Reviews reach a little before and after their period (the day before, the next month):
+# years at the very ends of the calendar are refused, not crashed on.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
 HELP = "a period is 2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these"
 
 
@@ -36,6 +39,8 @@ def _single(text: str) -> tuple[date, date]:
     if not match:
         raise PeriodError(f"`{text}` is not a period: {HELP}")
     year = int(match["year"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"`{text}`: a period lies within the years {FIRST_YEAR}–{LAST_YEAR}")
     try:
         if match["half"]:
             first = 1 if match["half"] == "1" else 7

@@ -5,6 +5,7 @@ start (in worker processes, for a large record) before pydantic is even imported
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,21 @@ def record_id(path: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def find_files(root: Path) -> list[str]:
-    """Record files under `root` as sorted relative POSIX paths, without dot files and folders."""
+def find_files(root: Path, problems: list[Problem] | None = None) -> list[str]:
+    """Record files under `root` as sorted relative POSIX paths, without dot files and folders.
+
+    A folder that cannot be listed is never skipped silently: with `problems` given, it gets
+    a diagnostic there. Links to folders are not followed (a record lives in the tree).
+    """
     found: list[str] = []
-    for directory, folders, files in os.walk(root):
+
+    def unreadable(error: OSError) -> None:
+        if problems is not None and error.filename is not None:
+            relative = os.path.relpath(error.filename, root).replace(os.sep, "/")
+            reason = error.strerror or "cannot be listed"
+            problems.append(Problem("MOU001", f"cannot read this folder: {reason}", relative))
+
+    for directory, folders, files in os.walk(root, onerror=unreadable):
         folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
         base = os.path.relpath(directory, root)
         prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
@@ -82,20 +94,65 @@ def parse_in_workers(root: Path, paths: list[str]) -> Iterator[ParsedFile]:
 def read_and_parse(root: Path, path: str, data: bytes | None = None) -> ParsedFile:
     """Read one file (unless `data` is given) and parse it without keeping positions."""
     if data is None:
-        full = os.path.join(root, path)
-        try:
-            size = os.stat(full).st_size
-            if size > yamlparse.MAX_BYTES:
-                return None, [
-                    Problem(
-                        "MOU004",
-                        f"file is {size:,} bytes; the limit is {yamlparse.MAX_BYTES:,}",
-                        path,
-                    )
-                ]
-            with open(full, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            return None, [Problem("MOU001", f"cannot read: {error.strerror}", path)]
+        read = read_record_file(root, path)
+        if isinstance(read, Problem):
+            return None, [read]
+        data = read
     parsed = yamlparse.parse(data, path, positions=False)
     return parsed.value, parsed.problems
+
+
+_KINDS_OF_FILE = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS_OF_FILE if test(mode)), "not a regular file")
+
+
+def inside(root: Path, full: str) -> bool:
+    """Whether `full`, every symbolic link resolved, lies inside `root` (resolved too)."""
+    base = os.path.realpath(root)
+    return os.path.commonpath([base, os.path.realpath(full)]) == base
+
+
+def read_record_file(root: Path, path: str, limit: int | None = None) -> bytes | Problem:
+    """The bytes of one record file, or the located problem that stops it being read.
+
+    Only a regular file inside the records root is read: a link leading outside the root, a
+    FIFO, a device or a socket is reported, never opened for reading or waited on. The file is
+    opened without blocking, checked again with `fstat` (it may have been swapped), and read
+    to at most `limit` + 1 bytes, so that no file can take more memory than the limit.
+    """
+    limit = yamlparse.MAX_BYTES if limit is None else limit
+    full = os.path.join(root, path)
+    try:
+        if not inside(root, full):
+            return Problem(
+                "MOU001",
+                "a symbolic link to a place outside the records root: not read",
+                path,
+            )
+        what = _not_regular(os.stat(full).st_mode)
+        if what is None:
+            descriptor = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(descriptor, "rb") as handle:
+                status = os.fstat(descriptor)
+                what = _not_regular(status.st_mode)
+                data = b"" if what or status.st_size > limit else handle.read(limit + 1)
+                size = max(status.st_size, len(data))
+        if what:
+            return Problem("MOU001", f"{what}, not a regular file: not read", path)
+    except OSError as error:
+        return Problem("MOU001", f"cannot read: {error.strerror or error}", path)
+    if size > limit:
+        return Problem("MOU004", f"file is {size:,} bytes; the limit is {limit:,}", path)
+    return data

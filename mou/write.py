@@ -15,8 +15,10 @@ import contextlib
 import io
 import itertools
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -48,6 +50,53 @@ def write_bytes(target: Path, data: bytes) -> None:
             os.unlink(temporary)
         raise
     _fsync_folder(target.parent)
+
+
+class UnsafePathError(ValueError):
+    """A write refused before anything is touched; the message names the path and why."""
+
+
+def record_target(root: Path, relative: str) -> Path:
+    """The path to write record `relative` at, checked to lie inside the records root once
+    every `..` and symbolic link is resolved (UnsafePathError otherwise)."""
+    base = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(base, relative))
+    if os.path.isabs(relative) or os.path.commonpath([base, target]) != base:
+        raise UnsafePathError(f"{relative}: outside the records root {root}; nothing was written")
+    return Path(target)
+
+
+_NOT_WRITABLE = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def write_output(target: Path | str, data: bytes) -> Path | None:
+    """Write a command's `--output`: `-` is standard output (None is returned); otherwise
+    only a regular file (replaced atomically, through any symbolic link to it) or a new path.
+    A folder, device, FIFO or socket is refused with UnsafePathError and left untouched."""
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    real = Path(os.path.realpath(target))
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise UnsafePathError(f"{target}: {error.strerror}") from None
+    what = next((name for test, name in _NOT_WRITABLE if test(mode)), None) if mode else None
+    if what is not None:
+        raise UnsafePathError(
+            f"{target} is {what}: --output writes a regular file (or `-` for standard output)"
+        )
+    write_bytes(real, data)
+    return real
 
 
 def write_new(target: Path, text: str) -> None:
@@ -102,11 +151,33 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def lock(root: Path, timeout: float = 60) -> Any:
-    """An exclusive lock on the records root, for "choose an id, check, write"."""
-    from filelock import FileLock
+@contextlib.contextmanager
+def lock(root: Path, timeout: float = 60) -> Iterator[None]:
+    """An exclusive lock on the records root, for "choose an id, check, write".
 
-    return FileLock(root / LOCK_NAME, timeout=timeout)
+    A lock that cannot be taken (a read-only folder, a lock file owned by someone else,
+    another writer holding it past `timeout`) is an UnsafePathError saying what to do.
+    """
+    from filelock import FileLock, Timeout
+
+    path = root / LOCK_NAME
+    held = FileLock(path, timeout=timeout)
+    try:
+        held.acquire()
+    except Timeout:
+        raise UnsafePathError(
+            f"{path}: another mou has held the lock for {timeout:g} s; try again, or delete "
+            "the file if no mou is running"
+        ) from None
+    except OSError as error:
+        raise UnsafePathError(
+            f"{path}: cannot take the lock ({error.strerror}); you need write access to "
+            f"{root} and to {LOCK_NAME} in it"
+        ) from None
+    try:
+        yield
+    finally:
+        held.release()
 
 
 def schema_reference(root: Path, path: str) -> str:

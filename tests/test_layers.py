@@ -9,6 +9,7 @@ import ast
 from conftest import REPO
 
 ORDER = [
+    "escape",
     "problems",
     "parse",
     "read",

@@ -1,0 +1,110 @@
+"""Record-controlled text made safe for where it lands: a terminal, a GitHub Actions log,
+Markdown, a URI. Pure string functions with no imports from mou, so that every output layer
+can use them; each output goes through the one function for its destination.
+
+- A terminal must never receive a raw control character: C0 (except tab and newline where
+  the format allows them), DEL, C1, and the Unicode bidirectional controls that make text
+  read differently from what it is (Trojan Source). They are shown as `\\x1b`, `\\u202e`.
+- A GitHub Actions log runs any line that starts with `::` (or the legacy `##[`) as a
+  workflow command: a plain line never starts with one.
+- Markdown: text is escaped for the place it stands (a code span that may hold backticks,
+  a table cell, a heading or a list item).
+- A URI is percent-encoded (RFC 3986), so that any file name is a valid `uri-reference`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+# Bidirectional controls (embeddings, overrides, isolates, marks), line/paragraph
+# separators that some terminals break on, and the non-characters U+FFFE/U+FFFF.
+_INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ufffe\uffff"
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_INVISIBLE}]")
+_UNSAFE_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+_UNSAFE_KEEP_TAB = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def terminal_safe(text: str, *, newlines: bool = False) -> str:
+    """`text` with every control and bidi character shown escaped (`\\x1b`, `\\u202e`).
+
+    Tabs are kept; newlines only with `newlines=True` (a format that prints several lines
+    of record text); a carriage return is always escaped, so no line can overwrite another.
+    """
+    pattern = _UNSAFE_KEEP_TAB if newlines else _UNSAFE
+    return pattern.sub(_shown, text)
+
+
+def one_line(text: str) -> str:
+    """`text` on one line, for a diagnostic or a path: every control character escaped."""
+    return _UNSAFE_ONE_LINE.sub(_shown, text)
+
+
+def has_unsafe(text: str, *, newlines: bool = True) -> bool:
+    """Whether `text` holds a character `terminal_safe` would escape (tests use this)."""
+    pattern = _UNSAFE_KEEP_TAB if newlines else _UNSAFE
+    return pattern.search(text) is not None
+
+
+# --- GitHub Actions logs ------------------------------------------------------------------
+
+_COMMAND_START = re.compile(r"^(\s*)(::|##\[)")
+
+
+def github_plain(line: str) -> str:
+    """A plain log line that the runner cannot take for a workflow command."""
+    return _COMMAND_START.sub(lambda m: m.group(1) + "\\" + m.group(2), one_line(line))
+
+
+def github_data(text: str) -> str:
+    """The message part of a workflow command (after the second `::`)."""
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal_safe(escaped)
+
+
+def github_property(text: str) -> str:
+    """A property value of a workflow command (`file=`, `title=`)."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&]|^[#+-]|(?<=^\d)[.)]|(?<=^\d\d)[.)]")
+
+
+def markdown_text(value: object) -> str:
+    """Record text made inert in Markdown: one line, every markup character escaped, so it
+    cannot break a table, start a heading or a list, or inject a link, image or HTML."""
+    text = " ".join(one_line(str(value)).split())
+    return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+
+
+def code_span(value: object) -> str:
+    """`value` as one Markdown code span, whatever backticks or pipes it holds.
+
+    The fence is one backtick longer than the longest run inside (CommonMark 6.1), padded
+    with a space when the text starts or ends with a backtick. A pipe is shown as `¦`: GFM
+    splits table cells on `|` even inside code spans.
+    """
+    text = " ".join(one_line(str(value)).split()).replace("|", "¦")
+    if not text:
+        return "` `"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# --- URIs ---------------------------------------------------------------------------------
+
+
+def uri_path(path: str) -> str:
+    """A relative POSIX path as an RFC 3986 `uri-reference`: every byte outside the
+    unreserved set and `/` percent-encoded (UTF-8), so `:` `%` spaces, Cyrillic and line
+    breaks all stay valid."""
+    return quote(path, safe="/", encoding="utf-8", errors="surrogatepass")
