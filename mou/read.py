@@ -111,7 +111,7 @@ _KINDS_OF_FILE = (
 )
 
 
-def _not_regular(mode: int) -> str | None:
+def not_regular(mode: int) -> str | None:
     """What a file that is not a regular file is, or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
@@ -141,12 +141,12 @@ def read_record_file(root: Path, path: str, limit: int | None = None) -> bytes |
                 "a symbolic link to a place outside the records root: not read",
                 path,
             )
-        what = _not_regular(os.stat(full).st_mode)
+        what = not_regular(os.stat(full).st_mode)
         if what is None:
             descriptor = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
             with os.fdopen(descriptor, "rb") as handle:
                 status = os.fstat(descriptor)
-                what = _not_regular(status.st_mode)
+                what = not_regular(status.st_mode)
                 data = b"" if what or status.st_size > limit else handle.read(limit + 1)
                 size = max(status.st_size, len(data))
         if what:

@@ -15,7 +15,6 @@ import contextlib
 import io
 import itertools
 import os
-import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 from mou.models import KINDS, field_order
+from mou.read import not_regular
 
 MODELINE = "# yaml-language-server: $schema="
 SCHEMA_FILE = "record.schema.json"
@@ -66,15 +66,6 @@ def record_target(root: Path, relative: str) -> Path:
     return Path(target)
 
 
-_NOT_WRITABLE = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-)
-
-
 def write_output(target: Path | str, data: bytes) -> Path | None:
     """Write a command's `--output`: `-` is standard output (None is returned); otherwise
     only a regular file (replaced atomically, through any symbolic link to it) or a new path.
@@ -90,7 +81,7 @@ def write_output(target: Path | str, data: bytes) -> Path | None:
         mode = None
     except OSError as error:
         raise UnsafePathError(f"{target}: {error.strerror}") from None
-    what = next((name for test, name in _NOT_WRITABLE if test(mode)), None) if mode else None
+    what = not_regular(mode) if mode is not None else None
     if what is not None:
         raise UnsafePathError(
             f"{target} is {what}: --output writes a regular file (or `-` for standard output)"

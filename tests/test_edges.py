@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 
@@ -223,17 +224,7 @@ def test_a_link_out_of_the_root_is_not_written_through(tmp_path: Path) -> None:
         record_target(tmp_path, "meetings/x.yaml")
 
 
-EXCHANGE = [
-    "--date",
-    "2024-01-01",
-    "--from",
-    "cis",
-    "--to",
-    "iom",
-    "--subject",
-    "Memo",
-    "--public-domain",
-]
+EXCHANGE = shlex.split("--date 2024-01-01 --from cis --to iom --subject Memo --public-domain")
 
 
 @pytest.mark.parametrize(
