@@ -16,35 +16,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, PlainValidator
+from pydantic import BaseModel
 
-from mou.models import (
-    KINDS,
-    TITLE_FIELDS,
-    WINDOWS_RESERVED,
-    Record,
-    Ref,
-    field_order,
-    id_error,
-    validate_localized,
-)
-from mou.problems import Problem, Severity
-
-# The folder each kind's records go into (the SPEC's convention).
-FOLDERS = {
-    "meeting": "meetings",
-    "seminar": "seminars",
-    "exchange": "exchanges",
-    "request": "requests",
-    "programme": "programmes",
-    "arrangement": "arrangements",
-    "contact": "contacts",
-    "activity": "activities",
-}
-ADDABLE = tuple(FOLDERS)
+from mou.fields import Ref, fields, marker
+from mou.kinds import KINDS
+from mou.models import WINDOWS_RESERVED, field_order, id_error
+from mou.problems import Problem, RefusalError, Severity, UsageError
 
 # Structured items: their parts in the order they are written, `?` for optional ones.
 ITEM_PARTS: dict[str, tuple[str, ...]] = {
@@ -57,10 +36,6 @@ ITEM_PARTS: dict[str, tuple[str, ...]] = {
 }
 SINGULAR = {"agenda": "agenda", "lead": "lead", "covers": "covers", "parties": "party"}
 ID_ROOM = 80 - len("2024-01-01-") - len("-99")
-
-
-class UsageError(ValueError):
-    """A value that cannot even be put into a record (exit 2); the message names the option."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,48 +64,21 @@ class Option:
         return {"date": "DATE", "number": "N", "localized": "TEXT"}.get(self.shape, "TEXT")
 
 
-def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
-    """The core type of an annotation, without Optional and Annotated, and its metadata."""
-    metadata: list[Any] = []
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            metadata.extend(annotation.__metadata__)
-            annotation = get_args(annotation)[0]
-        elif origin in (Union, UnionType) and type(None) in get_args(annotation):
-            members = [a for a in get_args(annotation) if a is not type(None)]
-            annotation = members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007
-        else:
-            return annotation, metadata
-
-
-def _is_localized(metadata: list[Any]) -> bool:
-    return any(isinstance(m, PlainValidator) and m.func is validate_localized for m in metadata)
-
-
-def _ref(metadata: list[Any]) -> Ref | None:
-    return next((m for m in metadata if isinstance(m, Ref)), None)
-
-
 def options_for(kind: str) -> list[Option]:
     """The options of `mou add-KIND`, in the order of the model's fields."""
-    model = KINDS[kind]
+    model = KINDS[kind].model
     found: list[Option] = []
     order = field_order(model)  # as the record is written: tags, notes, documents last
-    names = sorted(model.model_fields, key=lambda n: order.index(model.model_fields[n].alias or n))
-    for name in names:
-        info = model.model_fields[name]
-        field = info.alias or name
+    for info in sorted(fields(model), key=lambda f: order.index(f.key)):
+        field, core = info.key, info.core
         if field == "kind":
             continue
-        core, metadata = _unwrap(info.annotation)
-        metadata += list(info.metadata)
-        shape, ref = "text", _ref(metadata)
+        shape, ref = "text", info.ref
         choices: tuple[str, ...] = ()
         flag = field.replace("_", "-")
         if get_origin(core) is Literal:
             shape, choices = "choice", tuple(str(c) for c in get_args(core))
-        elif _is_localized(metadata):
+        elif info.localized:
             shape = "localized"
         elif core is date:
             shape = "date"
@@ -141,21 +89,21 @@ def options_for(kind: str) -> list[Option]:
         elif get_origin(core) is dict:
             shape, flag = "pairs", SINGULAR.get(field, field.removesuffix("s"))
         elif get_origin(core) is tuple:
-            item, item_metadata = _unwrap(get_args(core)[0])
+            item, item_metadata = info.item
             flag = SINGULAR.get(field, field.removesuffix("s")).replace("_", "-")
             if isinstance(item, type) and issubclass(item, BaseModel):
                 shape = "items"
             else:
-                shape, ref = "list", _ref(item_metadata)
+                shape, ref = "list", marker(item_metadata, Ref)
                 if get_origin(item) is Literal:
                     choices = tuple(str(c) for c in get_args(item))
         found.append(
             Option(
                 field=field,
-                param=name,
+                param=info.name,
                 flag=f"--{flag}",
                 shape=shape,
-                required=info.is_required(),
+                required=info.required,
                 choices=choices,
                 ref=ref,
                 help=_help(field, shape, choices, ref),
@@ -303,9 +251,8 @@ def new_id(kind: str, data: dict[str, Any], taken: set[str]) -> str:
     """`DATE-slug-of-title`, Cyrillic transliterated; `-2`, `-3`... when taken."""
     from slugify import slugify
 
-    model: type[Record] = KINDS[kind]
-    day = data.get("from" if model.date_field == "from_" else model.date_field)
-    words = next((data[f] for f in TITLE_FIELDS if f in data), kind)
+    day = data.get(KINDS[kind].date_key)
+    words = data.get(KINDS[kind].title_field, kind)
     if isinstance(words, dict):
         words = words.get("en") or next(iter(words.values()))
     slug = slugify(str(words), max_length=ID_ROOM, word_boundary=True, save_order=True) or kind
@@ -318,10 +265,10 @@ def new_id(kind: str, data: dict[str, Any], taken: set[str]) -> str:
 
 
 def record_path(kind: str, record_id: str) -> str:
-    return f"{FOLDERS[kind]}/{record_id}.yaml"
+    return f"{KINDS[kind].folder}/{record_id}.yaml"
 
 
-class RefusedError(ValueError):
+class RefusedError(RefusalError):
     """The record cannot be written at all (its id is taken); the message says why."""
 
 

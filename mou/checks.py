@@ -15,13 +15,16 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from mou import codes
-from mou.load import MEMORANDUM_ID, Entry, RecordSet
+from mou.fields import key_of
+from mou.kinds import KINDS
+from mou.load import MEMORANDUM_ID, Entry, RecordSet, load
 from mou.models import (
     ID_MAX_LENGTH,
     WINDOWS_RESERVED,
     Activity,
     Arrangement,
     Exchange,
+    Loc,
     Meeting,
     Memorandum,
     Programme,
@@ -35,7 +38,6 @@ from mou.periods import PeriodError, parse_period
 from mou.problems import Problem
 from mou.read import record_id
 
-Loc = tuple[str | int, ...]
 R = TypeVar("R", bound=Record)
 PLANNED_GRACE = timedelta(days=30)
 
@@ -138,9 +140,9 @@ def check_memorandum(context: Context) -> Iterator[Problem]:
 
 def _order(context: Context, entry: Entry, first: str, second: str) -> Iterator[Problem]:
     earlier, later = getattr(entry.model, first), getattr(entry.model, second)
-    aliases = {"from_": "from"}
     if earlier is not None and later is not None and later < earlier:
-        name_first, name_second = aliases.get(first, first), aliases.get(second, second)
+        model = type(entry.model)
+        name_first, name_second = key_of(model, first), key_of(model, second)
         yield context.at(
             "MOU102",
             entry,
@@ -411,7 +413,7 @@ def check_signing_date(context: Context) -> Iterator[Problem]:
         model = entry.model
         if isinstance(model, Memorandum) or model.dated >= signed:
             continue
-        name = "from" if model.date_field == "from_" else model.date_field
+        name = KINDS[model.kind].date_key
         yield context.at(
             "MOU305",
             entry,
@@ -481,8 +483,15 @@ def run_checks(records: RecordSet, today: date) -> list[Problem]:
     return sorted(found, key=Problem.sort_key)
 
 
-def validate(root: Path, today: date, extra: dict[str, bytes] | None = None) -> list[Problem]:
-    """Load the record under `root` and run every check."""
-    from mou.load import load
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """Every problem of the record, and how many record files were read."""
 
-    return run_checks(load(root, extra), today)
+    problems: list[Problem]
+    files: int
+
+
+def validate(root: Path, today: date, extra: dict[str, bytes] | None = None) -> Validation:
+    """Load the record under `root` and run every check."""
+    records = load(root, extra)
+    return Validation(run_checks(records, today), len(records.files))

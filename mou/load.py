@@ -16,7 +16,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from mou import parse as yamlparse
-from mou.models import ID_PATTERN, KINDS, Memorandum, Record
+from mou.fields import keys
+from mou.kinds import MODELS
+from mou.models import EMAIL_PATTERN, ID_PATTERN, LANGUAGE_PATTERN, URL_PATTERN, Memorandum, Record
 from mou.problems import Problem
 from mou.read import (
     PARALLEL_FROM,
@@ -161,12 +163,12 @@ def build_entry(
         )
         return None, None, problems
     kind = value.get("kind")
-    model = KINDS.get(kind) if isinstance(kind, str) else None
+    model = MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         if kind is None:
-            message = f"no `kind:`; one of: {', '.join(KINDS)}"
+            message = f"no `kind:`; one of: {', '.join(MODELS)}"
         else:
-            message = f"unknown kind `{kind}`{_did_you_mean(str(kind), KINDS)}"
+            message = f"unknown kind `{kind}`{_did_you_mean(str(kind), MODELS)}"
         problems.append(Problem("MOU002", message, path, *at(("kind",)), record))
         return None, None, problems
     if problems:  # a file with duplicate keys is not validated further: which value wins?
@@ -204,9 +206,9 @@ _TYPE_MESSAGES = {
 
 _PATTERN_MESSAGES = {
     ID_PATTERN: "is not an id: lower-case letters and digits joined by single hyphens",
-    r"^https?://\S+$": "is not an http(s) URL",
-    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "is not an e-mail address",
-    r"^[a-z]{2,3}$": "is not an ISO 639 language code (en, ru, ...)",
+    URL_PATTERN: "is not an http(s) URL",
+    EMAIL_PATTERN: "is not an e-mail address",
+    LANGUAGE_PATTERN: "is not an ISO 639 language code (en, ru, ...)",
 }
 
 
@@ -257,7 +259,7 @@ def _validation_problems(
         elif kind == "extra_forbidden":
             hint = ""
             if len(loc) == 1:
-                hint = _did_you_mean(str(loc[0]), _field_names(model))
+                hint = _did_you_mean(str(loc[0]), keys(model))
             code, where, message = "MOU103", at(loc, key=True), f"unknown field `{name}`{hint}"
         elif detail.get("input", "") is None:
             code, where, message = "MOU101", at(loc), f"required field `{name}` has no value"
@@ -266,10 +268,6 @@ def _validation_problems(
             message = f"`{name}`: {_explain(detail)}"
         problems.append(Problem(code, message, path, where[0], where[1], record))
     return problems
-
-
-def _field_names(model: type[Record]) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
 
 
 def _explain(detail: Any) -> str:

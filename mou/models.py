@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from types import UnionType
-from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +28,7 @@ from pydantic import (
 )
 
 from mou import codes
+from mou.fields import LOCALIZED, Ref, keys, reference_paths
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
@@ -53,18 +51,6 @@ def id_error(name: str) -> str | None:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """Marks a field whose value names something declared elsewhere.
-
-    `to` is one of: party, state, topic, currency, clause, or `record` (then `kinds` says
-    which kinds of record may be named).
-    """
-
-    to: str
-    kinds: tuple[str, ...] = ()
 
 
 # --- scalar types -------------------------------------------------------------------------
@@ -94,7 +80,8 @@ def _language(value: str) -> str:
     return value
 
 
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$"), AfterValidator(_language)]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN), AfterValidator(_language)]
 
 
 def validate_localized(value: Any) -> str | dict[str, str]:
@@ -123,7 +110,10 @@ _LOCALIZED_SCHEMA = {
     ]
 }
 LocalizedText = Annotated[
-    str | dict[str, str], PlainValidator(validate_localized), WithJsonSchema(_LOCALIZED_SCHEMA)
+    str | dict[str, str],
+    PlainValidator(validate_localized),
+    WithJsonSchema(_LOCALIZED_SCHEMA),
+    LOCALIZED,
 ]
 
 
@@ -177,8 +167,10 @@ def _cadence(value: str) -> str:
 
 
 Cadence = Annotated[str, StringConstraints(pattern=r"^P"), AfterValidator(_cadence)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+URL_PATTERN = r"^https?://\S+$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN)]
 
 Party = Annotated[Slug, Ref("party")]
 State = Annotated[Text, Ref("state")]
@@ -283,12 +275,18 @@ class Record(Part):
         return value
 
 
+def _evidence_kinds() -> list[str]:
+    """The kinds a clause's evidence may name: every record kind but the memorandum, read
+    from the models (the registry of kinds, mou.kinds, is built on top of them)."""
+    kinds = [get_args(m.model_fields["kind"].annotation)[0] for m in Record.__subclasses__()]
+    return [kind for kind in kinds if kind != "memorandum"]
+
+
 def _check_evidence(entry: str) -> str:
     kind, _, subtype = entry.partition("/")
-    if kind not in KINDS or kind == "memorandum":
+    if kind not in _evidence_kinds():
         raise ValueError(
-            f"evidence `{entry}`: `{kind}` is not a record kind "
-            f"({', '.join(k for k in KINDS if k != 'memorandum')})"
+            f"evidence `{entry}`: `{kind}` is not a record kind ({', '.join(_evidence_kinds())})"
         )
     if subtype and (kind != "meeting" or subtype not in MEETING_TYPES):
         raise ValueError(
@@ -313,6 +311,8 @@ class Memorandum(Record):
     states: tuple[State, ...] = ()
     topics: tuple[Slug | TopicDeclaration, ...] = ()
     clauses: tuple[Clause, ...] = Field(min_length=1)
+
+    date_field: ClassVar[str] = "signed"  # its date is the signing's: signed.date
 
     @property
     def dated(self) -> date:
@@ -439,31 +439,16 @@ class Activity(Record):
     scope: Literal["bilateral"] | None = None
 
 
-KINDS: dict[str, type[Record]] = {
-    "memorandum": Memorandum,
-    "meeting": Meeting,
-    "seminar": Seminar,
-    "exchange": Exchange,
-    "request": Request,
-    "programme": Programme,
-    "arrangement": Arrangement,
-    "contact": Contact,
-    "activity": Activity,
-}
-
 MEETING_TYPES: tuple[str, ...] = get_args(Meeting.model_fields["type"].annotation)
 
 
 COMMON_FIELDS = ("tags", "notes", "documents")
-# What a record is called, by kind: its title, else its subject (exchanges, requests), else
-# its name (contacts). Ids are made from it, and reports show it.
-TITLE_FIELDS = ("title", "subject", "name")
 
 
 def field_order(model: type[BaseModel]) -> list[str]:
     """The keys of a model as they are written: for a record, `kind`, then the kind's own
     fields, then `tags`, `notes`, `documents` (which every kind has, so they come last)."""
-    names = [info.alias or name for name, info in model.model_fields.items()]
+    names = keys(model)
     if issubclass(model, Record):
         own = [name for name in names if name not in ("kind", *COMMON_FIELDS)]
         return ["kind", *own, *COMMON_FIELDS]
@@ -480,42 +465,7 @@ def evidences(entry: str, record: Record) -> bool:
 
 # --- references ---------------------------------------------------------------------------
 
-# A path through a model: (attribute, key in the file) per field, "*" for every item of a
-# sequence or every value of a mapping, "{}" for every key of a mapping.
-RefStep = tuple[str, str] | str
-RefPath = tuple[RefStep, ...]
 Loc = tuple[str | int, ...]
-
-
-def _walk_annotation(annotation: Any, path: RefPath) -> Iterator[tuple[RefPath, Ref]]:
-    for marker in getattr(annotation, "__metadata__", ()):
-        if isinstance(marker, Ref):
-            yield path, marker
-            return
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        yield from _walk_annotation(get_args(annotation)[0], path)
-    elif origin is UnionType or origin is Union:
-        for member in get_args(annotation):
-            yield from _walk_annotation(member, path)
-    elif origin is tuple:
-        yield from _walk_annotation(get_args(annotation)[0], (*path, "*"))
-    elif origin is dict:
-        key, value = get_args(annotation)
-        yield from _walk_annotation(key, (*path, "{}"))
-        yield from _walk_annotation(value, (*path, "*"))
-    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        for name, info in annotation.model_fields.items():
-            field = (
-                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-            )
-            yield from _walk_annotation(field, (*path, (name, info.alias or name)))
-
-
-@cache
-def reference_paths(model: type[Record]) -> tuple[tuple[RefPath, Ref], ...]:
-    """Every path in `model` whose value names a party, state, topic, ... or another record."""
-    return tuple(_walk_annotation(model, ()))
 
 
 def references(record: Record) -> Iterator[tuple[Loc, Ref, str]]:

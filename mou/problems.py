@@ -241,3 +241,14 @@ class Problem:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
+
+
+class UsageError(ValueError):
+    """What was asked cannot be done as given (a bad option value, an unknown id): the
+    command line prints the message and exits 2."""
+
+
+class RefusalError(ValueError):
+    """What was asked is refused because of the record or the disk (no readable memorandum,
+    an id already taken): the command line prints the message and exits 1. Nothing on disk
+    was changed."""

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mou.models import KINDS
+from mou.kinds import MODELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -15,7 +15,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def kind_schema(kind: str) -> dict[str, Any]:
-    return {"$schema": DIALECT, **KINDS[kind].model_json_schema(by_alias=True)}
+    return {"$schema": DIALECT, **MODELS[kind].model_json_schema(by_alias=True)}
 
 
 def record_schema() -> dict[str, Any]:
@@ -24,7 +24,7 @@ def record_schema() -> dict[str, Any]:
     from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
     models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
-        (model, "validation") for model in KINDS.values()
+        (model, "validation") for model in MODELS.values()
     ]
     names, definitions = models_json_schema(models, by_alias=True)
     return {
@@ -32,13 +32,13 @@ def record_schema() -> dict[str, Any]:
         "title": "mou record",
         "type": "object",
         "required": ["kind"],
-        "properties": {"kind": {"enum": list(KINDS)}},
+        "properties": {"kind": {"enum": list(MODELS)}},
         "allOf": [
             {
                 "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
                 "then": names[(model, "validation")],
             }
-            for kind, model in KINDS.items()
+            for kind, model in MODELS.items()
         ],
         **definitions,
     }
@@ -47,7 +47,7 @@ def record_schema() -> dict[str, Any]:
 def schemas() -> dict[str, dict[str, Any]]:
     """File name → schema, for every file `mou schema` writes."""
     files = {"record.schema.json": record_schema()}
-    files.update({f"{kind}.schema.json": kind_schema(kind) for kind in KINDS})
+    files.update({f"{kind}.schema.json": kind_schema(kind) for kind in MODELS})
     return files
 
 

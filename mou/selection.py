@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from mou.load import Entry
+from mou import kinds
+from mou.load import Entry, RecordSet
 from mou.models import (
-    TITLE_FIELDS,
     Action,
     Activity,
     Clause,
@@ -84,12 +84,8 @@ def by_date(entries: Iterable[Entry]) -> list[Entry]:
 
 def title_of(entry: Entry) -> Any:
     """What a record is called: its title, subject or name (localized text), else its id."""
-    model = entry.model
-    for field in TITLE_FIELDS:
-        value = getattr(model, field, None)
-        if value is not None:
-            return value
-    return entry.id
+    value = kinds.title_of(entry.model)
+    return entry.id if value is None else value
 
 
 # --- mou list --------------------------------------------------------------------------------
@@ -236,6 +232,26 @@ def _brief(target: Entry | None, identifier: str, field: str) -> dict[str, Any]:
         "path": target.path,
         "title": title_of(target),
     }
+
+
+def find_record(records: RecordSet, record_id: str) -> Entry:
+    """The record with this id; a UsageError naming close ids (and saying when a file of that
+    name cannot be read) when there is none."""
+    import difflib
+
+    from mou.problems import UsageError
+
+    by_id = records.by_id()
+    entry = by_id.get(record_id)
+    if entry is not None:
+        return entry
+    close = difflib.get_close_matches(record_id, list(by_id), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    unreadable = any(
+        path.rsplit("/", 1)[-1].rsplit(".", 1)[0] == record_id for path in records.files
+    )
+    why = " (its file has errors: run `mou validate`)" if unreadable else ""
+    raise UsageError(f"no record {record_id}{why}{hint}")
 
 
 def show_document(entry: Entry, entries: Iterable[Entry], *, dates: bool) -> dict[str, Any]:

@@ -16,11 +16,12 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from mou import models
+from mou.fields import fields, literals
 from mou.models import Memorandum, localized
 from mou.periods import Period
 from mou.problems import CODES, Problem, Severity
@@ -31,25 +32,14 @@ LOCALES = {"en": "en_GB", "ru": "ru"}
 PACKAGE = Path(__file__).parent
 
 
-def _literals(annotation: Any) -> Iterator[str]:
-    """The strings of every `Literal` inside an annotation (Optional, Annotated, tuple...)."""
-    if get_origin(annotation) is Literal:
-        yield from (value for value in get_args(annotation) if isinstance(value, str))
-        return
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return  # nested models are walked on their own
-    for argument in get_args(annotation):
-        yield from _literals(argument)
-
-
 @cache
 def vocabulary() -> dict[str, str]:
     """Each code of the record's closed vocabularies, and the message that names it."""
     codes: list[str] = [*get_args(ClauseStatus), *(str(s) for s in Severity)]
     for value in vars(models).values():
         if isinstance(value, type) and issubclass(value, BaseModel):
-            for info in value.model_fields.values():
-                codes.extend(_literals(info.annotation))
+            for field in fields(value):
+                codes.extend(literals(field.core))
     return {code: code.replace("-", " ") for code in dict.fromkeys(codes)}
 
 

@@ -18,13 +18,18 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal
 
-from mou.models import KINDS, field_order
+from pydantic import BaseModel
+
+from mou.fields import fields
+from mou.kinds import MODELS
+from mou.models import field_order
+from mou.problems import UsageError
 from mou.read import not_regular
 
 MODELINE = "# yaml-language-server: $schema="
@@ -52,8 +57,9 @@ def write_bytes(target: Path, data: bytes) -> None:
     _fsync_folder(target.parent)
 
 
-class UnsafePathError(ValueError):
-    """A write refused before anything is touched; the message names the path and why."""
+class UnsafePathError(UsageError):
+    """A write refused before anything is touched; the message names the path and why
+    (a usage error: exit 2)."""
 
 
 def record_target(root: Path, relative: str) -> Path:
@@ -250,29 +256,12 @@ def _pyyaml_helpers() -> tuple[Any, Any]:
     return pyyaml.resolver.Resolver(), pyyaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
 
 
-def _model_of(annotation: Any) -> type[Any] | None:
-    """The pydantic model inside an annotation (through Optional, tuple, unions), if any."""
-    from pydantic import BaseModel
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = get_origin(annotation)
-    if origin in (tuple, list, UnionType, Union) or origin is not None:
-        for argument in get_args(annotation):
-            found = _model_of(argument)
-            if found is not None:
-                return found
-    return None
-
-
-def _field_models(model: type[Any]) -> dict[str, type[Any] | None]:
-    return {
-        info.alias or name: _model_of(info.annotation) for name, info in model.model_fields.items()
-    }
+def _field_models(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    return {field.key: field.model for field in fields(model)}
 
 
 def canonical(
-    data: Any, model: type[Any] | None, *, fresh: bool = False, flow: bool = False
+    data: Any, model: type[BaseModel] | None, *, fresh: bool = False, flow: bool = False
 ) -> Any:
     """`data` in canonical form, as ruamel round-trip nodes; comments of `data` are kept.
 
@@ -283,12 +272,11 @@ def canonical(
 
     if isinstance(data, dict):
         mapping = data if isinstance(data, CommentedMap) else CommentedMap(data)
+        children: dict[str, type[BaseModel] | None] = {}
         if model is not None:
             rank = {key: index for index, key in enumerate(field_order(model))}
             _reorder(mapping, sorted(mapping, key=lambda k: rank.get(k, len(rank))))
             children = _field_models(model)
-        else:
-            children = {}
         flow = flow or bool(mapping.fa.flow_style())
         for key in list(mapping):
             value = mapping[key]
@@ -416,7 +404,7 @@ def dump(document: Any, schema: str | None) -> str:
 
 def render_record(data: dict[str, Any], schema: str | None) -> str:
     """A new record (plain values) as canonical YAML text."""
-    model = KINDS.get(data.get("kind", ""))
+    model = MODELS.get(data.get("kind", ""))
     return dump(canonical(_plain(data), model, fresh=True), schema)
 
 
@@ -444,5 +432,66 @@ def format_text(text: str, schema: str | None) -> str:
     if not isinstance(document, dict):
         raise FormatError("not a mapping")
     kind = document.get("kind")
-    model = KINDS.get(kind) if isinstance(kind, str) else None
+    model = MODELS.get(kind) if isinstance(kind, str) else None
     return dump(canonical(document, model), schema)
+
+
+# --- `mou fmt` ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """What happened to one file: `changed` (rewritten, or would be with `check`), or
+    `failed` (left as it was; `reason` says why)."""
+
+    path: str
+    outcome: Literal["changed", "failed"]
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormatReport:
+    files: tuple[Formatted, ...]  # the files changed or failed, in the order they were seen
+    total: int  # every record file
+    check: bool  # nothing was written
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for f in self.files if f.outcome == "changed")
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.files if f.outcome == "failed")
+
+
+def format_tree(root: Path, *, check: bool = False) -> FormatReport:
+    """Rewrite every record under `root` in canonical form, keeping comments (with `check`,
+    write nothing). Files that cannot be read or parsed are left as they are."""
+    from mou.parse import parse
+    from mou.read import find_files
+
+    found: list[Formatted] = []
+    with lock(root):
+        for path in find_files(root):
+            try:
+                data = (root / path).read_bytes()
+            except OSError as error:
+                found.append(Formatted(path, "failed", f"cannot read: {error.strerror}"))
+                continue
+            problems = parse(data, path, positions=False).problems
+            try:
+                if problems:
+                    raise FormatError(f"{problems[0].code} {problems[0].message}")
+                after = format_text(data.decode("utf-8"), schema_reference(root, path))
+            except FormatError as error:
+                found.append(Formatted(path, "failed", f"not formatted: {error}"))
+                continue
+            if after == data.decode("utf-8"):
+                continue
+            found.append(Formatted(path, "changed"))
+            if not check:
+                try:
+                    write_text(root / path, after)
+                except OSError as error:
+                    found.append(Formatted(path, "failed", f"cannot write: {error.strerror}"))
+    return FormatReport(tuple(found), len(find_files(root)), check)

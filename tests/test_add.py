@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import Run
-from mou.cli import ADD_KINDS
+from mou.kinds import ADDABLE as ADD_KINDS
+from mou.kinds import MODELS as KINDS
 from mou.load import load
-from mou.models import KINDS
 from mou.read import find_files
 from mou.write import format_text, schema_reference
 

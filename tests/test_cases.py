@@ -16,13 +16,13 @@ NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.star
 
 
 def found(root: Path) -> list[str]:
-    return [f"{p.path}:{p.line}:{p.column} {p.code}" for p in validate(root, AS_OF)]
+    return [f"{p.path}:{p.line}:{p.column} {p.code}" for p in validate(root, AS_OF).problems]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_case(name: str, tmp_path: Path) -> None:
     expected = (CASES / name / "expected.txt").read_text(encoding="utf-8").split("\n")
-    problems = validate(case_tree(name, tmp_path / name), AS_OF)
+    problems = validate(case_tree(name, tmp_path / name), AS_OF).problems
     for problem in problems:
         print(f"{problem.path}:{problem.line}:{problem.column} {problem.code} {problem.message}")
     assert found(tmp_path / name) == [line for line in expected if line]

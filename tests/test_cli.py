@@ -187,7 +187,7 @@ def test_version(run: Run) -> None:
 
 
 def test_schema_writes_every_kind(run: Run, tmp_path: Path) -> None:
-    from mou.models import KINDS
+    from mou.kinds import MODELS as KINDS
 
     result = run("schema", "--output", str(tmp_path / "schema"))
     assert result.exit_code == 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from mou.add import ADDABLE
 from mou.cli import ADD_KINDS
+from mou.kinds import ADDABLE
 
 
-def test_add_kinds_match_the_models() -> None:
+def test_add_kinds_match_the_registry() -> None:
     assert ADD_KINDS == ADDABLE
 
 

@@ -9,11 +9,11 @@ from mou.checks import validate
 
 
 def test_true_record_is_clean() -> None:
-    assert validate(REPO / "records", date.today()) == []
+    assert validate(REPO / "records", date.today()).problems == []
 
 
 def test_demo_has_exactly_its_three_deliberate_warnings() -> None:
-    problems = validate(REPO / "examples" / "demo", date(2025, 12, 31))
+    problems = validate(REPO / "examples" / "demo", date(2025, 12, 31)).problems
     assert [(p.code, p.record) for p in problems] == [
         ("MOU303", "2025-08-20-tajikistan-referral-meeting"),
         ("MOU308", "2023-10-12-consultations-geneva"),
@@ -31,8 +31,9 @@ def test_demo_memorandum_is_the_true_one() -> None:
 
 
 def test_demo_covers_every_kind_and_every_acted_clause() -> None:
+    from mou.kinds import MODELS as KINDS
     from mou.load import load
-    from mou.models import KINDS, evidences
+    from mou.models import evidences
 
     records = load(REPO / "examples" / "demo")
     assert {entry.kind for entry in records.entries} == set(KINDS)

@@ -92,7 +92,7 @@ def test_concurrent_adds_get_distinct_ids(base_tree: Tree) -> None:
     assert names == sorted(
         ["2024-01-01-bulletin.yaml"] + [f"2024-01-01-bulletin-{n}.yaml" for n in range(2, 9)]
     )
-    assert validate(root, date(2025, 1, 1)) == []
+    assert validate(root, date(2025, 1, 1)).problems == []
 
 
 def test_killed_mou_add_leaves_a_valid_record(base_tree: Tree) -> None:
@@ -107,6 +107,6 @@ def test_killed_mou_add_leaves_a_valid_record(base_tree: Tree) -> None:
     command: list[str | Path] = [MOU, "--records", root, *EXCHANGE]
     finished = subprocess.run(command, capture_output=True, timeout=60, check=False)
     assert finished.returncode == 0
-    assert validate(root, date(2025, 1, 1)) == []
+    assert validate(root, date(2025, 1, 1)).problems == []
     for path in find_files(root):
         assert (root / path).stat().st_size > 0

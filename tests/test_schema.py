@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from conftest import CASES, REPO
-from mou.models import KINDS
+from mou.kinds import MODELS as KINDS
 from mou.parse import parse
 from mou.schema import render, schemas
 

@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mou.kinds import MODELS as KINDS
 from mou.load import build_entry
-from mou.models import KINDS
 from mou.read import read_and_parse
 from mou.write import format_text, render_record, write_new
 

@@ -7,20 +7,12 @@ from datetime import date
 from pathlib import Path
 from string import Template
 
+from mou.problems import RefusalError
+
 HERE = Path(__file__).parent
-KIND_FOLDERS = (
-    "meetings",
-    "seminars",
-    "exchanges",
-    "requests",
-    "programmes",
-    "arrangements",
-    "contacts",
-    "activities",
-)
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(RefusalError):
     """The repository cannot be made there; the message says why. Nothing was written."""
 
 
@@ -58,6 +50,7 @@ def scaffold(
     languages: list[str],
 ) -> tuple[list[str], list[str]]:
     """Write the repository's files; existing files are kept. (written, kept) paths."""
+    from mou.kinds import ADDABLE, KINDS
     from mou.schema import render, schemas
     from mou.write import FormatError, format_text, write_new
 
@@ -75,7 +68,7 @@ def scaffold(
     except FormatError as error:  # a value that breaks the template: say which
         raise ScaffoldError(f"cannot write the memorandum: {error}") from None
     files: dict[str, str] = {"records/memorandum.yaml": memorandum}
-    files.update({f"records/{folder}/.gitkeep": "" for folder in KIND_FOLDERS})
+    files.update({f"records/{KINDS[kind].folder}/.gitkeep": "" for kind in ADDABLE})
     files.update({f"schema/{name}": render(schema) for name, schema in schemas().items()})
     files[".github/workflows/records.yml"] = (HERE / "records.yml").read_text(encoding="utf-8")
     files[".pre-commit-config.yaml"] = (HERE / "pre-commit-config.yaml").read_text("utf-8")

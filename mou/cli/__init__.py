@@ -1,0 +1,55 @@
+"""The command line: `mou`. Each command group is a module of this package that registers
+its commands on `app` (mou.cli.common) with `@command()`; importing it here is all it takes.
+
+    check   validate, schema, explain, fmt        report  review, calendar
+    ask     list, show, actions, diff             setup   init
+    add     the add-* commands (built when used)  prompts asking for missing values
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app
+
+# The command modules register their commands in the order of `mou --help`.
+# isort: off
+from mou.cli import check, report, ask, setup
+# isort: on
+
+__all__ = ["ADD_KINDS", "app", "ask", "check", "main", "report", "setup"]
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    context: typer.Context,
+    records: Annotated[
+        Path | None,
+        typer.Option(
+            "--records",
+            envvar="MOU_RECORDS",
+            help="The records root. Default: the nearest records/ holding a memorandum.yaml, "
+            "from the current folder upward; else ./records.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+    ] = False,
+) -> None:
+    if version:
+        from mou import __version__
+
+        typer.echo(f"mou {__version__}")
+        raise typer.Exit(OK)
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(USAGE)
+    context.obj = Settings(records)
+
+
+def main() -> None:
+    app()

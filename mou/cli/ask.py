@@ -1,0 +1,265 @@
+"""Commands that ask the record questions: list, show, actions, diff."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mou.cli.common import (
+    AsOfOption,
+    ContactDetails,
+    Language,
+    LanguageOption,
+    ListFormat,
+    PeriodOption,
+    command,
+    no_memorandum,
+    parse_as_of,
+    parse_period,
+    records_root,
+)
+
+if TYPE_CHECKING:
+    from mou.models import Clause, Memorandum
+    from mou.words import Words
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _kind(word: str | None) -> str | None:
+    """--kind: meeting or meetings, activity or activities."""
+    from mou.kinds import KINDS, kind_named
+    from mou.problems import UsageError
+
+    if word is None:
+        return None
+    found = kind_named(word)
+    if found is None:
+        raise UsageError(f"unknown kind {word!r}; the kinds are {', '.join(KINDS)}")
+    return found.name
+
+
+def _clause(memorandum: Memorandum | None, wanted: str | None) -> Clause | None:
+    from mou.problems import UsageError
+
+    if wanted is None:
+        return None
+    clauses = {c.id: c for c in memorandum.clauses} if memorandum else {}
+    if wanted not in clauses:
+        raise UsageError(
+            f"--clause {wanted}: the memorandum declares {', '.join(clauses) or 'none'}"
+        )
+    return clauses[wanted]
+
+
+KindArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[KIND]",
+        help="meeting, seminar, exchange, request, programme, "
+        "arrangement, contact, activity (or their plurals).",
+        show_default=False,
+    ),
+]
+PartyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--party",
+        help="In any party field (organizer, observers, from, to, payer, lead, ...).",
+        show_default=False,
+    ),
+]
+TopicOption = Annotated[str | None, typer.Option("--topic", show_default=False)]
+StatusOption = Annotated[str | None, typer.Option("--status", show_default=False)]
+StateOption = Annotated[
+    str | None, typer.Option("--state", help="ISO 3166-1 alpha-3.", show_default=False)
+]
+ClauseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--clause",
+        help="Records that evidence the clause (whatever their status).",
+        show_default=False,
+    ),
+]
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")]
+
+
+@command(name="list")
+def list_records(
+    context: typer.Context,
+    kind: KindArgument = None,
+    *,
+    period: PeriodOption = None,
+    party: PartyOption = None,
+    topic: TopicOption = None,
+    status: StatusOption = None,
+    state: StateOption = None,
+    clause: ClauseOption = None,
+    output_format: ListFormatOption = ListFormat.table,
+    language: LanguageOption = Language.en,
+    contact_details: ContactDetails = False,
+) -> None:
+    """List records, sorted by date, filtered by kind, period, party, topic, status, state or
+    clause. `mou list contact` is the directory: it shows e-mail and phone."""
+    from mou.load import load
+    from mou.selection import Filters, record_rows, select
+
+    kind = _kind(kind)
+    records = load(records_root(context))
+    wanted_clause = _clause(records.memorandum, clause)
+    filters = Filters(
+        kind=kind,
+        period=parse_period(period),
+        party=party,
+        topic=topic,
+        status=status,
+        state=state,
+        clause=wanted_clause,
+    )
+    found = select(records.entries, filters)
+    details = contact_details or kind == "contact"
+    rows = record_rows(found, contact_details=details)
+    if output_format is ListFormat.json:
+        _print_json(rows)
+    elif output_format is ListFormat.csv:
+        from mou.tables import as_csv
+
+        sys.stdout.write(as_csv(rows, leading=("id", "kind", "path")))
+    else:
+        from mou.tables import print_rich, records_table
+
+        words = _words(records.memorandum, language.value)
+        print_rich(records_table(found, words, contacts=kind == "contact", details=details))
+
+
+def _words(memorandum: Memorandum | None, language: str) -> Words:
+    """The words of a table in `language`; tables name parties as the memorandum does."""
+    from mou.words import Words
+
+    if memorandum is None:
+        raise no_memorandum()
+    return Words(language, memorandum)
+
+
+class ShowFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+@command()
+def show(
+    context: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record's id.")],
+    output_format: Annotated[ShowFormat, typer.Option("--format", help="yaml or json.")] = (
+        ShowFormat.yaml
+    ),
+) -> None:
+    """Show one record, with its references resolved both ways: the records it names, and
+    the records that name it (the arrangement covering a seminar, what an arrangement covers)."""
+    from mou.load import load
+    from mou.selection import find_record, show_document
+
+    records = load(records_root(context))
+    entry = find_record(records, record_id)
+    document = show_document(entry, records.entries, dates=output_format is ShowFormat.yaml)
+    if output_format is ShowFormat.json:
+        _print_json(document)
+    else:
+        from mou.write import canonical, dump
+
+        sys.stdout.write(dump(canonical(document, None, fresh=True), None))
+
+
+@command()
+def actions(
+    context: typer.Context,
+    *,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open items.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open items past due.")] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", metavar="PARTY", help="Only this party's items.", show_default=False
+        ),
+    ] = None,
+    output_format: ListFormatOption = ListFormat.table,
+    as_of: AsOfOption = None,
+    language: LanguageOption = Language.en,
+) -> None:
+    """Action items of every meeting, by due date: who owes what, from which meeting, and how
+    many days overdue."""
+    from mou.load import load
+    from mou.selection import action_items, action_rows
+
+    today = parse_as_of(as_of)
+    records = load(records_root(context))
+    items = action_items(
+        records.entries, today, open_only=open_only, overdue_only=overdue, owner=owner
+    )
+    rows = action_rows(items)
+    if output_format is ListFormat.json:
+        _print_json(rows)
+    elif output_format is ListFormat.csv:
+        from mou.tables import as_csv
+
+        sys.stdout.write(as_csv(rows))
+    else:
+        from mou.tables import actions_table, print_rich
+
+        print_rich(actions_table(items, _words(records.memorandum, language.value)))
+
+
+class DiffFormat(StrEnum):
+    md = "md"
+    text = "text"
+    json = "json"
+
+
+@command()
+def diff(
+    context: typer.Context,
+    base: Annotated[str, typer.Argument(help="A git revision: a branch, tag or commit.")],
+    head: Annotated[
+        str | None,
+        typer.Argument(
+            help="Another revision. Default: the working tree, as it is on disk.",
+            show_default=False,
+        ),
+    ] = None,
+    *,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="md (for a pull request), text or json.")
+    ] = DiffFormat.md,
+    as_of: AsOfOption = None,
+    contact_details: ContactDetails = False,
+) -> None:
+    """What changed in the record between two git revisions: records added, removed and
+    changed (field by field), and the findings that appeared or went away."""
+    from mou.checks import run_checks
+    from mou.history import GitError, difference, load_revision
+    from mou.problems import UsageError
+    from mou.tables import difference_text
+
+    root = records_root(context)
+    today = parse_as_of(as_of)
+    try:
+        before = load_revision(root, base)
+        after = load_revision(root, head)
+    except GitError as error:
+        raise UsageError(f"git: {error}") from None
+    changes = difference(
+        before.entries,
+        after.entries,
+        run_checks(before, today),
+        run_checks(after, today),
+        contact_details=contact_details,
+    )
+    sys.stdout.write(difference_text(changes, output_format.value, base, head or "working tree"))

@@ -1,0 +1,108 @@
+"""Commands that check and tidy the record: validate, schema, explain, fmt."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mou.cli.common import OK, PROBLEMS, command, parse_as_of, records_root
+
+
+class DiagnosticsFormat(StrEnum):
+    text = "text"
+    github = "github"
+    json = "json"
+    sarif = "sarif"
+
+
+@command()
+def validate(
+    context: typer.Context,
+    output_format: Annotated[
+        DiagnosticsFormat | None,
+        typer.Option(
+            "--format",
+            help="text, github (workflow annotations; the default when GITHUB_ACTIONS=true), "
+            "json or sarif.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", metavar="DATE", help="Check dates against this day instead of today."
+        ),
+    ] = None,
+) -> int:
+    """Run every check over the whole record. Exit 0 clean, 1 errors (or warnings with --strict)."""
+    root = records_root(context)
+    today = parse_as_of(as_of)
+    if output_format is None:
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        output_format = DiagnosticsFormat.github if in_actions else DiagnosticsFormat.text
+    from mou.checks import validate as check
+    from mou.output import FORMATTERS, counts
+
+    found = check(root, today)
+    sys.stdout.write(FORMATTERS[output_format.value](found.problems, root, found.files))
+    errors, warnings = counts(found.problems)
+    return PROBLEMS if errors or (strict and warnings) else OK
+
+
+@command()
+def schema(
+    output: Annotated[
+        Path, typer.Option("--output", help="Folder to write the schema files into.")
+    ] = Path("schema"),
+) -> None:
+    """Write the JSON Schema of the records: record.schema.json (any kind) and one per kind."""
+    from mou.problems import UsageError
+    from mou.schema import write_schemas
+
+    try:
+        written = write_schemas(output)
+    except OSError as error:
+        raise UsageError(f"cannot write into {output}: {error.strerror}") from None
+    for path in written:
+        typer.echo(path.as_posix())
+
+
+@command()
+def explain(code: Annotated[str, typer.Argument(help="A diagnostic code, e.g. MOU304.")]) -> None:
+    """Explain what a diagnostic code means and how to fix it."""
+    from mou.problems import CODES, UsageError
+
+    found = CODES.get(code.upper())
+    if found is None:
+        raise UsageError(f"unknown code {code}; the codes are {', '.join(CODES)}")
+    typer.echo(f"{found.code} ({found.severity}): {found.title}\n\n{found.explanation}")
+
+
+@command()
+def fmt(
+    context: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
+    ] = False,
+) -> int:
+    """Rewrite every record in canonical form, keeping comments. Files that cannot be read
+    (see `mou validate`) are left as they are."""
+    from mou.write import format_tree
+
+    report = format_tree(records_root(context), check=check)
+    for file in report.files:
+        if file.outcome == "changed":
+            typer.echo(f"{'would reformat' if check else 'reformatted'} {file.path}")
+        else:
+            typer.echo(f"{file.path}: {file.reason}", err=True)
+    verb = "would be reformatted" if check else "reformatted"
+    noun = "file" if report.total == 1 else "files"
+    unreadable = f", {report.failed} not readable" if report.failed else ""
+    typer.echo(f"{report.changed} of {report.total} {noun} {verb}{unreadable}.")
+    return PROBLEMS if report.failed or (check and report.changed) else OK

@@ -1,0 +1,252 @@
+"""What every command shares: the Typer app, the records root, option types and parsing, and
+the one exit-code policy.
+
+A command is a plain function decorated with `@command()`: it parses its options, calls one
+core function, prints, and returns an exit code (or None for 0). Whatever goes wrong is an
+exception with a message: `UsageError` (exit 2) or `RefusalError` (exit 1), both printed as
+`mou: ...` by `exits`, the one place that turns outcomes into exit codes.
+
+Only typer is imported here: everything heavy is imported inside the command that needs it,
+so that `mou --help` costs little more than a bare Typer app.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    # typer carries its own copy of click: these are the types its Group methods take.
+    from typer import _click as click
+
+    from mou.periods import Period
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+# The kinds `mou add-KIND` writes: mou.kinds.ADDABLE, kept here so that `mou --help` need not
+# import the models (tests/test_cli_layout.py keeps the two equal).
+ADD_KINDS = (
+    "meeting",
+    "seminar",
+    "exchange",
+    "request",
+    "programme",
+    "arrangement",
+    "contact",
+    "activity",
+)
+
+
+class Group(TyperGroup):
+    """Builds the `add-*` commands only when one of them is used: their options come from the
+    models, and importing those costs more than the rest of `mou --help`."""
+
+    _added: dict[str, click.Command] | None = None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(f"add-{kind}" for kind in ADD_KINDS)]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name.startswith("add-") and name[4:] in ADD_KINDS:
+            if Group._added is None:
+                from mou.cli.add import build_add_commands
+
+                Group._added = build_add_commands()
+            return Group._added[name]
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name.startswith("add-"):
+                article = "an" if name[4] in "aeiou" else "a"
+                rows.append((name, f"Add {article} {name[4:]} record."))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 20)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+app = typer.Typer(
+    name="mou",
+    cls=Group,
+    help="Keep the implementation record of a memorandum of understanding as YAML in git: "
+    "validate it, ask it questions, render the joint review.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+Command = TypeVar("Command", bound=Callable[..., int | None])
+
+
+def exits(function: Command) -> Callable[..., None]:
+    """The exit-code policy, around a command: a returned code (None is 0), `UsageError` → 2,
+    `RefusalError` → 1, their message printed as `mou: ...`. Nothing else is caught: a bug is a
+    traceback, never a silent exit."""
+
+    @functools.wraps(function)
+    def run(*args: object, **kwargs: object) -> None:
+        from mou.problems import RefusalError, UsageError
+
+        try:
+            code = function(*args, **kwargs)
+        except UsageError as error:
+            typer.echo(f"mou: {error}", err=True)
+            code = USAGE
+        except RefusalError as error:
+            typer.echo(f"mou: {error}", err=True)
+            code = PROBLEMS
+        if code:
+            raise typer.Exit(code)
+
+    return run
+
+
+def command(name: str | None = None) -> Callable[[Command], Command]:
+    """Register a command of `mou`, under the exit-code policy."""
+
+    def register(function: Command) -> Command:
+        app.command(name=name)(exits(function))
+        return function
+
+    return register
+
+
+# --- the records root ---------------------------------------------------------------------
+
+
+class Settings:
+    def __init__(self, records: Path | None) -> None:
+        self.explicit = records
+
+    def root(self) -> Path:
+        """The records root: --records, $MOU_RECORDS, else the nearest folder upward that
+        holds records/memorandum.yaml (or is itself a records root, holding memorandum.yaml:
+        inside records/meetings/, or in examples/demo/), else ./records."""
+        if self.explicit is not None:
+            return self.explicit
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            if (folder / "memorandum.yaml").is_file():
+                return folder
+            if (folder / "records" / "memorandum.yaml").is_file():
+                return folder / "records"
+        return Path("records")
+
+
+def records_root(context: typer.Context) -> Path:
+    from mou.problems import UsageError
+
+    settings: Settings = context.obj
+    root = settings.root()
+    if not root.is_dir():
+        raise UsageError(
+            f"no records folder at {root} (use --records PATH, set MOU_RECORDS, or run `mou init`)"
+        )
+    return root
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+def parse_as_of(text: str | None) -> date:
+    """--as-of (or another date option): the day, today when not given."""
+    from mou.problems import UsageError
+
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of {text!r}: expected a date such as 2024-12-31") from None
+
+
+def parse_period(text: str | None) -> Period | None:
+    """--period: the period, None when not given."""
+    from mou.periods import PeriodError
+    from mou.periods import parse_period as parse
+    from mou.problems import UsageError
+
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except PeriodError as error:
+        raise UsageError(f"--period: {error}") from None
+
+
+def write_output(output: Path, data: str | bytes) -> None:
+    """Write --output (`-`: standard output) through the one safe opener; a path that cannot
+    be written is a usage error, and whatever was there is left as it was."""
+    from mou.problems import UsageError
+    from mou.write import UnsafePathError
+    from mou.write import write_output as write
+
+    try:
+        written = write(output, data.encode("utf-8") if isinstance(data, str) else data)
+    except UnsafePathError as error:
+        raise UsageError(f"--output {error}") from None
+    except OSError as error:
+        raise UsageError(f"--output {output}: cannot write: {error.strerror}") from None
+    if written is not None:
+        typer.echo(f"wrote {output}", err=True)
+
+
+def no_memorandum(then: str = "run `mou validate`") -> Exception:
+    """The refusal of a command that needs the memorandum, when it cannot be read."""
+    from mou.problems import RefusalError
+
+    return RefusalError(f"the record has no readable memorandum: {then}")
+
+
+class Language(StrEnum):
+    en = "en"
+    ru = "ru"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these.",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        metavar="FILE",
+        help="Write here (atomically) instead of printing.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Take this day as today."),
+]
+LanguageOption = Annotated[Language, typer.Option("--lang", help="en or ru (record text).")]
+ContactDetails = Annotated[
+    bool,
+    typer.Option(
+        "--include-contact-details", help="Show contacts' e-mail and phone (left out by default)."
+    ),
+]

@@ -1,0 +1,172 @@
+"""Commands that render the record for people: review, calendar."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mou.cli.common import (
+    AsOfOption,
+    ContactDetails,
+    Language,
+    LanguageOption,
+    OutputOption,
+    PeriodOption,
+    command,
+    no_memorandum,
+    parse_as_of,
+    parse_period,
+    records_root,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from mou.review import Review
+
+
+class ReviewFormat(StrEnum):
+    md = "md"
+    text = "text"
+    html = "html"
+    json = "json"
+
+
+RequiredPeriod = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these.",
+    ),
+]
+ReviewFormatOption = Annotated[
+    ReviewFormat, typer.Option("--format", help="md, text (for the terminal), html or json.")
+]
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        metavar="FILE",
+        help="Render your own Jinja template with "
+        "the same data (sandboxed; .html templates are autoescaped).",
+        show_default=False,
+    ),
+]
+
+
+@command()
+def review(
+    context: typer.Context,
+    *,
+    period: RequiredPeriod,
+    output_format: ReviewFormatOption = ReviewFormat.md,
+    language: Annotated[Language, typer.Option("--lang", help="en or ru.")] = Language.en,
+    template: TemplateOption = None,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    contact_details: ContactDetails = False,
+) -> None:
+    """Render the joint review of a period (clause 4): clauses and their cadence, meetings,
+    representation, seminars, exchanges, requests, programmes, costs, actions, contacts and
+    data quality."""
+    from mou.checks import run_checks
+    from mou.load import load
+    from mou.output import as_text
+    from mou.problems import UsageError
+    from mou.render import print_terminal, render_review, render_template
+    from mou.review import review as build_review
+
+    root = records_root(context)
+    chosen = parse_period(period)
+    assert chosen is not None  # --period is required
+    today = parse_as_of(as_of)
+    if today < chosen.start:
+        raise UsageError(f"--as-of {today} is before the period {chosen.label} starts")
+    if template is not None and not template.is_file():
+        raise UsageError(f"--template {template}: no such file")
+    records = load(root)
+    problems = run_checks(records, today)
+    if records.memorandum is None:
+        sys.stderr.write(as_text(problems, root, len(records.files)))
+        raise no_memorandum("nothing to review")
+    data = build_review(records, chosen, today, problems)
+    if template is not None:
+        text = _render_user(data, language.value, template, contact_details)
+    elif output_format is ReviewFormat.text and output is None and sys.stdout.isatty():
+        markdown = render_template(
+            data, language.value, "review.md.j2", html=False, contact_details=contact_details
+        )
+        print_terminal(markdown)
+        return
+    else:
+        text = render_review(
+            data, output_format.value, language.value, contact_details=contact_details
+        )
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_output(output, text)
+
+
+def _render_user(data: Review, language: str, template: Path, contact_details: bool) -> str:
+    """A user's template: its mistakes are reported with their line, not as a traceback."""
+    import jinja2
+
+    from mou.problems import UsageError
+    from mou.render import render_user_template
+
+    try:
+        return str(render_user_template(data, language, template, contact_details=contact_details))
+    except jinja2.TemplateSyntaxError as error:
+        raise UsageError(f"{template}:{error.lineno}: template syntax: {error.message}") from None
+    except jinja2.UndefinedError as error:
+        raise UsageError(f"{template}: {error.message}") from None
+    except jinja2.exceptions.SecurityError as error:
+        raise UsageError(f"{template}: not allowed in a template: {error}") from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # The template's own code failed (a division by zero, a missing key...).
+        raise UsageError(f"{template}: {type(error).__name__}: {error}") from None
+
+
+@command(name="calendar")
+def calendar_command(
+    context: typer.Context,
+    *,
+    period: PeriodOption = None,
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    language: LanguageOption = Language.en,
+) -> None:
+    """Meetings, seminars and the due dates of open actions as one iCalendar (.ics) file, with
+    a reminder the day before planned events and due dates."""
+    from datetime import UTC, datetime
+
+    from mou.ics import calendar
+    from mou.load import load
+
+    chosen = parse_period(period)
+    today = parse_as_of(as_of)
+    stamp = (
+        datetime(today.year, today.month, today.day, tzinfo=UTC)
+        if as_of
+        else datetime.now(UTC).replace(microsecond=0)
+    )
+    records = load(records_root(context))
+    if records.memorandum is None:
+        raise no_memorandum()
+    data = calendar(
+        records.entries,
+        records.memorandum,
+        period=chosen,
+        stamp=stamp,
+        as_of=today,
+        language=language.value,
+    )
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        write_output(output, data)
