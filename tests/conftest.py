@@ -40,6 +40,16 @@ def case_tree(name: str, root: Path) -> Path:
 Run = Callable[..., Result]
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets an empty cache of its own: the suite never touches ~/.cache."""
+    from mou import cache
+
+    monkeypatch.setenv("MOU_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("MOU_NO_CACHE", raising=False)
+    cache.set_enabled(True)
+
+
 @pytest.fixture
 def run() -> Run:
     """Run `mou ARGS...` in-process; the output is printed when an assertion fails."""

@@ -12,6 +12,7 @@ from conftest import REPO
 ORDER = [
     "escape",
     "problems",
+    "cache",
     "parse",
     "read",
     "codes",

@@ -1,0 +1,249 @@
+"""A content-addressed cache: what mou already computed, found again by the hash of its input.
+
+Two kinds of entries, both keyed by content, never by time or path:
+
+- **parsed files**, keyed by the file's git blob id (`sha1("blob <size>\\0" + bytes)`, so a
+  file read from disk and the same file read from a git revision share one entry): the
+  plain values the parser built and its problems, as tuples;
+- **results**, keyed by a hash of everything a whole run depends on (mou's version, the day
+  taken as today, the root, every path with its blob id, the options that change results):
+  the diagnostics of that run, so that an unchanged record answers `mou validate` without
+  importing the models.
+
+The cache may never change a result. Every entry carries a header (magic, format, mou's
+version, payload length and a BLAKE2b digest of the payload); an entry that is corrupt,
+truncated or written by another version is ignored and rebuilt, never trusted. Entries are
+unpickled with a loader that knows one class (`decimal.Decimal`) and refuses all others.
+Writes go to a temporary file renamed into place, so a reader sees a whole entry or none,
+and runs in parallel at most lose each other's new entries (a later run rebuilds them).
+The size is bounded: parsed files are spread over 256 shards, each trimmed (oldest first)
+to its share of the limit; results beyond `RESULTS_KEPT` go, least recently used first.
+
+Location: `$MOU_CACHE`, else the user's cache folder (platformdirs). `MOU_NO_CACHE=1` or
+`mou --no-cache` turn it off. This module imports nothing heavy: it runs before Typer does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import struct
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from mou import __version__
+
+FORMAT = 1
+MAGIC = b"MOUC"
+# magic, format, length of the version text, payload length, digest of the payload
+_HEADER = struct.Struct(">4sBHQ16s")
+SHARDS = 256
+LIMIT = 512 * 1024 * 1024  # bytes of parsed entries, over all shards
+RESULTS_KEPT = 64
+
+# A parsed file: its value and its problems as (code, message, path, line, column, record).
+ProblemTuple = tuple[str, str, str, int, int, str | None]
+ParsedEntry = tuple[Any, list[ProblemTuple]]
+
+# `mou --no-cache` for this process (the environment is read on every call).
+_switch = {"enabled": True}
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a file holding `data` (what `git hash-object` prints)."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def set_enabled(enabled: bool) -> None:
+    """Turn the cache off (or on again) for this process: `mou --no-cache`."""
+    _switch["enabled"] = enabled
+
+
+def enabled() -> bool:
+    return _switch["enabled"] and os.environ.get("MOU_NO_CACHE", "") in ("", "0")
+
+
+def location() -> Path:
+    """Where the cache lives: $MOU_CACHE, else the user's cache folder."""
+    configured = os.environ.get("MOU_CACHE")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("mou", appauthor=False))
+
+
+def open_cache() -> Cache | None:
+    """The cache of this user, or None when it is turned off."""
+    return Cache(location()) if enabled() else None
+
+
+def key_of(*parts: Any) -> str:
+    """A result key: the hash of `parts` (plain values: text, numbers, lists, tuples)."""
+    digest = hashlib.sha256(repr((FORMAT, __version__, parts)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Loads plain values and Decimals; any other class in an entry makes the entry invalid."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("decimal", "Decimal"):
+            from decimal import Decimal
+
+            return Decimal
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+
+
+def encode(value: Any) -> bytes:
+    """An entry: the header, mou's version, then the pickled value."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    version = __version__.encode("utf-8")
+    digest = hashlib.blake2b(payload, digest_size=16).digest()
+    return _HEADER.pack(MAGIC, FORMAT, len(version), len(payload), digest) + version + payload
+
+
+def decode(data: bytes) -> Any:
+    """The value of an entry; raises ValueError for anything not written by this mou."""
+    if len(data) < _HEADER.size:
+        raise ValueError("truncated header")
+    magic, form, version_length, length, digest = _HEADER.unpack_from(data)
+    start = _HEADER.size + version_length
+    if magic != MAGIC or form != FORMAT:
+        raise ValueError("not a cache entry of this format")
+    if data[_HEADER.size : start] != __version__.encode("utf-8"):
+        raise ValueError("written by another version of mou")
+    payload = data[start:]
+    if len(payload) != length or hashlib.blake2b(payload, digest_size=16).digest() != digest:
+        raise ValueError("truncated or corrupt")
+    try:
+        return _Unpickler(io.BytesIO(payload)).load()
+    except Exception as error:  # any failure to load means: not an entry we trust
+        raise ValueError(f"unreadable: {error}") from None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file renamed into place; errors are ignored
+    (a cache that cannot be written is only a slower run)."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
+
+
+def _read(path: Path) -> Any:
+    """The value of the entry at `path`; None when missing or not to be trusted."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return None
+    try:
+        return decode(data)
+    except ValueError:
+        return None
+
+
+class Cache:
+    """The entries under one folder. Methods never raise for a bad or missing entry."""
+
+    def __init__(self, folder: Path, *, limit: int = LIMIT, results_kept: int = RESULTS_KEPT):
+        self.folder = folder
+        self.limit = limit
+        self.results_kept = results_kept
+
+    # --- parsed files ----------------------------------------------------------------------
+
+    def _shard(self, blob: str) -> Path:
+        return self.folder / f"v{FORMAT}" / "parsed" / f"{blob[:2]}.pack"
+
+    def _load_shard(self, path: Path) -> dict[str, ParsedEntry]:
+        shard = _read(path)
+        return shard if isinstance(shard, dict) else {}
+
+    def parsed(self, blobs: Iterable[str]) -> dict[str, ParsedEntry]:
+        """The entries found for `blobs` (blob id → value and problems); the others are absent."""
+        by_shard: dict[Path, list[str]] = {}
+        for blob in blobs:
+            by_shard.setdefault(self._shard(blob), []).append(blob)
+        found: dict[str, ParsedEntry] = {}
+        for path, wanted in by_shard.items():
+            shard = self._load_shard(path)
+            for blob in wanted:
+                entry: Any = shard.get(blob)
+                if _is_parsed_entry(entry):
+                    found[blob] = entry
+        return found
+
+    def store_parsed(self, entries: Mapping[str, ParsedEntry]) -> None:
+        """Add entries (blob id → value and problems), trimming each shard to its share."""
+        by_shard: dict[Path, dict[str, ParsedEntry]] = {}
+        for blob, entry in entries.items():
+            by_shard.setdefault(self._shard(blob), {})[blob] = entry
+        share = max(1, self.limit // SHARDS)
+        for path, new in by_shard.items():
+            shard = self._load_shard(path)
+            for blob in new:
+                shard.pop(blob, None)  # re-added at the end: the newest
+            shard.update(new)
+            data = encode(shard)
+            while len(data) > share and len(shard) > 1:
+                drop = max(1, len(shard) - len(shard) * share // len(data))
+                for blob in list(shard)[:drop]:
+                    del shard[blob]
+                data = encode(shard)
+            if len(data) <= share:
+                _write_atomically(path, data)
+
+    # --- whole results ---------------------------------------------------------------------
+
+    def _result_path(self, key: str) -> Path:
+        return self.folder / f"v{FORMAT}" / "results" / f"{key}.result"
+
+    def result(self, key: str) -> Any:
+        """The result stored under `key`, or None. A hit counts as a use (for eviction)."""
+        path = self._result_path(key)
+        value = _read(path)
+        if value is not None:
+            with contextlib.suppress(OSError):
+                os.utime(path)
+        return value
+
+    def store_result(self, key: str, value: Any) -> None:
+        """Store `value` under `key`; keep only the `results_kept` most recently used."""
+        path = self._result_path(key)
+        _write_atomically(path, encode(value))
+        try:
+            kept = sorted(
+                (
+                    (entry.stat().st_mtime, entry.path)
+                    for entry in os.scandir(path.parent)
+                    if entry.name.endswith(".result")
+                ),
+                reverse=True,
+            )
+        except OSError:
+            return
+        for _, old in kept[self.results_kept :]:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
+
+
+def _is_parsed_entry(entry: Any) -> bool:
+    return isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], list)

@@ -1,0 +1,219 @@
+"""The cache (mou.cache): content-addressed, never trusted when damaged, bounded, and safe
+with runs in parallel."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mou
+from mou import cache
+from mou.cache import Cache, ParsedEntry
+
+VALUE: ParsedEntry = (
+    {"kind": "meeting", "cost": Decimal("12.50"), "n": 10, "ok": True, "x": None, "l": [1, "a"]},
+    [("MOU003", "duplicate key `a`", "meetings/a.yaml", 3, 1, "a")],
+)
+
+
+def test_blob_id_is_git_s_object_id(tmp_path: Path) -> None:
+    for data in (b"", b"kind: meeting\n", "ключ: значение\n".encode(), bytes(range(256))):
+        (tmp_path / "f").write_bytes(data)
+        git = subprocess.run(
+            ["git", "hash-object", str(tmp_path / "f")], capture_output=True, text=True, check=True
+        )
+        assert cache.blob_id(data) == git.stdout.strip()
+
+
+def test_parsed_entries_come_back_equal_with_their_types(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    blob = cache.blob_id(b"x")
+    assert store.parsed([blob]) == {}
+    store.store_parsed({blob: VALUE})
+    found = store.parsed([blob, cache.blob_id(b"y")])
+    assert found == {blob: VALUE}
+    assert type(found[blob][0]["cost"]) is Decimal
+    assert str(found[blob][0]["cost"]) == "12.50"
+
+
+def test_results_come_back_and_keys_differ_by_every_part(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    key = cache.key_of("validate", "/r", "2024-01-01", [("a.yaml", "1" * 40)])
+    others = [
+        cache.key_of("validate", "/r", "2024-01-02", [("a.yaml", "1" * 40)]),
+        cache.key_of("validate", "/s", "2024-01-01", [("a.yaml", "1" * 40)]),
+        cache.key_of("validate", "/r", "2024-01-01", [("b.yaml", "1" * 40)]),
+        cache.key_of("validate", "/r", "2024-01-01", [("a.yaml", "2" * 40)]),
+    ]
+    assert key not in others and len(set(others)) == len(others)
+    assert store.result(key) is None
+    store.store_result(key, {"problems": VALUE[1], "files": 3})
+    assert store.result(key) == {"problems": VALUE[1], "files": 3}
+
+
+def _entry_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _tampered(data: bytes, how: str) -> bytes:
+    header = cache._HEADER.size
+    if how == "truncated":
+        return data[: len(data) // 2]
+    if how == "header-only":
+        return data[: header - 3]
+    if how == "flipped":
+        return data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:]
+    if how == "garbage":
+        return os.urandom(len(data))
+    if how == "empty":
+        return b""
+    if how == "other-format":
+        return data[:4] + bytes([cache.FORMAT + 1]) + data[5:]
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how", ["truncated", "header-only", "flipped", "garbage", "empty", "other-format"]
+)
+def test_a_damaged_entry_is_ignored_then_rebuilt(tmp_path: Path, how: str) -> None:
+    store = Cache(tmp_path)
+    blob, key = cache.blob_id(b"x"), cache.key_of("k")
+    store.store_parsed({blob: VALUE})
+    store.store_result(key, [1, 2])
+    for path in _entry_files(tmp_path):
+        path.write_bytes(_tampered(path.read_bytes(), how))
+    assert store.parsed([blob]) == {}
+    assert store.result(key) is None
+    store.store_parsed({blob: VALUE})
+    store.store_result(key, [1, 2])
+    assert store.parsed([blob]) == {blob: VALUE}
+    assert store.result(key) == [1, 2]
+
+
+def test_an_entry_of_another_mou_version_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Cache(tmp_path)
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    store.store_result(cache.key_of("k"), "old")
+    store.store_parsed({"ab" * 20: VALUE})
+    monkeypatch.undo()
+    assert store.result(cache.key_of("k")) is None
+    assert store.parsed(["ab" * 20]) == {}
+
+
+class _Evil:
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, ("echo never",))
+
+
+def test_an_entry_naming_any_class_but_decimal_is_refused(tmp_path: Path) -> None:
+    """Even with a correct header and digest: the loader knows Decimal and nothing else."""
+    for value in (_Evil(), Path("x"), {"a": ValueError("x")}):
+        payload = pickle.dumps(value)
+        version = mou.__version__.encode()
+        digest = hashlib.blake2b(payload, digest_size=16).digest()
+        header = cache._HEADER.pack(cache.MAGIC, cache.FORMAT, len(version), len(payload), digest)
+        with pytest.raises(ValueError, match="unreadable"):
+            cache.decode(header + version + payload)
+
+
+def test_a_shard_that_is_not_a_mapping_or_holds_bad_entries_is_ignored(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    blob = "cd" * 20
+    shard = store._shard(blob)
+    shard.parent.mkdir(parents=True)
+    shard.write_bytes(cache.encode(["not", "a", "shard"]))
+    assert store.parsed([blob]) == {}
+    shard.write_bytes(cache.encode({blob: "not an entry"}))
+    assert store.parsed([blob]) == {}
+    store.store_parsed({blob: VALUE})
+    assert store.parsed([blob]) == {blob: VALUE}
+
+
+def test_parsed_entries_are_bounded_oldest_first(tmp_path: Path) -> None:
+    limit = cache.SHARDS * 2000  # ~2 KB a shard
+    store = Cache(tmp_path, limit=limit)
+    big: ParsedEntry = ({"text": "x" * 300}, [])
+    blobs = [f"00{i:038d}" for i in range(40)]  # all in shard 00
+    for blob in blobs:
+        store.store_parsed({blob: big})
+    kept = store.parsed(blobs)
+    assert 0 < len(kept) < len(blobs)
+    assert blobs[-1] in kept and blobs[0] not in kept
+    assert sum(p.stat().st_size for p in _entry_files(tmp_path)) <= limit // cache.SHARDS
+
+
+def test_results_beyond_the_kept_number_go_least_recently_used_first(tmp_path: Path) -> None:
+    store = Cache(tmp_path, results_kept=3)
+    keys = [cache.key_of(i) for i in range(5)]
+    for age, key in enumerate(keys[:3]):
+        store.store_result(key, key)
+        os.utime(store._result_path(key), (1000 + age, 1000 + age))
+    assert store.result(keys[0]) == keys[0]  # a use: now the most recent
+    store.store_result(keys[3], keys[3])
+    store.store_result(keys[4], keys[4])
+    assert [store.result(k) for k in keys] == [keys[0], None, None, keys[3], keys[4]]
+
+
+def test_an_unwritable_cache_is_only_slower(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = Cache(blocker / "cache")
+    store.store_parsed({"ab" * 20: VALUE})
+    store.store_result(cache.key_of("k"), 1)
+    assert store.parsed(["ab" * 20]) == {} and store.result(cache.key_of("k")) is None
+
+
+def test_where_the_cache_lives_and_how_it_is_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOU_CACHE", str(tmp_path / "c"))
+    assert cache.location() == tmp_path / "c"
+    monkeypatch.delenv("MOU_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.location() == tmp_path / "xdg" / "mou"
+    monkeypatch.setenv("MOU_NO_CACHE", "1")
+    assert cache.open_cache() is None
+    monkeypatch.setenv("MOU_NO_CACHE", "0")
+    assert cache.open_cache() is not None
+    cache.set_enabled(False)
+    try:
+        assert cache.open_cache() is None
+    finally:
+        cache.set_enabled(True)
+
+
+def _hammer(folder: str, worker: int) -> list[str]:
+    """Store and read the same shards and results as the other workers; report wrong reads."""
+    store = Cache(Path(folder), results_kept=4)
+    wrong = []
+    for round_ in range(30):
+        blob = f"{round_ % 3:02d}{worker:038d}"
+        entry: ParsedEntry = ({"worker": worker, "round": round_}, [])
+        store.store_parsed({blob: entry})
+        for other, found in store.parsed([f"{round_ % 3:02d}{w:038d}" for w in range(4)]).items():
+            if found[0]["worker"] != int(other[2:]):
+                wrong.append(f"parsed {other}: {found}")
+        key = cache.key_of(round_ % 5)
+        store.store_result(key, ("result", round_ % 5))
+        value = store.result(key)
+        if value not in (None, ("result", round_ % 5)):
+            wrong.append(f"result {round_}: {value}")
+    return wrong
+
+
+def test_runs_in_parallel_never_read_a_wrong_or_partial_entry(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        reports = pool.starmap(_hammer, [(str(tmp_path), worker) for worker in range(4)])
+    assert reports == [[], [], [], []]
+    assert not [p for p in tmp_path.rglob(".tmp-*")]
