@@ -45,8 +45,9 @@ SHARDS = 256
 LIMIT = 512 * 1024 * 1024  # bytes of parsed entries, over all shards
 RESULTS_KEPT = 64
 
-# A parsed file: its value and its problems as (code, message, path, line, column, record).
-ProblemTuple = tuple[str, str, str, int, int, str | None]
+# A parsed file: its value and its problems as (code, message, line, column): no path, since
+# the same bytes may be another file.
+ProblemTuple = tuple[str, str, int, int]
 ParsedEntry = tuple[Any, list[ProblemTuple]]
 
 # `mou --no-cache` for this process (the environment is read on every call).
@@ -170,21 +171,22 @@ class Cache:
 
     # --- parsed files ----------------------------------------------------------------------
 
-    def _shard(self, blob: str) -> Path:
-        return self.folder / f"v{FORMAT}" / "parsed" / f"{blob[:2]}.pack"
+    def _shard(self, prefix: str) -> Path:
+        """The shard holding the blob ids that start with `prefix` (two hex digits)."""
+        return self.folder / f"v{FORMAT}" / "parsed" / f"{prefix}.pack"
 
-    def _load_shard(self, path: Path) -> dict[str, ParsedEntry]:
-        shard = _read(path)
+    def _load_shard(self, prefix: str) -> dict[str, ParsedEntry]:
+        shard = _read(self._shard(prefix))
         return shard if isinstance(shard, dict) else {}
 
     def parsed(self, blobs: Iterable[str]) -> dict[str, ParsedEntry]:
         """The entries found for `blobs` (blob id → value and problems); the others are absent."""
-        by_shard: dict[Path, list[str]] = {}
+        by_shard: dict[str, list[str]] = {}
         for blob in blobs:
-            by_shard.setdefault(self._shard(blob), []).append(blob)
+            by_shard.setdefault(blob[:2], []).append(blob)
         found: dict[str, ParsedEntry] = {}
-        for path, wanted in by_shard.items():
-            shard = self._load_shard(path)
+        for prefix, wanted in by_shard.items():
+            shard = self._load_shard(prefix)
             for blob in wanted:
                 entry: Any = shard.get(blob)
                 if _is_parsed_entry(entry):
@@ -193,12 +195,12 @@ class Cache:
 
     def store_parsed(self, entries: Mapping[str, ParsedEntry]) -> None:
         """Add entries (blob id → value and problems), trimming each shard to its share."""
-        by_shard: dict[Path, dict[str, ParsedEntry]] = {}
+        by_shard: dict[str, dict[str, ParsedEntry]] = {}
         for blob, entry in entries.items():
-            by_shard.setdefault(self._shard(blob), {})[blob] = entry
+            by_shard.setdefault(blob[:2], {})[blob] = entry
         share = max(1, self.limit // SHARDS)
-        for path, new in by_shard.items():
-            shard = self._load_shard(path)
+        for prefix, new in by_shard.items():
+            shard = self._load_shard(prefix)
             for blob in new:
                 shard.pop(blob, None)  # re-added at the end: the newest
             shard.update(new)
@@ -209,7 +211,7 @@ class Cache:
                     del shard[blob]
                 data = encode(shard)
             if len(data) <= share:
-                _write_atomically(path, data)
+                _write_atomically(self._shard(prefix), data)
 
     # --- whole results ---------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TypeVar
 
 from mou import codes
@@ -35,8 +35,8 @@ from mou.models import (
     references,
 )
 from mou.periods import PeriodError, parse_period
-from mou.problems import Problem
-from mou.read import record_id
+from mou.problems import Problem, Validation
+from mou.read import document_status, record_id
 
 R = TypeVar("R", bound=Record)
 PLANNED_GRACE = timedelta(days=30)
@@ -295,22 +295,15 @@ def _hint(value: str, choices: frozenset[str] | list[str]) -> str:
 def check_documents(context: Context) -> Iterator[Problem]:
     """MOU206: a document `path` is relative to the records root, stays inside it, and exists
     (on disk, or in the revision's tree when the record was read from git)."""
-    root = context.records.root.resolve()
-    tree = context.records.tree
     for entry in context.records.entries:
         for index, document in enumerate(entry.model.documents):
             if document.path is None:
                 continue
             loc = ("documents", index, "path")
-            relative = PurePosixPath(document.path)
-            target = (root / Path(*relative.parts)).resolve() if relative.parts else root
-            if relative.is_absolute() or not target.is_relative_to(root):
+            status = document_status(context.records.root, document.path, context.records.tree)
+            if status == "outside":
                 yield context.at("MOU206", entry, loc, f"`{document.path}` leaves the records root")
-            elif not (
-                target.relative_to(root).as_posix() in tree
-                if tree is not None
-                else target.is_file()
-            ):
+            elif status == "missing":
                 yield context.at(
                     "MOU206", entry, loc, f"no file `{document.path}` under the records root"
                 )
@@ -481,14 +474,6 @@ def run_checks(records: RecordSet, today: date) -> list[Problem]:
     for function in CHECKS:
         found.extend(function(context))
     return sorted(found, key=Problem.sort_key)
-
-
-@dataclass(frozen=True, slots=True)
-class Validation:
-    """Every problem of the record, and how many record files were read."""
-
-    problems: list[Problem]
-    files: int
 
 
 def validate(root: Path, today: date, extra: dict[str, bytes] | None = None) -> Validation:

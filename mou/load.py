@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,18 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from mou import parse as yamlparse
+from mou.cache import open_cache
 from mou.fields import keys
 from mou.kinds import MODELS
 from mou.models import EMAIL_PATTERN, ID_PATTERN, LANGUAGE_PATTERN, URL_PATTERN, Memorandum, Record
 from mou.problems import Problem
-from mou.read import (
-    PARALLEL_FROM,
-    find_files,
-    parse_files,
-    parse_in_workers,
-    read_and_parse,
-    record_id,
-)
+from mou.read import Snapshot, parse_snapshot, read_and_parse, record_id, snapshot
 
 MEMORANDUM_ID = "memorandum"
 
@@ -99,23 +92,26 @@ def load(
     *,
     files: dict[str, bytes] | None = None,
     tree: set[str] | None = None,
+    taken: Snapshot | None = None,
 ) -> RecordSet:
     """Read every record under `root`. `extra` adds files not on disk (path → bytes), such as
     a record about to be written. `files` replaces the disk altogether (a git revision), and
-    `tree` then lists every file of that revision, for document paths.
+    `tree` then lists every file of that revision, for document paths. `taken` is the disk as
+    already read, when the caller has read it.
 
-    Reading and parsing run in worker processes for large records (parsing is most of the
-    cost and is independent per file); building the models and all checks stay here.
+    Parsed files come from the cache when it holds them; the others are parsed in worker
+    processes for large records (parsing is most of the cost and is independent per file).
+    Building the models and all checks stay here.
     """
     in_memory = {**(extra or {}), **(files or {})}
     records = RecordSet(root, extra=in_memory, tree=tree)
-    on_disk = (
-        []
-        if files is not None
-        else [p for p in find_files(root, records.problems) if p not in in_memory]
-    )
-    large = len(on_disk) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
-    parsed = parse_in_workers(root, on_disk) if large else parse_files(root, on_disk)
+    if files is None:
+        taken = snapshot(root) if taken is None else taken
+        records.problems.extend(taken.problems)
+        on_disk = [path for path in taken.paths if path not in in_memory]
+        parsed = parse_snapshot(taken, open_cache(), on_disk)
+    else:
+        on_disk, parsed = [], iter([])
     import gc
 
     collecting = gc.isenabled()

@@ -252,3 +252,11 @@ class RefusalError(ValueError):
     """What was asked is refused because of the record or the disk (no readable memorandum,
     an id already taken): the command line prints the message and exits 1. Nothing on disk
     was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """Every problem of the record, sorted, and how many record files were read."""
+
+    problems: list[Problem]
+    files: int

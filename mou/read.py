@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mou import parse as yamlparse
+from mou.cache import Cache, ParsedEntry, blob_id
 from mou.problems import Problem
 
 SUFFIXES = (".yaml", ".yml")
@@ -46,6 +48,21 @@ def find_files(root: Path, problems: list[Problem] | None = None) -> list[str]:
     return sorted(found)
 
 
+def find_root(explicit: Path | None) -> Path:
+    """The records root: `explicit` (--records, $MOU_RECORDS), else the nearest folder upward
+    that holds records/memorandum.yaml (or is itself a records root, holding memorandum.yaml:
+    inside records/meetings/, or in examples/demo/), else ./records."""
+    if explicit is not None:
+        return explicit
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "memorandum.yaml").is_file():
+            return folder
+        if (folder / "records" / "memorandum.yaml").is_file():
+            return folder / "records"
+    return Path("records")
+
+
 # Below this many files one process is faster than starting workers.
 PARALLEL_FROM = 2000
 
@@ -58,15 +75,20 @@ def parse_files(root: Path, paths: list[str]) -> list[ParsedFile]:
     return [read_and_parse(root, path) for path in paths]
 
 
-def _parse_chunk(root: Path, paths: list[str]) -> list[ParsedFile]:
+def _parse_chunk(root: Path, paths: list[str], data: list[bytes] | None) -> list[ParsedFile]:
     import gc
 
     gc.disable()  # many small containers, no cycles: the collector only costs time here
-    return parse_files(root, paths)
+    if data is None:
+        return parse_files(root, paths)
+    return [read_and_parse(root, path, content) for path, content in zip(paths, data, strict=True)]
 
 
-def parse_in_workers(root: Path, paths: list[str]) -> Iterator[ParsedFile]:
-    """Parse `paths` in one worker process per core; the results, in order, as they come.
+def parse_in_workers(
+    root: Path, paths: list[str], data: list[bytes] | None = None
+) -> Iterator[ParsedFile]:
+    """Parse `paths` (read here, or their `data` given in the same order) in one worker
+    process per core; the results, in order, as they come.
 
     The work is handed out when this is called, not when the results are first asked for.
     """
@@ -75,11 +97,13 @@ def parse_in_workers(root: Path, paths: list[str]) -> Iterator[ParsedFile]:
 
     workers = min(os.cpu_count() or 1, 8)
     size = max(200, len(paths) // (workers * 4))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    starts = range(0, len(paths), size)
+    chunks = [paths[i : i + size] for i in starts]
+    contents = [None if data is None else data[i : i + size] for i in starts]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(workers, mp_context=context)
-    results = pool.map(_parse_chunk, [root] * len(chunks), chunks)
+    results = pool.map(_parse_chunk, [root] * len(chunks), chunks, contents)
 
     def drain() -> Iterator[ParsedFile]:
         try:
@@ -156,3 +180,75 @@ def read_record_file(root: Path, path: str, limit: int | None = None) -> bytes |
     if size > limit:
         return Problem("MOU004", f"file is {size:,} bytes; the limit is {limit:,}", path)
     return data
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The record files under a root as read at one moment: each one's bytes and git blob
+    id, or the problem that kept it from being read."""
+
+    root: Path
+    paths: list[str]
+    data: dict[str, bytes] = field(default_factory=dict)
+    blobs: dict[str, str] = field(default_factory=dict)
+    unreadable: dict[str, Problem] = field(default_factory=dict)
+    # Folders that could not be listed.
+    problems: list[Problem] = field(default_factory=list)
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Read every record file under `root` once (reading is cheap next to parsing)."""
+    taken = Snapshot(root, [])
+    taken.paths = find_files(root, taken.problems)
+    for path in taken.paths:
+        read = read_record_file(root, path)
+        if isinstance(read, Problem):
+            taken.unreadable[path] = read
+        else:
+            taken.data[path] = read
+            taken.blobs[path] = blob_id(read)
+    return taken
+
+
+def parse_snapshot(
+    taken: Snapshot, store: Cache | None, paths: list[str] | None = None
+) -> Iterator[ParsedFile]:
+    """The files of `taken` (or only `paths` of them), parsed, in order: from the cache where
+    it holds the file's blob, else parsed (in worker processes when many), then cached."""
+    paths = taken.paths if paths is None else paths
+    readable = [path for path in paths if path in taken.data]
+    found = store.parsed({taken.blobs[path] for path in readable}) if store is not None else {}
+    missing = [path for path in readable if taken.blobs[path] not in found]
+    data = [taken.data[path] for path in missing]
+    if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        fresh: Iterator[ParsedFile] = parse_in_workers(taken.root, missing, data)
+    else:
+        fresh = iter([read_and_parse(taken.root, p, d) for p, d in zip(missing, data, strict=True)])
+    new: dict[str, ParsedEntry] = {}
+    for path in paths:
+        if path in taken.unreadable:
+            yield None, [taken.unreadable[path]]
+            continue
+        blob = taken.blobs[path]
+        entry = found.get(blob)
+        if entry is None:
+            value, problems = next(fresh)
+            entry = new[blob] = (value, [(p.code, p.message, p.line, p.column) for p in problems])
+            yield value, problems
+        else:
+            yield entry[0], [Problem(c, m, path, line, col) for c, m, line, col in entry[1]]
+    if store is not None and new:
+        store.store_parsed(new)
+
+
+def document_status(root: Path, text: str, tree: set[str] | None = None) -> str:
+    """Where a record's document `path` points: "outside" the records root, "missing" (no file
+    there on disk, or in the revision's `tree`), or "present"."""
+    root = root.resolve()
+    relative = PurePosixPath(text)
+    target = (root / Path(*relative.parts)).resolve() if relative.parts else root
+    if relative.is_absolute() or not target.is_relative_to(root):
+        return "outside"
+    if tree is not None:
+        return "present" if target.relative_to(root).as_posix() in tree else "missing"
+    return "present" if target.is_file() else "missing"

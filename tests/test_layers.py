@@ -23,6 +23,7 @@ ORDER = [
     "load",
     "checks",
     "output",
+    "validation",
     "selection",
     "review",
     "history",
@@ -36,6 +37,7 @@ ORDER = [
     "ics",
     "scaffold",
     "cli",
+    "start",
 ]
 PACKAGES = ("scaffold", "cli")  # modules that are folders: each of their files is that stage
 

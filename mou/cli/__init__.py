@@ -39,7 +39,18 @@ def main_options(
     version: Annotated[
         bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Compute everything again, without reading or writing the cache "
+            "(also MOU_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
+    from mou import cache
+
+    cache.set_enabled(not no_cache)
     if version:
         from mou import __version__
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -43,16 +42,12 @@ def validate(
     """Run every check over the whole record. Exit 0 clean, 1 errors (or warnings with --strict)."""
     root = records_root(context)
     today = parse_as_of(as_of)
-    if output_format is None:
-        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-        output_format = DiagnosticsFormat.github if in_actions else DiagnosticsFormat.text
-    from mou.checks import validate as check
-    from mou.output import FORMATTERS, counts
+    from mou import validation
 
-    found = check(root, today)
-    sys.stdout.write(FORMATTERS[output_format.value](found.problems, root, found.files))
-    errors, warnings = counts(found.problems)
-    return PROBLEMS if errors or (strict and warnings) else OK
+    chosen = output_format.value if output_format else validation.default_format()
+    text, code = validation.report(validation.validate(root, today), root, chosen, strict=strict)
+    sys.stdout.write(text)
+    return code
 
 
 @command()

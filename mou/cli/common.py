@@ -131,18 +131,9 @@ class Settings:
         self.explicit = records
 
     def root(self) -> Path:
-        """The records root: --records, $MOU_RECORDS, else the nearest folder upward that
-        holds records/memorandum.yaml (or is itself a records root, holding memorandum.yaml:
-        inside records/meetings/, or in examples/demo/), else ./records."""
-        if self.explicit is not None:
-            return self.explicit
-        here = Path.cwd()
-        for folder in (here, *here.parents):
-            if (folder / "memorandum.yaml").is_file():
-                return folder
-            if (folder / "records" / "memorandum.yaml").is_file():
-                return folder / "records"
-        return Path("records")
+        from mou.read import find_root
+
+        return find_root(self.explicit)
 
 
 def records_root(context: typer.Context) -> Path:

@@ -1,0 +1,102 @@
+"""`mou validate` as one core function: the cached answer when nothing it depends on changed,
+else load, check, and cache the answer.
+
+What a validation depends on, and so its key: mou's version, the day taken as today, the
+root as given (it is named in a message), every record file's path and blob id, and the
+options that change results. The documents the records point to are not record files: the
+answer keeps what it found for each (present, missing, outside the root) and is used again
+only while each still holds. This module imports no models at its top, so that a cached
+answer costs reading and hashing the files, and little else.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mou import cache
+from mou.output import FORMATTERS, counts
+from mou.problems import Problem, Validation
+from mou.read import Snapshot, document_status, snapshot
+
+FORMATS = tuple(FORMATTERS)
+
+
+def _key(root: Path, today: date, taken: Snapshot) -> str | None:
+    if taken.unreadable:  # why a file cannot be read is not in its bytes: never cached
+        return None
+    return cache.key_of("validate", str(root), today.isoformat(), sorted(taken.blobs.items()))
+
+
+def _still_holds(root: Path, value: Any) -> Validation | None:
+    """The outcome in a cached value, if its shape is right and its documents are as found."""
+    try:
+        problems = [Problem(*fields) for fields in value["problems"]]
+        files = int(value["files"])
+        documents = value["documents"]
+        if any(document_status(root, text) != status for text, status in documents):
+            return None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return Validation(problems, files)
+
+
+def cached(root: Path, today: date) -> tuple[Validation | None, Snapshot]:
+    """The cached outcome of validating `root` (None when there is none), and the files as
+    read to look for it. Imports no models."""
+    taken = snapshot(root)
+    store = cache.open_cache()
+    key = _key(root, today, taken)
+    if store is None or key is None:
+        return None, taken
+    value = store.result(key)
+    return (None if value is None else _still_holds(root, value)), taken
+
+
+def validate(root: Path, today: date) -> Validation:
+    """Every problem of the record under `root`, as of `today`: from the cache when nothing
+    it depends on changed, else checked (and then cached)."""
+    found, taken = cached(root, today)
+    return found if found is not None else check(root, today, taken)
+
+
+def check(root: Path, today: date, taken: Snapshot) -> Validation:
+    """Load and check the files `taken`, then cache the outcome."""
+    from mou.checks import run_checks
+    from mou.load import load
+
+    records = load(root, taken=taken)
+    outcome = Validation(run_checks(records, today), len(records.files))
+    store = cache.open_cache()
+    key = _key(root, today, taken)
+    if store is not None and key is not None:
+        documents = sorted(
+            {
+                (document.path, document_status(root, document.path))
+                for entry in records.entries
+                for document in entry.model.documents
+                if document.path is not None
+            }
+        )
+        problems = [
+            (p.code, p.message, p.path, p.line, p.column, p.record) for p in outcome.problems
+        ]
+        store.store_result(
+            key, {"problems": problems, "files": outcome.files, "documents": documents}
+        )
+    return outcome
+
+
+def default_format() -> str:
+    """github inside GitHub Actions, else text."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def report(outcome: Validation, root: Path, output_format: str, *, strict: bool) -> tuple[str, int]:
+    """The text `mou validate` prints, and its exit code: 1 for errors (or warnings with
+    `strict`), else 0."""
+    text = FORMATTERS[output_format](outcome.problems, root, outcome.files)
+    errors, warnings = counts(outcome.problems)
+    return text, 1 if errors or (strict and warnings) else 0
