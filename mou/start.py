@@ -89,3 +89,7 @@ def main() -> None:
     from mou.cli import main as full
 
     full()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""The cache never changes a result: every command gives the same bytes and exit code with the
+cache cold, warm, and turned off; an answer from the cache is given without the models."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import BASE, CASES, REPO, Run, build_tree
+from mou import cache
+from mou.start import quick_validate
+
+DEMO = str(REPO / "examples" / "demo")
+AS_OF = "2025-12-31"
+COMMANDS = [
+    ["validate", "--as-of", AS_OF],
+    ["validate", "--format", "json", "--as-of", "2024-06-01"],
+    ["validate", "--format", "sarif", "--strict", "--as-of", AS_OF],
+    ["validate", "--format", "github"],
+    ["review", "--period", "2024", "--as-of", AS_OF, "--format", "json"],
+    ["review", "--period", "2023..2025", "--as-of", AS_OF, "--format", "md"],
+    ["list", "--format", "json"],
+    ["list", "meeting", "--period", "2024"],
+    ["show", "2024-08-19-biometrics-equipment"],
+    ["actions", "--as-of", AS_OF, "--format", "csv"],
+    ["calendar", "--as-of", AS_OF],
+]
+
+
+def _three_ways(run: Run, args: list[str]) -> list[tuple[int, str]]:
+    """The exit code and output without the cache, then with it cold, then warm."""
+    results = [run("--no-cache", *args)]
+    results += [run(*args), run(*args)]
+    return [(result.exit_code, result.output) for result in results]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_command_on_the_demo_is_the_same_cached_or_not(run: Run, args: list[str]) -> None:
+    first, *others = _three_ways(run, ["--records", DEMO, *args])
+    assert first[1]
+    assert others == [first, first]
+
+
+def _quick(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int | None, str]:
+    code = quick_validate(args)
+    return code, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [c for c in COMMANDS if c[0] == "validate"], ids=" ".join)
+def test_validate_before_typer_answers_as_the_cli_does(
+    run: Run, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    expected = run("--no-cache", "--records", DEMO, *args)
+    capsys.readouterr()
+    for options in (["--no-cache"], [], []):  # off, cold, warm
+        assert _quick(capsys, [*options, "--records", DEMO, *args]) == (
+            expected.exit_code,
+            expected.output,
+        )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--help"],
+        ["validate", "--format", "yaml"],
+        ["validate", "--as-of", "soon"],
+        ["validate", "--as-of"],
+        ["validate", "--format", "json", "--format", "text"],
+        ["validate", "--records", DEMO],
+        ["validate", "extra"],
+        ["--records", DEMO],
+        ["--records", "/no/such/folder", "validate"],
+        ["--records=", "validate"],
+        ["list"],
+        [],
+    ],
+    ids=" ".join,
+)
+def test_any_other_command_line_goes_to_the_full_cli(args: list[str]) -> None:
+    assert quick_validate(args) is None
+
+
+def test_equals_forms_and_the_environment_are_read_as_click_reads_them(
+    run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = run("--records", DEMO, "validate", "--format", "json", "--as-of", AS_OF)
+    capsys.readouterr()
+    quick = ["validate", "--format=json", f"--as-of={AS_OF}"]
+    assert _quick(capsys, [f"--records={DEMO}", *quick]) == (0, expected.output)
+    monkeypatch.setenv("MOU_RECORDS", DEMO)
+    assert _quick(capsys, quick) == (0, expected.output)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    github = run("validate", "--as-of", AS_OF).output
+    capsys.readouterr()
+    assert "::warning" in github
+    assert _quick(capsys, ["validate", "--as-of", AS_OF]) == (0, github)
+
+
+def _tree_files() -> list[tuple[str, bytes]]:
+    """Every file of every case: the pool hypothesis draws records from."""
+    pool = []
+    for case in sorted(CASES.iterdir()):
+        for path in sorted(case.rglob("*")):
+            if path.is_file() and path.name != "expected.txt":
+                pool.append((path.relative_to(case).as_posix(), path.read_bytes()))
+    return pool
+
+
+POOL = _tree_files()
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    chosen=st.lists(st.sampled_from(POOL), min_size=1, max_size=8, unique_by=lambda f: f[0]),
+    edits=st.lists(st.sampled_from(POOL), max_size=3),
+)
+def test_hypothesis_trees_validate_the_same_cached_or_not(
+    run: Run, chosen: list[tuple[str, bytes]], edits: list[tuple[str, bytes]]
+) -> None:
+    """Random trees laid over the base memorandum, validated, then edited file by file (a
+    record replaced by another, a document appearing): after every step the cached answers,
+    cold and warm, are the uncached one."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "records"
+        shutil.copytree(BASE, root)
+        build_tree(root, dict(chosen))
+        for step in [None, *edits]:
+            if step is not None:
+                build_tree(root, dict([step]))
+            first, *others = _three_ways(
+                run, ["--records", str(root), "validate", "--as-of", AS_OF]
+            )
+            assert others == [first, first]
+
+
+def test_a_document_that_appears_or_goes_changes_the_answer(run: Run, tmp_path: Path) -> None:
+    root = tmp_path / "records"
+    shutil.copytree(CASES / "_base", root)
+    shutil.copytree(CASES / "mou206-documents", root, dirs_exist_ok=True)
+    (root / "expected.txt").unlink()
+    args = ["--records", str(root), "validate", "--format", "json", "--as-of", AS_OF]
+    missing = run(*args).output
+    assert "no file `documents/missing.pdf`" in missing
+    build_tree(root, {"documents/missing.pdf": b"%PDF"})
+    present = run(*args).output
+    assert present == run("--no-cache", *args).output
+    assert "no file `documents/missing.pdf`" not in present
+    (root / "documents" / "missing.pdf").unlink()
+    assert run(*args).output == missing
+
+
+def _python(code: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return result.stdout
+
+
+LOADED = """
+import sys
+sys.argv = ["mou", *{args!r}]
+from mou.start import main
+try:
+    main()
+except SystemExit:
+    pass
+print(sorted({{name.split(".")[0] for name in sys.modules}} & {{"pydantic", "typer", "click"}}))
+"""
+
+
+def test_a_cached_validate_and_version_import_neither_typer_nor_pydantic(tmp_path: Path) -> None:
+    env = {**os.environ, "MOU_CACHE": str(tmp_path / "cache")}
+    validate = ["--records", DEMO, "validate", "--as-of", AS_OF]
+    first = _python(LOADED.format(args=validate), env)
+    assert first.endswith("['pydantic']\n")  # the first run checks, with the models
+    second = _python(LOADED.format(args=validate), env)
+    assert second.endswith("[]\n") and second.splitlines()[:-1] == first.splitlines()[:-1]
+    assert _python(LOADED.format(args=["--version"]), env).splitlines()[-1] == "[]"
+
+
+def test_runs_in_parallel_give_the_same_answer(tmp_path: Path) -> None:
+    env = {**os.environ, "MOU_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "mou.start", "--records", DEMO, "validate"]
+    command += ["--format", "json", "--as-of", AS_OF]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=REPO) for _ in range(4)
+    ]
+    outputs = {process.communicate()[0] for process in processes}
+    again = subprocess.run(command, capture_output=True, env=env, cwd=REPO, check=False).stdout
+    assert outputs == {again}
+
+
+def test_a_damaged_cache_gives_the_same_answer(run: Run) -> None:
+    args = ["--records", DEMO, "validate", "--format", "json", "--as-of", AS_OF]
+    expected = run(*args).output
+    for path in cache.location().rglob("*"):
+        if path.is_file():
+            path.write_bytes(path.read_bytes()[:-7])
+    assert run(*args).output == expected
+    assert run(*args).output == expected
