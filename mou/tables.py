@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from mou.grid import Grid, GridColumn, escape_terminal, tsv_lines
 from mou.history import CHANGE_KINDS, Change, Difference
 from mou.load import Entry
 from mou.models import Contact
@@ -61,12 +62,15 @@ def as_csv(rows: Sequence[dict[str, Any]], leading: Sequence[str] = ()) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Column(Generic[T]):
-    """A column of a terminal table: its heading (a message), how a row's cell reads, and
-    whether the cell may wrap (dates and ids never do)."""
+    """A column of a terminal table: its key (the header of plain rows), its heading (a
+    message), how a row's cell reads, whether the cell may wrap (dates and ids never do), and
+    when it is dropped from a terminal too narrow for every column (1 first, None never)."""
 
+    key: str
     name: str
     cell: Callable[[T, Words], str]
     no_wrap: bool = False
+    drop: int | None = None
 
 
 def _contact(entry: Entry) -> Contact:
@@ -74,71 +78,120 @@ def _contact(entry: Entry) -> Contact:
     return entry.model
 
 
+# The date goes first when the terminal is narrow: every id but a contact's begins with it.
 RECORD_COLUMNS: tuple[Column[Entry], ...] = (
-    Column(N_("Date"), lambda e, w: str(e.model.dated), no_wrap=True),
-    Column(N_("Kind"), lambda e, w: w.word(e.kind)),
-    Column(N_("Id"), lambda e, w: e.id, no_wrap=True),
-    Column(N_("Title"), lambda e, w: w.text(title_of(e))),
-    Column(N_("Status"), lambda e, w: w.word(getattr(e.model, "status", "") or "")),
+    Column("date", N_("Date"), lambda e, w: str(e.model.dated), no_wrap=True, drop=1),
+    Column("kind", N_("Kind"), lambda e, w: w.word(e.kind), drop=3),
+    Column("id", N_("Id"), lambda e, w: e.id, no_wrap=True),
+    Column("title", N_("Title"), lambda e, w: w.text(title_of(e))),
+    Column("status", N_("Status"), lambda e, w: w.word(getattr(e.model, "status", "") or ""), drop=2),
 )
 
 
 def contact_columns(details: bool) -> tuple[Column[Entry], ...]:
     """The directory's columns; e-mail and phone stay empty unless `details`."""
     return (
-        Column(N_("Party"), lambda e, w: w.party(_contact(e).party)),
-        Column(N_("Name"), lambda e, w: w.text(_contact(e).name)),
-        Column(N_("Position"), lambda e, w: w.text(_contact(e).position)),
-        Column(N_("E-mail"), lambda e, w: (_contact(e).email or "") if details else ""),
-        Column(N_("Phone"), lambda e, w: (_contact(e).phone or "") if details else ""),
-        Column(N_("From"), lambda e, w: str(_contact(e).from_), no_wrap=True),
-        Column(N_("To"), lambda e, w: str(_contact(e).to or ""), no_wrap=True),
+        Column("id", N_("Id"), lambda e, w: e.id, no_wrap=True),
+        Column("party", N_("Party"), lambda e, w: w.party(_contact(e).party), drop=5),
+        Column("name", N_("Name"), lambda e, w: w.text(_contact(e).name)),
+        Column("position", N_("Position"), lambda e, w: w.text(_contact(e).position), drop=3),
+        Column(
+            "email",
+            N_("E-mail"),
+            lambda e, w: (_contact(e).email or "") if details else "",
+            no_wrap=True,
+            drop=6,
+        ),
+        Column(
+            "phone", N_("Phone"), lambda e, w: (_contact(e).phone or "") if details else "", drop=4
+        ),
+        Column("from", N_("From"), lambda e, w: str(_contact(e).from_), no_wrap=True, drop=2),
+        Column("to", N_("To"), lambda e, w: str(_contact(e).to or ""), no_wrap=True, drop=1),
     )
 
 
 ACTION_COLUMNS: tuple[Column[ActionItem], ...] = (
-    Column(N_("Due"), lambda i, w: str(i.action.due or ""), no_wrap=True),
-    Column(N_("Owner"), lambda i, w: w.party(i.action.owner)),
-    Column(N_("Action"), lambda i, w: w.text(i.action.text)),
-    Column(N_("Status"), lambda i, w: w.word(i.action.status)),
-    Column(N_("Days overdue"), lambda i, w: str(i.overdue_days or "")),
+    Column("due", N_("Due"), lambda i, w: str(i.action.due or ""), no_wrap=True, drop=4),
+    Column("id", N_("Id"), lambda i, w: i.id, no_wrap=True),
+    Column("owner", N_("Owner"), lambda i, w: w.party(i.action.owner), drop=3),
+    Column("action", N_("Action"), lambda i, w: w.text(i.action.text)),
+    Column("status", N_("Status"), lambda i, w: w.word(i.action.status), drop=2),
+    Column("overdue_days", N_("Days overdue"), lambda i, w: str(i.overdue_days or ""), drop=5),
     Column(
+        "meeting",
         N_("Meeting"),
         lambda i, w: f"{w.text(title_of(i.meeting))} ({i.meeting.model.dated})",
+        drop=1,
     ),
 )
 
-
-def as_table(title: str, columns: Sequence[Column[T]], rows: Sequence[T], words: Words) -> Any:
-    """A rich table fitted to the terminal: long text wraps, nothing is cut, and the columns
-    marked `no_wrap` are never broken across lines."""
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(words.gettext(column.name), overflow="fold", no_wrap=column.no_wrap)
-    for row in rows:
-        table.add_row(*(column.cell(row, words) for column in columns))
-    return table
+# A terminal table of more rows than this is not laid out unless asked (`--format table`):
+# the rows stream as plain text, since nobody reads thousands of rows laid out.
+LARGE = 1000
 
 
-def records_table(entries: Sequence[Entry], words: Words, *, contacts: bool, details: bool) -> Any:
-    """`mou list` for a terminal; the contact directory has its own columns."""
-    columns = contact_columns(details) if contacts else RECORD_COLUMNS
-    count = words.ngettext("%(num)s record", "%(num)s records", len(entries))
-    return as_table(count % {"num": len(entries)}, columns, entries, words)
+def lay_out(output_format: str | None, rows: int, terminal: bool) -> bool:
+    """Whether rows are laid out as a table (else plain rows): `--format table` or `tsv`
+    decides; by default a table on a terminal, unless the result is large."""
+    if output_format is not None:
+        return output_format == "table"
+    return terminal and rows <= LARGE
 
 
-def actions_table(items: Sequence[ActionItem], words: Words) -> Any:
-    """`mou actions` for a terminal."""
-    count = words.ngettext("%(num)s action item", "%(num)s action items", len(items))
-    return as_table(count % {"num": len(items)}, ACTION_COLUMNS, items, words)
+def as_table(title: str, columns: Sequence[Column[T]], rows: Sequence[T], words: Words) -> Grid:
+    """A table fitted to the terminal when printed (`mou.grid`): ids and dates whole, text
+    folded on words, columns dropped in their declared order when the terminal is narrow."""
+    return Grid(
+        title,
+        [GridColumn(words.gettext(c.name), c.no_wrap, c.drop) for c in columns],
+        [[escape_terminal(column.cell(row, words)) for column in columns] for row in rows],
+    )
+
+
+def plain_rows(columns: Sequence[Column[T]], rows: Iterable[T], words: Words) -> Iterator[str]:
+    """The table's rows as tab-separated lines under a header of column keys."""
+    keys = [column.key for column in columns]
+    return tsv_lines(keys, ([column.cell(row, words) for column in columns] for row in rows))
+
+
+def record_columns(*, contacts: bool, details: bool) -> tuple[Column[Entry], ...]:
+    """`mou list`'s columns; the contact directory has its own."""
+    return contact_columns(details) if contacts else RECORD_COLUMNS
+
+
+def records_title(count: int, words: Words) -> str:
+    return words.ngettext("%(num)s record", "%(num)s records", count) % {"num": count}
+
+
+def actions_title(count: int, words: Words) -> str:
+    return words.ngettext("%(num)s action item", "%(num)s action items", count) % {"num": count}
+
+
+def print_table(
+    output_format: str | None,
+    title: str,
+    columns: Sequence[Column[T]],
+    rows: Sequence[T],
+    words: Words,
+) -> None:
+    """Rows on standard output: a table laid out, or plain rows streamed (see `lay_out`)."""
+    import sys
+
+    if lay_out(output_format, len(rows), sys.stdout.isatty()):
+        print_rich(as_table(title, columns, rows, words))
+    else:
+        sys.stdout.writelines(plain_rows(columns, rows, words))
 
 
 def print_rich(renderable: Any) -> None:
+    """A table on standard output, at the terminal's width (`COLUMNS` where set); lines are
+    never cropped, so an id wider than the terminal wraps in the terminal, whole."""
+    import shutil
+
     from rich.console import Console
 
-    Console(highlight=False).print(renderable)
+    width = shutil.get_terminal_size((80, 24)).columns
+    Console(highlight=False, width=width).print(renderable, crop=False)
 
 
 # --- Markdown safety ---------------------------------------------------------------------

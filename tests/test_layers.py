@@ -32,6 +32,7 @@ ORDER = [
     "add",
     "words",
     "timeline",
+    "grid",
     "tables",
     "render",
     "ics",

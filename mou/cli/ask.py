@@ -89,7 +89,15 @@ ClauseOption = Annotated[
         show_default=False,
     ),
 ]
-ListFormatOption = Annotated[ListFormat, typer.Option("--format", help="table, json or csv.")]
+ListFormatOption = Annotated[
+    ListFormat | None,
+    typer.Option(
+        "--format",
+        help="table, tsv (plain tab-separated rows), json or csv. Default: a table on a "
+        "terminal, plain rows in a pipe or past 1000 rows.",
+        show_default=False,
+    ),
+]
 
 
 @command(name="list")
@@ -103,7 +111,7 @@ def list_records(
     status: StatusOption = None,
     state: StateOption = None,
     clause: ClauseOption = None,
-    output_format: ListFormatOption = ListFormat.table,
+    output_format: ListFormatOption = None,
     language: LanguageOption = Language.en,
     contact_details: ContactDetails = False,
 ) -> None:
@@ -126,18 +134,19 @@ def list_records(
     )
     found = select(records.entries, filters)
     details = contact_details or kind == "contact"
-    rows = record_rows(found, contact_details=details)
     if output_format is ListFormat.json:
-        _print_json(rows)
+        _print_json(record_rows(found, contact_details=details))
     elif output_format is ListFormat.csv:
         from mou.tables import as_csv
 
+        rows = record_rows(found, contact_details=details)
         sys.stdout.write(as_csv(rows, leading=("id", "kind", "path")))
     else:
-        from mou.tables import print_rich, records_table
+        from mou.tables import print_table, record_columns, records_title
 
         words = _words(records.memorandum, language.value)
-        print_rich(records_table(found, words, contacts=kind == "contact", details=details))
+        columns = record_columns(contacts=kind == "contact", details=details)
+        print_table(output_format, records_title(len(found), words), columns, found, words)
 
 
 def _words(memorandum: Memorandum | None, language: str) -> Words:
@@ -190,7 +199,7 @@ def actions(
             "--owner", metavar="PARTY", help="Only this party's items.", show_default=False
         ),
     ] = None,
-    output_format: ListFormatOption = ListFormat.table,
+    output_format: ListFormatOption = None,
     as_of: AsOfOption = None,
     language: LanguageOption = Language.en,
 ) -> None:
@@ -204,17 +213,17 @@ def actions(
     items = action_items(
         records.entries, today, open_only=open_only, overdue_only=overdue, owner=owner
     )
-    rows = action_rows(items)
     if output_format is ListFormat.json:
-        _print_json(rows)
+        _print_json(action_rows(items))
     elif output_format is ListFormat.csv:
         from mou.tables import as_csv
 
-        sys.stdout.write(as_csv(rows))
+        sys.stdout.write(as_csv(action_rows(items)))
     else:
-        from mou.tables import actions_table, print_rich
+        from mou.tables import ACTION_COLUMNS, actions_title, print_table
 
-        print_rich(actions_table(items, _words(records.memorandum, language.value)))
+        words = _words(records.memorandum, language.value)
+        print_table(output_format, actions_title(len(items), words), ACTION_COLUMNS, items, words)
 
 
 class DiffFormat(StrEnum):

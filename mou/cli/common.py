@@ -208,6 +208,7 @@ class Language(StrEnum):
 
 class ListFormat(StrEnum):
     table = "table"
+    tsv = "tsv"
     json = "json"
     csv = "csv"
 

@@ -1,0 +1,230 @@
+"""Terminal tables laid out by mou, and the same rows as plain tab-separated text.
+
+rich's own table layout shrinks columns to nothing and breaks words in a narrow terminal,
+and it cost most of `mou list`'s time on a large record. This layout is simple and fixed:
+- a `no_wrap` column (ids, dates) is never wrapped nor cut: ids are copied into commands;
+- other text folds on word boundaries; a word is broken only when it alone is wider than
+  the column can be (`LONGEST_WORD` cells, or what is left in a very narrow terminal);
+- when the terminal is too narrow for every column, columns are dropped in their declared
+  order (`drop`: 1 goes first; None never goes); if what is left still does not fit side by
+  side, each row is stacked: its ids and dates on one line, its text folded under them;
+- record text arrives escaped (`escape_terminal`): no control character or bidi override
+  reaches the terminal.
+
+Plain rows (`tsv_lines`) follow the "linear TSV" convention: a header of column keys, one
+line per row, tabs between cells, and tab, line feed, carriage return and backslash written
+as `\\t`, `\\n`, `\\r`, `\\\\` (other control characters as `\\xNN` / `\\uNNNN`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+GAP = 2  # spaces between columns
+LONGEST_WORD = 24  # a folding column is kept at least as wide as its longest word, up to this
+INDENT = 4  # a stacked row's text under its ids
+
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# C0 and C1 controls, DEL, line and paragraph separators, and the bidi controls (Trojan Source).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_terminal(text: str) -> str:
+    """Record text made safe for a terminal: control characters and bidi controls escaped."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+def escape_tsv(text: str) -> str:
+    """A cell of a tab-separated row: backslash doubled, then as `escape_terminal`."""
+    return escape_terminal(text.replace("\\", "\\\\"))
+
+
+def tsv_lines(keys: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """A header of column keys, then one escaped line per row: for pipes and scripts."""
+    yield "\t".join(keys) + "\n"
+    for row in rows:
+        yield "\t".join(escape_tsv(cell) for cell in row) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class GridColumn:
+    """A column as laid out: its heading, whether it may wrap, and when it is dropped."""
+
+    heading: str
+    no_wrap: bool = False
+    drop: int | None = None
+
+
+def cell_width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _longest_word(texts: Iterable[str]) -> int:
+    return max((cell_width(word) for text in texts for word in text.split()), default=0)
+
+
+def _split_at(word: str, width: int) -> tuple[str, str]:
+    """The longest head of `word` that fits in `width` cells (at least one character)."""
+    end = 1
+    while end < len(word) and cell_width(word[: end + 1]) <= width:
+        end += 1
+    return word[:end], word[end:]
+
+
+def fold(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken between words; a word wider than
+    `width` is broken too (the only case where a word is)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while cell_width(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            head, word = _split_at(word, width)
+            lines.append(head)
+        if not word:
+            continue
+        if not line:
+            line = word
+        elif cell_width(line) + 1 + cell_width(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    return [*lines, line] if line or not lines else lines
+
+
+def _share(widths: dict[int, int], wants: dict[int, int], spare: int) -> None:
+    """Give `spare` cells to the columns that want more, in proportion to what they want."""
+    total = sum(wants.values())
+    if total <= spare:
+        for index, want in wants.items():
+            widths[index] += want
+        return
+    given = {index: spare * want // total for index, want in wants.items()}
+    left = spare - sum(given.values())
+    for index in sorted(wants, key=lambda i: wants[i] - given[i], reverse=True)[:left]:
+        given[index] += 1
+    for index, extra in given.items():
+        widths[index] += extra
+
+
+def plan(
+    columns: Sequence[GridColumn], cells: Sequence[Sequence[str]], width: int
+) -> tuple[dict[int, int], bool]:
+    """Which columns are shown (by index, in order) and how wide, in a terminal `width` cells
+    wide, and whether they fit side by side. `cells` holds each column's texts, its heading
+    first."""
+    natural = [max(cell_width(text) for text in texts) for texts in cells]
+    minimum = [
+        natural[i] if column.no_wrap else min(natural[i], _longest_word(cells[i]), LONGEST_WORD)
+        for i, column in enumerate(columns)
+    ]
+    kept = list(range(len(columns)))
+
+    def needed() -> int:
+        return sum(minimum[i] for i in kept) + GAP * (len(kept) - 1)
+
+    droppable = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None)
+    for _, index in droppable:
+        if needed() <= width:
+            break
+        kept.remove(index)
+    widths = {i: minimum[i] for i in kept}
+    spare = width - needed()
+    if spare > 0:
+        _share(widths, {i: natural[i] - widths[i] for i in kept if natural[i] > widths[i]}, spare)
+    return widths, spare >= 0
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - cell_width(text))
+
+
+def _row_lines(
+    texts: Sequence[str], widths: dict[int, int], columns: Sequence[GridColumn]
+) -> Iterator[str]:
+    folded = [
+        [texts[i]] if columns[i].no_wrap else fold(texts[i], width) for i, width in widths.items()
+    ]
+    height = max(len(lines) for lines in folded)
+    for n in range(height):
+        parts = [
+            _pad(lines[n] if n < len(lines) else "", width)
+            for lines, width in zip(folded, widths.values(), strict=True)
+        ]
+        yield (" " * GAP).join(parts).rstrip()
+
+
+def _stacked_lines(
+    texts: Sequence[str], widths: dict[int, int], columns: Sequence[GridColumn]
+) -> Iterator[str]:
+    """A row too wide to lie side by side: its whole cells on one line, the others folded
+    under it."""
+    yield (" " * GAP).join(texts[i] for i in widths if columns[i].no_wrap)
+    for index, width in widths.items():
+        if not columns[index].no_wrap:
+            for line in fold(texts[index], width):
+                yield " " * INDENT + line
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A table of escaped texts, laid out when printed (rich calls `__rich_console__` with
+    the console's width), or by `lines(width)`."""
+
+    title: str
+    columns: Sequence[GridColumn]
+    rows: Sequence[Sequence[str]]
+
+    def layout(self, width: int) -> tuple[list[str], list[str], list[str]]:
+        """The heading lines, the rule under them, and the rows' lines."""
+        cells = [
+            [column.heading, *(row[i] for row in self.rows)]
+            for i, column in enumerate(self.columns)
+        ]
+        widths, side_by_side = plan(self.columns, cells, width)
+        if not side_by_side:  # text folds under the ids, across the terminal
+            text_width = max(width - INDENT, LONGEST_WORD // 2)
+            widths = {i: w if self.columns[i].no_wrap else text_width for i, w in widths.items()}
+        lines = _row_lines if side_by_side else _stacked_lines
+        headings = list(lines([c.heading for c in self.columns], widths, self.columns))
+        if side_by_side:
+            rule = (" " * GAP).join("─" * w for w in widths.values())
+        else:
+            rule = "─" * min(width, max(cell_width(line) for line in headings))
+        body = [line for row in self.rows for line in lines(row, widths, self.columns)]
+        return headings, [rule], body
+
+    def lines(self, width: int) -> list[str]:
+        headings, rule, body = self.layout(width)
+        return [self.title, *headings, *rule, *body]
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.segment import Segment
+        from rich.style import Style
+
+        headings, rule, body = self.layout(options.max_width)
+        styled = [
+            (self.title, None),
+            *((line, Style(bold=True)) for line in headings),
+            *((line, Style(dim=True)) for line in rule),
+            *((line, None) for line in body),
+        ]
+        for text, style in styled:
+            yield Segment(text, style)
+            yield Segment.line()

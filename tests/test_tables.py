@@ -1,0 +1,146 @@
+"""Tables that read: the layout at several terminal widths (ids whole, words whole, columns
+dropped in their declared order), plain rows in a pipe, and escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import REPO, Run
+from mou.grid import Grid, GridColumn, cell_width, escape_terminal, escape_tsv, fold, plan
+from mou.tables import LARGE, lay_out
+
+DEMO = str(REPO / "examples" / "demo")
+WIDTHS = [60, 80, 100, 200]
+Tree = Callable[[dict[str, str | bytes]], Path]
+
+# At most 6 characters: 12 cells even when every one is a wide (CJK) character.
+words_ = st.text(st.characters(categories=("L", "N", "P")), min_size=1, max_size=6)
+
+
+@given(st.lists(words_, max_size=30), st.integers(min_value=12, max_value=80))
+def test_fold_keeps_words_whole_and_within_width(words: list[str], width: int) -> None:
+    lines = fold(" ".join(words), width)
+    assert all(cell_width(line) <= width for line in lines)
+    assert " ".join(lines).split() == words  # nothing lost, no word cut
+
+
+def test_fold_breaks_only_a_word_wider_than_the_column() -> None:
+    assert fold("an extraordinarily long word", 8) == ["an", "extraord", "inarily", "long", "word"]
+
+
+def test_escaping_controls_and_bidi() -> None:
+    hostile = "a\tb\nc\rd\x1b[31me\u202ef\u2066g\\h"
+    assert escape_terminal(hostile) == "a\\tb\\nc\\rd\\x1b[31me\\u202ef\\u2066g\\h"
+    assert escape_tsv(hostile) == "a\\tb\\nc\\rd\\x1b[31me\\u202ef\\u2066g\\\\h"
+
+
+COLUMNS = [
+    GridColumn("Date", no_wrap=True, drop=1),
+    GridColumn("Id", no_wrap=True),
+    GridColumn("Title"),
+    GridColumn("Status", drop=2),
+]
+ROWS = [
+    ["2024-01-18", "2024-01-18-cis-bulletin-2023", "Statistical bulletin on migration", "held"],
+    ["2024-11-12", "2024-11-12-cis-biometric-overview", "Overview of passports", "planned"],
+]
+
+
+@pytest.mark.parametrize(
+    ("width", "shown", "side_by_side"),
+    [
+        (200, ["Date", "Id", "Title", "Status"], True),
+        (80, ["Date", "Id", "Title", "Status"], True),
+        (60, ["Id", "Title", "Status"], True),
+        (50, ["Id", "Title"], True),
+        (40, ["Id", "Title"], False),  # nothing left to drop: the title goes under the id
+    ],
+)
+def test_columns_drop_in_declared_order(width: int, shown: list[str], side_by_side: bool) -> None:
+    cells = [[c.heading, *(row[i] for row in ROWS)] for i, c in enumerate(COLUMNS)]
+    widths, fits = plan(COLUMNS, cells, width)
+    assert [COLUMNS[i].heading for i in widths] == shown and fits == side_by_side
+    assert all(w > 0 for w in widths.values())
+    lines = Grid("2 records", COLUMNS, ROWS).lines(width)
+    assert max(len(line) for line in lines) <= width
+    for row in ROWS:
+        assert any(row[1] in line for line in lines)  # the id whole, on one line
+        assert set(row[2].split()) <= {word for line in lines for word in line.split()}
+
+
+def test_lay_out_decides_table_or_plain_rows() -> None:
+    assert lay_out(None, 10, terminal=True)
+    assert not lay_out(None, 10, terminal=False)
+    assert not lay_out(None, LARGE + 1, terminal=True)
+    assert lay_out("table", LARGE + 1, terminal=False)
+    assert not lay_out("tsv", 1, terminal=True)
+
+
+def _ids(run: Run, *options: str) -> list[str]:
+    header, *rows = run("--records", DEMO, *options).output.splitlines()
+    index = header.split("\t").index("id")
+    return [row.split("\t")[index] for row in rows]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("list",),
+        ("list", "contact"),
+        ("actions", "--as-of", "2025-12-31"),
+    ],
+)
+def test_tables_at_terminal_widths(
+    run: Run, monkeypatch: pytest.MonkeyPatch, width: int, command: tuple[str, ...]
+) -> None:
+    ids = _ids(run, *command)
+    titles = _column(run, command, "title" if command[0] == "list" else "action")
+    monkeypatch.setenv("COLUMNS", str(width))
+    output = run("--records", DEMO, *command, "--format", "table").output
+    lines = output.splitlines()
+    assert max(len(line) for line in lines) <= width
+    rule = next(line for line in lines if set(line) <= {"─", " "})
+    assert "" not in rule.split("  ")  # no zero-width column
+    for identifier in ids:  # every id whole, on one line
+        assert re.search(rf"(^|\s){re.escape(identifier)}(\s|$)", output, re.MULTILINE)
+    words = set(output.split())
+    for title in titles:  # every word of every title whole
+        assert set(title.split()) <= words, title
+
+
+def _column(run: Run, command: tuple[str, ...], key: str) -> list[str]:
+    header, *rows = run("--records", DEMO, *command, "--format", "tsv").output.splitlines()
+    if command[1:2] == ("contact",):
+        key = "name"
+    index = header.split("\t").index(key)
+    return [row.split("\t")[index] for row in rows]
+
+
+def test_table_golden_at_80_columns(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    output = run("--records", DEMO, "list", "--period", "2024", "--format", "table").output
+    golden = REPO / "tests" / "golden" / "list-2024.80.txt"
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_plain_rows_in_a_pipe_escape_record_text(base_tree: Tree, run: Run) -> None:
+    seminar = (
+        'kind: seminar\nform: seminar\ntitle: "Tab\\there\\nnew line \\u202e back\\\\slash"\n'
+        "date: 2024-02-01\nstatus: planned\nlocation: M\nformat: online\n"
+        "organizers: [cis]\ntopics: [irregular-migration]\n"
+    )
+    root = base_tree({"seminars/s.yaml": seminar})
+    output = run("--records", str(root), "list", "seminar").output
+    assert output == (
+        "date\tkind\tid\ttitle\tstatus\n"
+        "2024-02-01\tseminar\ts\tTab\\there\\nnew line \\u202e back\\\\slash\tplanned\n"
+    )
+    table = run("--records", str(root), "list", "seminar", "--format", "table").output
+    assert "Tab\\there\\nnew" in table and "\u202e" not in table and "\t" not in table
