@@ -2,6 +2,7 @@
 
 rich's own table layout shrinks columns to nothing and breaks words in a narrow terminal,
 and it cost most of `mou list`'s time on a large record. This layout is simple and fixed:
+- a column with nothing in it is left out;
 - a `no_wrap` column (ids, dates) is never wrapped nor cut: ids are copied into commands;
 - other text folds on word boundaries; a word is broken only when it alone is wider than
   the column can be (`LONGEST_WORD` cells, or what is left in a very narrow terminal);
@@ -109,18 +110,20 @@ def fold(text: str, width: int) -> list[str]:
 
 
 def _share(widths: dict[int, int], wants: dict[int, int], spare: int) -> None:
-    """Give `spare` cells to the columns that want more, in proportion to what they want."""
+    """Give `spare` cells to the columns that want more: whole to those wanting no more than
+    a fair share (short names then stay on one line), the rest in proportion to the want."""
+    wants = dict(wants)
+    for index in sorted(wants, key=wants.__getitem__):
+        if wants[index] <= spare // len(wants):
+            widths[index] += wants[index]
+            spare -= wants.pop(index)
     total = sum(wants.values())
-    if total <= spare:
-        for index, want in wants.items():
-            widths[index] += want
-        return
     given = {index: spare * want // total for index, want in wants.items()}
     left = spare - sum(given.values())
     for index in sorted(wants, key=lambda i: wants[i] - given[i], reverse=True)[:left]:
         given[index] += 1
     for index, extra in given.items():
-        widths[index] += extra
+        widths[index] += min(extra, wants[index])
 
 
 def plan(
@@ -134,7 +137,8 @@ def plan(
         natural[i] if column.no_wrap else min(natural[i], _longest_word(cells[i]), LONGEST_WORD)
         for i, column in enumerate(columns)
     ]
-    kept = list(range(len(columns)))
+    # A column with nothing in it (exchanges have no status) is left out.
+    kept = [i for i, texts in enumerate(cells) if len(texts) == 1 or any(texts[1:])]
 
     def needed() -> int:
         return sum(minimum[i] for i in kept) + GAP * (len(kept) - 1)
@@ -143,7 +147,8 @@ def plan(
     for _, index in droppable:
         if needed() <= width:
             break
-        kept.remove(index)
+        if index in kept:
+            kept.remove(index)
     widths = {i: minimum[i] for i in kept}
     spare = width - needed()
     if spare > 0:

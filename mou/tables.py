@@ -103,7 +103,11 @@ def contact_columns(details: bool) -> tuple[Column[Entry], ...]:
             drop=6,
         ),
         Column(
-            "phone", N_("Phone"), lambda e, w: (_contact(e).phone or "") if details else "", drop=4
+            "phone",
+            N_("Phone"),
+            lambda e, w: (_contact(e).phone or "") if details else "",
+            no_wrap=True,
+            drop=4,
         ),
         Column("from", N_("From"), lambda e, w: str(_contact(e).from_), no_wrap=True, drop=2),
         Column("to", N_("To"), lambda e, w: str(_contact(e).to or ""), no_wrap=True, drop=1),
