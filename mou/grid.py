@@ -90,7 +90,8 @@ def fold(text: str, width: int) -> list[str]:
     `width` is broken too (the only case where a word is)."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for whole in text.split():
+        word = whole
         while cell_width(word) > width:
             if line:
                 lines.append(line)

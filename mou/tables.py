@@ -84,7 +84,9 @@ RECORD_COLUMNS: tuple[Column[Entry], ...] = (
     Column("kind", N_("Kind"), lambda e, w: w.word(e.kind), drop=3),
     Column("id", N_("Id"), lambda e, w: e.id, no_wrap=True),
     Column("title", N_("Title"), lambda e, w: w.text(title_of(e))),
-    Column("status", N_("Status"), lambda e, w: w.word(getattr(e.model, "status", "") or ""), drop=2),
+    Column(
+        "status", N_("Status"), lambda e, w: w.word(getattr(e.model, "status", "") or ""), drop=2
+    ),
 )
 
 
