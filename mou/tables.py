@@ -90,6 +90,13 @@ RECORD_COLUMNS: tuple[Column[Entry], ...] = (
 )
 
 
+def _detail(key: str, name: str, details: bool, drop: int) -> Column[Entry]:
+    """A contact's e-mail or phone, whole; empty unless `details`."""
+    return Column(
+        key, name, lambda e, w: (getattr(_contact(e), key) or "") if details else "", True, drop
+    )
+
+
 def contact_columns(details: bool) -> tuple[Column[Entry], ...]:
     """The directory's columns; e-mail and phone stay empty unless `details`."""
     return (
@@ -97,20 +104,8 @@ def contact_columns(details: bool) -> tuple[Column[Entry], ...]:
         Column("party", N_("Party"), lambda e, w: w.party(_contact(e).party), drop=5),
         Column("name", N_("Name"), lambda e, w: w.text(_contact(e).name)),
         Column("position", N_("Position"), lambda e, w: w.text(_contact(e).position), drop=3),
-        Column(
-            "email",
-            N_("E-mail"),
-            lambda e, w: (_contact(e).email or "") if details else "",
-            no_wrap=True,
-            drop=6,
-        ),
-        Column(
-            "phone",
-            N_("Phone"),
-            lambda e, w: (_contact(e).phone or "") if details else "",
-            no_wrap=True,
-            drop=4,
-        ),
+        _detail("email", N_("E-mail"), details, drop=6),
+        _detail("phone", N_("Phone"), details, drop=4),
         Column("from", N_("From"), lambda e, w: str(_contact(e).from_), no_wrap=True, drop=2),
         Column("to", N_("To"), lambda e, w: str(_contact(e).to or ""), no_wrap=True, drop=1),
     )
