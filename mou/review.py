@@ -169,7 +169,7 @@ def review(
         exchanges=_exchanges(in_period, memorandum.party_ids),
         requests=_requests(in_period),
         programmes=tuple(e for e in in_period if isinstance(e.model, Programme)),
-        costs=_costs(counted, period, memorandum.party_ids),
+        costs=costs(counted, period, memorandum.party_ids),
         actions=_actions(counted, period, as_of),
         contacts=_contacts(counted, memorandum.party_ids, period.start, cut_off),
         contact_persons=tuple(
@@ -290,7 +290,7 @@ def _requests(entries: Iterable[Entry]) -> RequestReview:
     )
 
 
-def _costs(entries: Iterable[Entry], period: Period, parties: Sequence[str]) -> tuple[Cost, ...]:
+def costs(entries: Iterable[Entry], period: Period, parties: Sequence[str]) -> tuple[Cost, ...]:
     """Expenses of signed or closed arrangements dated in the period (an expense's own date,
     else its arrangement's), planned future ones included, whatever the as-of date."""
     totals: dict[tuple[str, str, CostStatus], Decimal] = defaultdict(Decimal)
