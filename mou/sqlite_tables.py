@@ -22,6 +22,8 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+# The annotation readers of `add` (mou.fields takes their place once the architecture lands).
+from mou.add import _is_localized, _ref, _unwrap
 from mou.load import Entry, RecordSet
 from mou.models import (
     COMMON_FIELDS,
@@ -33,6 +35,7 @@ from mou.models import (
     localized,
     references,
 )
+from mou.output import diagnostic
 from mou.problems import Problem
 from mou.selection import CONTACT_DETAILS, is_bilateral, qualifies, span, title_of
 from mou.stats import qualifying_by_clause
@@ -70,36 +73,9 @@ class Shape:
     ref: Any = None
 
 
-def _is_localized(metadata: Iterable[Any]) -> bool:
-    from mou.models import validate_localized
-
-    return any(getattr(item, "func", None) is validate_localized for item in metadata)
-
-
-def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
-    from types import NoneType, UnionType
-    from typing import Annotated, Union
-
-    metadata: list[Any] = []
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            metadata.extend(annotation.__metadata__)
-            annotation = get_args(annotation)[0]
-        elif origin in (Union, UnionType) and NoneType in get_args(annotation):
-            members = [a for a in get_args(annotation) if a is not NoneType]
-            annotation = members[0] if len(members) == 1 else annotation
-            if len(members) != 1:
-                return annotation, metadata
-        else:
-            return annotation, metadata
-
-
 @cache
 def shapes(model: type[BaseModel]) -> tuple[Shape, ...]:
     """The shape of every field of `model` but `kind`, in the model's order."""
-    from mou.models import Ref
-
     found = []
     for name, info in model.model_fields.items():
         if name == "kind":
@@ -107,7 +83,7 @@ def shapes(model: type[BaseModel]) -> tuple[Shape, ...]:
         core, metadata = _unwrap(info.annotation)
         metadata += info.metadata
         key = info.alias or name
-        ref = next((m for m in metadata if isinstance(m, Ref)), None)
+        ref = _ref(metadata)
         if get_origin(core) is tuple:
             item, item_metadata = _unwrap(get_args(core)[0])
             if isinstance(item, type) and issubclass(item, BaseModel):
@@ -115,7 +91,7 @@ def shapes(model: type[BaseModel]) -> tuple[Shape, ...]:
             elif _is_localized(item_metadata):
                 found.append(Shape(name, key, "localized-values"))
             else:
-                ref = next((m for m in item_metadata if isinstance(m, Ref)), None)
+                ref = _ref(item_metadata)
                 found.append(Shape(name, key, "values", core=item, ref=ref))
         elif get_origin(core) is dict:
             found.append(Shape(name, key, "mapping"))
@@ -358,20 +334,9 @@ def _state_name(code: str, language: str) -> str | None:
 
 
 def _finding_rows(tables: Tables, findings: Sequence[Problem]) -> None:
-    rows = tables.rows["findings"]
-    for position, problem in enumerate(findings):
-        rows.append(
-            {
-                "position": position,
-                "severity": str(problem.severity),
-                "code": problem.code,
-                "message": problem.message,
-                "path": problem.path,
-                "line": problem.line,
-                "column": problem.column,
-                "record": problem.record,
-            }
-        )
+    tables.rows["findings"].extend(
+        {"position": position, **diagnostic(problem)} for position, problem in enumerate(findings)
+    )
 
 
 def languages_of(memorandum: Memorandum) -> list[str]:
