@@ -12,7 +12,8 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from mou.models import KINDS, Memorandum, localized
+from mou.kinds import MODELS
+from mou.models import Memorandum, localized
 from mou.sqlite_export import views
 from mou.sqlite_tables import (
     MEMORANDUM_TABLES,
@@ -172,7 +173,7 @@ def table_descriptions(
         " Text columns carry one language each; where a record gives the text in one "
         "language only, that text fills them all (as a review in that language shows it)."
     )
-    for kind, model in KINDS.items():
+    for kind, model in MODELS.items():
         columns = {"id": "the record's id (records.id)", **_columns(model, languages)}
         described[table_of(kind)] = {
             "description": _kind_description(kind, memorandum) + fallback,
@@ -182,7 +183,7 @@ def table_descriptions(
         entry: dict[str, Any] = {"description": description}
         if name in ("actions", "participants", "expenses", "documents", "items"):
             part = next(
-                s.model for m in KINDS.values() for s in shapes(m) if s.key == name and s.model
+                s.model for m in MODELS.values() for s in shapes(m) if s.key == name and s.model
             )
             entry["columns"] = {
                 "record_id": "the record it belongs to (records.id)",

@@ -18,16 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel
 
-# The annotation readers of `add` (mou.fields takes their place once the architecture lands).
-from mou.add import _is_localized, _ref, _unwrap
+from mou.fields import Localized, Ref, fields, marker
+from mou.kinds import KINDS, MODELS
 from mou.load import Entry, RecordSet
 from mou.models import (
     COMMON_FIELDS,
-    KINDS,
     Clause,
     Memorandum,
     PartyDeclaration,
@@ -52,9 +51,7 @@ REFERENCE_TABLES = {
 
 def table_of(kind: str) -> str:
     """A kind's table: its folder's name (meetings, activities); the memorandum's own."""
-    if kind == "memorandum":
-        return "memorandum"
-    return kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
+    return KINDS[kind].folder or kind
 
 
 # --- the shape of a model ------------------------------------------------------------------
@@ -75,32 +72,29 @@ class Shape:
 
 @cache
 def shapes(model: type[BaseModel]) -> tuple[Shape, ...]:
-    """The shape of every field of `model` but `kind`, in the model's order."""
+    """The shape of every field of `model` but `kind`, in the model's order (read from the
+    one field walker, mou.fields)."""
     found = []
-    for name, info in model.model_fields.items():
-        if name == "kind":
+    for one in fields(model):
+        if one.name == "kind":
             continue
-        core, metadata = _unwrap(info.annotation)
-        metadata += info.metadata
-        key = info.alias or name
-        ref = _ref(metadata)
-        if get_origin(core) is tuple:
-            item, item_metadata = _unwrap(get_args(core)[0])
+        name, key = one.name, one.key
+        if one.many:
+            item, item_markers = one.item
             if isinstance(item, type) and issubclass(item, BaseModel):
                 found.append(Shape(name, key, "parts", model=item))
-            elif _is_localized(item_metadata):
+            elif marker(item_markers, Localized) is not None:
                 found.append(Shape(name, key, "localized-values"))
             else:
-                ref = _ref(item_metadata)
-                found.append(Shape(name, key, "values", core=item, ref=ref))
-        elif get_origin(core) is dict:
+                found.append(Shape(name, key, "values", core=item, ref=marker(item_markers, Ref)))
+        elif get_origin(one.core) is dict:
             found.append(Shape(name, key, "mapping"))
-        elif isinstance(core, type) and issubclass(core, BaseModel):
-            found.append(Shape(name, key, "part", model=core))
-        elif _is_localized(metadata):
+        elif isinstance(one.core, type) and issubclass(one.core, BaseModel):
+            found.append(Shape(name, key, "part", model=one.core))
+        elif one.localized:
             found.append(Shape(name, key, "localized"))
         else:
-            found.append(Shape(name, key, "value", core=core, ref=ref))
+            found.append(Shape(name, key, "value", core=one.core, ref=one.ref))
     return tuple(found)
 
 
@@ -254,10 +248,10 @@ def _location(loc: tuple[str | int, ...]) -> str:
 
 
 def _reference_rows(tables: Tables, entry: Entry) -> None:
-    for loc, marker, value in references(entry.model):
-        if marker.to not in REFERENCE_TABLES:
+    for loc, ref, value in references(entry.model):
+        if ref.to not in REFERENCE_TABLES:
             continue
-        name, column, _, _ = REFERENCE_TABLES[marker.to]
+        name, column, _, _ = REFERENCE_TABLES[ref.to]
         tables.rows[name].append(
             {"record_id": entry.id, "location": _location(loc), "field": str(loc[0]), column: value}
         )
@@ -375,14 +369,14 @@ def declare(languages: Sequence[str]) -> Tables:
     # A kind that others point at (arrangements) is created before them.
     pointed = {
         _target(s.ref)[0]
-        for m in KINDS.values()
+        for m in MODELS.values()
         for s in shapes(m)
         if s.ref is not None and s.ref.to in REFERENCE_TABLES
     }
-    for kind, model in sorted(KINDS.items(), key=lambda item: table_of(item[0]) not in pointed):
+    for kind, model in sorted(MODELS.items(), key=lambda item: table_of(item[0]) not in pointed):
         foreign = [("id", "records", "id"), *_foreign(model)]
         tables.table(table_of(kind), ("id",), foreign, ["id", *column_names(model, languages)])
-    for model in KINDS.values():
+    for model in MODELS.values():
         for shape in _own(model):
             if shape.form == "parts":
                 assert shape.model is not None
