@@ -376,6 +376,23 @@ def declare(languages: Sequence[str]) -> Tables:
     for kind, model in sorted(MODELS.items(), key=lambda item: table_of(item[0]) not in pointed):
         foreign = [("id", "records", "id"), *_foreign(model)]
         tables.table(table_of(kind), ("id",), foreign, ["id", *column_names(model, languages)])
+    _declare_children(tables, languages)
+    tables.table(
+        "qualifying",
+        ("clause_id", "record_id"),
+        [("clause_id", "clauses", "id"), *PARENT],
+        ["clause_id", "record_id"],
+    )
+    tables.table(
+        "findings",
+        ("position",),
+        columns=["position", "severity", "code", "message", "path", "line", "column", "record"],
+    )
+    return tables
+
+
+def _declare_children(tables: Tables, languages: Sequence[str]) -> None:
+    """The child tables of records: their parts (actions, expenses, ...) and references."""
     for model in MODELS.values():
         for shape in _own(model):
             if shape.form == "parts":
@@ -392,18 +409,6 @@ def declare(languages: Sequence[str]) -> Tables:
             [*PARENT, (column, target, target_key)],
             ["record_id", "location", "field", column],
         )
-    tables.table(
-        "qualifying",
-        ("clause_id", "record_id"),
-        [("clause_id", "clauses", "id"), *PARENT],
-        ["clause_id", "record_id"],
-    )
-    tables.table(
-        "findings",
-        ("position",),
-        columns=["position", "severity", "code", "message", "path", "line", "column", "record"],
-    )
-    return tables
 
 
 def _foreign(model: type[BaseModel]) -> list[tuple[str, str, str]]:
