@@ -1,36 +1,43 @@
 """`make bench`: mou against its floor and its peers, measured side by side in one run.
 
-Prints medians (whole processes, wall clock) and ratios; asserts nothing, since the machines
-are shared and noisy. Sizes: MOU_BENCH_SIZES (default "1000,10000"), repetitions:
-MOU_BENCH_REPEAT (default 3), memory size: MOU_BENCH_MEMORY (default 50000, 0 to skip).
+Prints medians (whole processes, wall clock) and each target of issue 13 with the ratio
+measured; asserts nothing, since the machines are shared and noisy. Sizes: MOU_BENCH_SIZES
+(default "1000,10000"), repetitions: MOU_BENCH_REPEAT (default 3; check-jsonschema:
+MOU_BENCH_PEER_REPEAT, default 1), memory size: MOU_BENCH_MEMORY (default 50000, 0 to skip).
+The cache used is .bench/cache, emptied where a measure says "cold".
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 BIN = Path(sys.executable).parent
 WORK = REPO / ".bench"
+CACHE = WORK / "cache"
+DEMO = REPO / "examples" / "demo"
 
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
-READ_ONLY = """
-import os, sys
+# The floor: what any tool must do to know whether a record changed.
+FLOOR = """
+import hashlib, os, sys
 for folder, _, files in os.walk(sys.argv[1]):
     for name in files:
         with open(os.path.join(folder, name), "rb") as handle:
-            handle.read()
+            data = handle.read()
+        hashlib.sha1(b"blob %d\\0" % len(data) + data).hexdigest()
 """
 MINIMAL_TYPER = """
 import typer
@@ -43,21 +50,35 @@ def bye(name: str) -> None:
     print(name)
 app()
 """
+Command = Sequence[str | Path]
 
 
-def timed(command: Sequence[str | Path], repeat: int) -> float:
-    """Median wall time of `command` over `repeat` runs (output discarded)."""
+def timed(command: Command, repeat: int, before: Callable[[], None] | None = None) -> float:
+    """Median wall time of `command` over `repeat` runs (output discarded); `before` runs,
+    untimed, before each."""
     times = []
+    env = {**os.environ, "MOU_CACHE": str(CACHE)}
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def peak_rss_mb(command: Sequence[str | Path]) -> float:
+def empty_cache() -> None:
+    shutil.rmtree(CACHE, ignore_errors=True)
+
+
+def peak_rss_mb(command: Command) -> float:
     """Peak of the summed resident memory of `command` and its children (Linux /proc)."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "MOU_CACHE": str(CACHE)}
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     peak = 0
     done = threading.Event()
 
@@ -93,83 +114,175 @@ def files_of(root: Path) -> list[str]:
     return sorted(str(p) for p in root.rglob("*.yaml"))
 
 
+def line(label: str, seconds: float, note: str = "") -> None:
+    shown = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    print(f"  {label:<48} {shown:>10}  {note}")
+
+
+def target(label: str, ratio: float, goal: str, met: bool) -> None:
+    print(f"  {'→ ' + label:<48} {ratio:>9.2f}x  target {goal}: {'met' if met else 'NOT met'}")
+
+
+def _editor(root: Path) -> Callable[[], None]:
+    """Changes one record file a little before each run (a new title each time)."""
+    victim = next(iter(sorted((root / "exchanges").glob("*.yaml"))))
+    original = victim.read_text(encoding="utf-8")
+    count = [0]
+
+    def edit() -> None:
+        count[0] += 1
+        victim.write_text(original.replace("subject:", f"subject: Edit {count[0]}", 1))
+
+    return edit
+
+
+def git(folder: Path, *arguments: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+    }
+    subprocess.run(["git", "-C", str(folder), *arguments], check=True, capture_output=True, env=env)
+
+
+def size_section(size: int, repeat: int, peer_repeat: int, schema: Path) -> float:
+    """The validate figures of one size; returns the cold validate time."""
+    python, mou = sys.executable, BIN / "mou"
+    root = WORK / f"records-{size}"
+    generate(root, size)
+    validate: list[str | Path] = [mou, "--records", root, "validate"]
+    check = subprocess.run([*validate, "--format", "json"], capture_output=True, check=False)
+    if check.returncode != 0:
+        sys.exit(f"generated record is not valid:\n{check.stdout[-2000:]!r}")
+    print(f"{size:,} records")
+    floor = timed([python, "-c", FLOOR, root], repeat)
+    cold = timed(validate, repeat, before=empty_cache)
+    uncached = timed([mou, "--no-cache", "--records", root, "validate"], repeat)
+    subprocess.run(validate, capture_output=True, check=False)
+    warm = timed(validate, repeat)
+    one = timed(validate, repeat, before=_editor(root))
+    peer = timed([BIN / "check-jsonschema", "--schemafile", schema, *files_of(root)], peer_repeat)
+    line("floor: walk + read + hash every file", floor)
+    line("mou validate, cold (empty cache)", cold)
+    line("mou --no-cache validate", uncached)
+    line("mou validate, unchanged, second run", warm)
+    line("mou validate, one file changed", one)
+    line("check-jsonschema", peer, f"(median of {peer_repeat})")
+    target("unchanged / floor", warm / floor, "≤ 2", warm <= 2 * floor)
+    target("check-jsonschema / unchanged", peer / warm, "≥ 50", peer >= 50 * warm)
+    target("one changed / cold", one / cold, "≤ 0.3", one <= 0.3 * cold)
+    goal = 20 if size >= 10000 else 10
+    target("check-jsonschema / cold", peer / cold, f"≥ {goal}", peer >= goal * cold)
+    listing = timed([mou, "--no-cache", "--records", root, "list"], repeat)
+    line("mou --no-cache list (piped)", listing)
+    target(
+        "list / validate (both uncached)", listing / uncached, "≤ 1.5", listing <= 1.5 * uncached
+    )
+    return cold
+
+
+def diff_section(size: int, repeat: int, cold: float) -> None:
+    """`mou diff` between two commits of a `size` record that differ in one file."""
+    mou = BIN / "mou"
+    root = WORK / f"history-{size}"
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(WORK / f"records-{size}", root / "records")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    _editor(root / "records")()
+    git(root, "commit", "-q", "-am", "one change")
+    diff: list[str | Path] = [mou, "--records", root / "records", "diff", "HEAD~1", "HEAD"]
+    subprocess.run(
+        diff, capture_output=True, check=False, env={**os.environ, "MOU_CACHE": str(CACHE)}
+    )
+    warm = timed(diff, repeat)
+    uncached = timed([mou, "--no-cache", *diff[1:]], repeat)
+    line(f"mou diff HEAD~1 HEAD, one of {size:,} changed, warm", warm)
+    line("mou --no-cache diff, the same", uncached)
+    target("diff warm / cold validate", warm / cold, "≤ 0.5", warm <= 0.5 * cold)
+
+
+def startup_section(repeat: int) -> None:
+    python, mou = sys.executable, BIN / "mou"
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
+        script.write(MINIMAL_TYPER)
+    typer_help = timed([python, script.name, "--help"], max(repeat, 5))
+    os.unlink(script.name)
+    version = timed([mou, "--version"], max(repeat, 5))
+    help_ = timed([mou, "--help"], max(repeat, 5))
+    demo = [mou, "--records", DEMO, "validate", "--as-of", "2025-12-31"]
+    subprocess.run(
+        demo, capture_output=True, check=False, env={**os.environ, "MOU_CACHE": str(CACHE)}
+    )
+    demo_warm = timed(demo, max(repeat, 5))
+    demo_cold = timed([mou, "--no-cache", *demo[1:]], max(repeat, 5))
+    print("start-up")
+    line("minimal Typer app --help", typer_help)
+    line("mou --version", version)
+    line("mou --help", help_)
+    line("mou validate, demo (47 files), cached", demo_warm)
+    line("mou --no-cache validate, demo", demo_cold)
+    target("--version / Typer --help", version / typer_help, "≤ 1.0", version <= typer_help)
+    target(
+        "demo validate (cached) / Typer --help",
+        demo_warm / typer_help,
+        "≤ 1.2",
+        demo_warm <= 1.2 * typer_help,
+    )
+    print(f"  {'(demo validate uncached / Typer --help)':<48} {demo_cold / typer_help:>9.2f}x")
+
+
+def memory_section(size: int) -> None:
+    mou = BIN / "mou"
+    root = WORK / f"records-{size}"
+    generate(root, size)
+    print(f"memory, {size:,} records (peak resident, summed over processes; target < 500 MB)")
+    commands: dict[str, list[str | Path]] = {
+        "validate (cold)": [mou, "--records", root, "validate"],
+        "review": [
+            mou,
+            "--records",
+            root,
+            "review",
+            "--period",
+            "2009..2024",
+            "--as-of",
+            "2025-01-01",
+        ],
+        "list (piped)": [mou, "--records", root, "list"],
+    }
+    empty_cache()
+    for label, command in commands.items():
+        start = time.perf_counter()
+        peak = peak_rss_mb(command)
+        took = time.perf_counter() - start
+        print(f"  {label:<48} {peak:>7.0f} MB  {took:.1f} s{'' if peak < 500 else '  NOT met'}")
+
+
 def main() -> None:
     sizes = [int(s) for s in os.environ.get("MOU_BENCH_SIZES", "1000,10000").split(",")]
     repeat = int(os.environ.get("MOU_BENCH_REPEAT", "3"))
+    peer_repeat = int(os.environ.get("MOU_BENCH_PEER_REPEAT", "1"))
     memory_size = int(os.environ.get("MOU_BENCH_MEMORY", "50000"))
-    python, mou, checker = sys.executable, BIN / "mou", BIN / "check-jsonschema"
     WORK.mkdir(exist_ok=True)
     schema_dir = WORK / "schema"
-    subprocess.run([mou, "schema", "--output", schema_dir], check=True, capture_output=True)
-    schema = schema_dir / "record.schema.json"
-
+    subprocess.run([BIN / "mou", "schema", "--output", schema_dir], check=True, capture_output=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"mou benchmarks — {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-        f"median of {repeat}"
+        f"median of {repeat}, load average {load:.1f} at the start"
     )
-    print()
-    print(
-        f"{'records':>8} {'read only':>10} {'mou validate':>13} {'check-jsonschema':>17} "
-        f"{'ratio':>7} {'mou/floor':>10}"
-    )
+    cold = 0.0
     for size in sizes:
-        root = WORK / f"records-{size}"
-        generate(root, size)
-        command: list[str | Path] = [mou, "--records", root, "validate"]
-        check = subprocess.run(command, capture_output=True, text=True, check=False)
-        if check.returncode != 0:
-            sys.exit(f"generated record is not valid:\n{check.stdout[-2000:]}")
-        floor = timed([python, "-c", READ_ONLY, root], repeat)
-        ours = timed([mou, "--records", root, "validate"], repeat)
-        peer = timed([checker, "--schemafile", schema, *files_of(root)], repeat)
-        print(
-            f"{size:>8} {floor:>9.2f}s {ours:>12.2f}s {peer:>16.2f}s {peer / ours:>6.1f}x "
-            f"{ours / floor:>9.1f}x"
-        )
-
-    # The review of the largest record, against `mou validate` of it (which it includes).
-    largest = WORK / f"records-{max(sizes)}"
-    review: list[str | Path] = [
-        mou,
-        "--records",
-        largest,
-        "review",
-        "--period",
-        "2009..2024",
-        "--as-of",
-        "2025-01-01",
-    ]
-    review_json = timed([*review, "--format", "json"], repeat)
-    review_html = timed([*review, "--format", "html", "--lang", "ru"], repeat)
-    validate_only = timed([mou, "--records", largest, "validate"], repeat)
-    print()
-    print(
-        f"mou review of {max(sizes):,} records: json {review_json:.2f}s, html (ru) "
-        f"{review_html:.2f}s; validate alone {validate_only:.2f}s "
-        f"(review/validate {review_html / validate_only:.2f}x)"
-    )
-
-    help_ours = timed([mou, "--help"], max(repeat, 5))
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
-        script.write(MINIMAL_TYPER)
-    help_typer = timed([python, script.name, "--help"], max(repeat, 5))
-    os.unlink(script.name)
-    print()
-    print(
-        f"mou --help {help_ours * 1000:.0f} ms, minimal Typer app --help "
-        f"{help_typer * 1000:.0f} ms: {help_ours / help_typer:.2f}x (target within 1.2x)"
-    )
-
+        cold = size_section(size, repeat, peer_repeat, schema_dir / "record.schema.json")
+    diff_section(max(sizes), repeat, cold)
+    startup_section(repeat)
     if memory_size:
-        root = WORK / f"records-{memory_size}"
-        generate(root, memory_size)
-        start = time.perf_counter()
-        peak = peak_rss_mb([mou, "--records", root, "validate"])
-        took = time.perf_counter() - start
-        print(
-            f"peak memory of mou validate over {memory_size:,} records: {peak:.0f} MB "
-            f"(summed over its processes; target under 500 MB), {took:.1f} s"
-        )
+        memory_section(memory_size)
 
 
 if __name__ == "__main__":
