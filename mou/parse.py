@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from mou.problems import Problem
+from mou.problems import MAX_BYTES, MAX_DEPTH, Problem
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python parser is a slow but exact fallback.
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -38,9 +38,6 @@ except ImportError:  # pragma: no cover - only on a PyYAML built without libyaml
             Scanner.__init__(self)
             Parser.__init__(self)
 
-
-MAX_BYTES = 1024 * 1024
-MAX_DEPTH = 64
 
 _CORE = "tag:yaml.org,2002:"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})

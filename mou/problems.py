@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The limits MOU004 states: bytes in one record file, levels of nesting in it.
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
 
 class Severity(StrEnum):
     ERROR = "error"

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mou import parse as yamlparse
 from mou.cache import Cache, ParsedEntry, blob_id
-from mou.problems import Problem
+from mou.problems import MAX_BYTES, Problem
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -122,7 +121,9 @@ def read_and_parse(root: Path, path: str, data: bytes | None = None) -> ParsedFi
         if isinstance(read, Problem):
             return None, [read]
         data = read
-    parsed = yamlparse.parse(data, path, positions=False)
+    from mou.parse import parse  # YAML is not imported until a file is parsed
+
+    parsed = parse(data, path, positions=False)
     return parsed.value, parsed.problems
 
 
@@ -148,24 +149,36 @@ def inside(root: Path, full: str) -> bool:
     return os.path.commonpath([base, os.path.realpath(full)]) == base
 
 
-def read_record_file(root: Path, path: str, limit: int | None = None) -> bytes | Problem:
+def read_record_file(
+    root: Path, path: str, limit: int | None = None, *, folders: dict[str, bool] | None = None
+) -> bytes | Problem:
     """The bytes of one record file, or the located problem that stops it being read.
 
     Only a regular file inside the records root is read: a link leading outside the root, a
     FIFO, a device or a socket is reported, never opened for reading or waited on. The file is
     opened without blocking, checked again with `fstat` (it may have been swapped), and read
     to at most `limit` + 1 bytes, so that no file can take more memory than the limit.
+    `folders` remembers, over many files of one read, which folders lie inside the root (only
+    a file that is itself a link is resolved again).
     """
-    limit = yamlparse.MAX_BYTES if limit is None else limit
+    limit = MAX_BYTES if limit is None else limit
     full = os.path.join(root, path)
+    outside = Problem(
+        "MOU001", "a symbolic link to a place outside the records root: not read", path
+    )
     try:
-        if not inside(root, full):
-            return Problem(
-                "MOU001",
-                "a symbolic link to a place outside the records root: not read",
-                path,
-            )
-        what = not_regular(os.stat(full).st_mode)
+        folder = os.path.dirname(full)
+        known = None if folders is None else folders.get(folder)
+        if known is None:
+            known = inside(root, folder)
+            if folders is not None:
+                folders[folder] = known
+        status = os.lstat(full)
+        if not known or (stat.S_ISLNK(status.st_mode) and not inside(root, full)):
+            return outside
+        what = not_regular(
+            os.stat(full).st_mode if stat.S_ISLNK(status.st_mode) else status.st_mode
+        )
         if what is None:
             descriptor = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
             with os.fdopen(descriptor, "rb") as handle:
@@ -200,8 +213,9 @@ def snapshot(root: Path) -> Snapshot:
     """Read every record file under `root` once (reading is cheap next to parsing)."""
     taken = Snapshot(root, [])
     taken.paths = find_files(root, taken.problems)
+    folders: dict[str, bool] = {}
     for path in taken.paths:
-        read = read_record_file(root, path)
+        read = read_record_file(root, path, folders=folders)
         if isinstance(read, Problem):
             taken.unreadable[path] = read
         else:
