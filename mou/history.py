@@ -6,12 +6,14 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from mou.load import Entry, RecordSet, load
 from mou.problems import Problem
-from mou.read import SUFFIXES
+from mou.read import SUFFIXES, Snapshot, snapshot
+from mou.read import record_id as id_of
 from mou.selection import record_data
 
 
@@ -36,6 +38,13 @@ def load_revision(root: Path, revision: str | None) -> RecordSet:
     """The record under `root` at `revision`; None is the working tree (what is on disk)."""
     if revision is None:
         return load(root)
+    taken, tree = revision_snapshot(root, revision)
+    return load(taken.root, taken=taken, tree=tree)
+
+
+def revision_snapshot(root: Path, revision: str) -> tuple[Snapshot, set[str]]:
+    """The record files under `root` at `revision` with their blob ids, as git lists them (no
+    file is read until its bytes are needed), and every file of that revision's tree."""
     root = root.resolve()
     top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip()).resolve()
     folder = root.relative_to(top).as_posix()
@@ -44,34 +53,78 @@ def load_revision(root: Path, revision: str | None) -> RecordSet:
         _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
         raise GitError(f"{revision!r} is not a known revision (a branch, tag or commit)") from None
-    listing = _git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix or ".")
-    names = [name for name in listing.decode("utf-8").split("\0") if name]
-    tree = {name[len(prefix) :] for name in names}
-    wanted = [
-        name
-        for name in names
-        if name.endswith(SUFFIXES)
-        and not any(part.startswith(".") for part in name[len(prefix) :].split("/"))
-    ]
-    return load(root, files=_contents(top, revision, wanted, prefix), tree=tree)
+    listing = _git(top, "ls-tree", "-r", "-z", revision, "--", prefix or ".")
+    blobs: dict[str, str] = {}
+    tree: set[str] = set()
+    for line in listing.decode("utf-8").split("\0"):
+        if not line:
+            continue
+        header, _, name = line.partition("\t")
+        path = name[len(prefix) :]
+        tree.add(path)
+        _, kind, blob = header.split()
+        if (
+            kind == "blob"
+            and path.endswith(SUFFIXES)
+            and not any(part.startswith(".") for part in path.split("/"))
+        ):
+            blobs[path] = blob
+
+    def fetch(paths: list[str]) -> dict[str, bytes]:
+        return dict(zip(paths, _contents(top, [blobs[path] for path in paths]), strict=True))
+
+    return Snapshot(root, sorted(blobs), blobs=blobs, fetch=fetch), tree
 
 
-def _contents(top: Path, revision: str, names: list[str], prefix: str) -> dict[str, bytes]:
-    """Many files' bytes from one `git cat-file --batch` process."""
-    if not names:
-        return {}
-    request = "".join(f"{revision}:{name}\n" for name in names).encode("utf-8")
-    output = _git(top, "cat-file", "--batch", data=request)
-    files: dict[str, bytes] = {}
+def _contents(top: Path, objects: list[str]) -> list[bytes]:
+    """Many objects' bytes, in order, from one `git cat-file --batch` process."""
+    if not objects:
+        return []
+    output = _git(top, "cat-file", "--batch", data="".join(f"{o}\n" for o in objects).encode())
+    contents: list[bytes] = []
     offset = 0
-    for name in names:
+    for _ in objects:
         header_end = output.index(b"\n", offset)
-        header = output[offset:header_end].split()
-        size = int(header[2])
+        size = int(output[offset:header_end].split()[2])
         start = header_end + 1
-        files[name[len(prefix) :]] = output[start : start + size]
+        contents.append(output[start : start + size])
         offset = start + size + 1  # the data is followed by a newline
-    return files
+    return contents
+
+
+def diff_revisions(
+    root: Path, base: str, head: str | None, today: date, *, contact_details: bool = False
+) -> Difference:
+    """What changed from revision `base` to `head` (None: the working tree).
+
+    Only the files whose blob differs (and the files sharing an id with one of them) are
+    read and built into models; the findings of each side come from the cache when that
+    version was checked before, else from checking it (its files parsed from the cache,
+    the others in worker processes)."""
+    from mou.validation import validate_files
+
+    before, before_tree = revision_snapshot(root, base)
+    if head is None:
+        after, after_tree = snapshot(root), None
+    else:
+        after, after_tree = revision_snapshot(root, head)
+    findings = [
+        validate_files(taken.root, today, taken, tree).problems
+        for taken, tree in ((before, before_tree), (after, after_tree))
+    ]
+    changed = {
+        path
+        for path in {*before.paths, *after.paths}
+        if before.blobs.get(path) != after.blobs.get(path)
+        or path in before.unreadable
+        or path in after.unreadable
+    }
+    ids = {id_of(path) for path in changed}
+    old, new = (
+        load(taken.root, taken=taken.only(p for p in taken.paths if id_of(p) in ids), tree=tree)
+        for taken, tree in ((before, before_tree), (after, after_tree))
+    )
+    return difference(old.entries, new.entries, *findings, contact_details=contact_details)
 
 
 # --- what changed between two versions (mou diff) -------------------------------------------

@@ -50,6 +50,8 @@ class RecordSet:
     # Files given as bytes rather than read from disk (a record about to be written, or a
     # git revision); with a revision, `tree` lists all its files (for document paths).
     extra: dict[str, bytes] = field(default_factory=dict)
+    # The files as read (on disk or in a revision), for positions from the same bytes.
+    taken: Snapshot | None = None
     tree: set[str] | None = None
     _positions: dict[str, Any] = field(default_factory=dict)
 
@@ -73,6 +75,8 @@ class RecordSet:
         """
         if path not in self._positions:
             data = self.extra.get(path)
+            if data is None and self.taken is not None:
+                data = self.taken.contents([path]).get(path)
             if data is None:
                 try:
                     data = (self.root / path).read_bytes()
@@ -104,9 +108,9 @@ def load(
     Building the models and all checks stay here.
     """
     in_memory = {**(extra or {}), **(files or {})}
-    records = RecordSet(root, extra=in_memory, tree=tree)
+    records = RecordSet(root, extra=in_memory, tree=tree, taken=taken)
     if files is None:
-        taken = snapshot(root) if taken is None else taken
+        taken = records.taken = snapshot(root) if taken is None else taken
         records.problems.extend(taken.problems)
         on_disk = [path for path in taken.paths if path not in in_memory]
         parsed = parse_snapshot(taken, open_cache(), on_disk)

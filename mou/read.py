@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -207,6 +207,28 @@ class Snapshot:
     unreadable: dict[str, Problem] = field(default_factory=dict)
     # Folders that could not be listed.
     problems: list[Problem] = field(default_factory=list)
+    # Reads the bytes of files not in `data` (a git revision's blobs are fetched when needed).
+    fetch: Callable[[list[str]], dict[str, bytes]] | None = None
+
+    def contents(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of `paths` that are readable, fetched first when not at hand."""
+        missing = [p for p in paths if p not in self.data and p in self.blobs]
+        if missing and self.fetch is not None:
+            self.data.update(self.fetch(missing))
+        return {path: self.data[path] for path in paths if path in self.data}
+
+    def only(self, paths: Iterable[str]) -> Snapshot:
+        """The same snapshot restricted to `paths` (sharing its bytes)."""
+        kept = [path for path in paths if path in self.blobs or path in self.unreadable]
+        return Snapshot(
+            self.root,
+            kept,
+            self.data,
+            {p: self.blobs[p] for p in kept if p in self.blobs},
+            {p: self.unreadable[p] for p in kept if p in self.unreadable},
+            [],
+            self.fetch,
+        )
 
 
 def snapshot(root: Path) -> Snapshot:
@@ -230,10 +252,11 @@ def parse_snapshot(
     """The files of `taken` (or only `paths` of them), parsed, in order: from the cache where
     it holds the file's blob, else parsed (in worker processes when many), then cached."""
     paths = taken.paths if paths is None else paths
-    readable = [path for path in paths if path in taken.data]
+    readable = [path for path in paths if path in taken.blobs]
     found = store.parsed({taken.blobs[path] for path in readable}) if store is not None else {}
     missing = [path for path in readable if taken.blobs[path] not in found]
-    data = [taken.data[path] for path in missing]
+    contents = taken.contents(missing)
+    data = [contents[path] for path in missing]
     if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         fresh: Iterator[ParsedFile] = parse_in_workers(taken.root, missing, data)
     else:

@@ -24,68 +24,61 @@ from mou.read import Snapshot, document_status, snapshot
 FORMATS = tuple(FORMATTERS)
 
 
-def _key(root: Path, today: date, taken: Snapshot) -> str | None:
-    if taken.unreadable:  # why a file cannot be read is not in its bytes: never cached
+def _key(root: Path, today: date, taken: Snapshot, tree: set[str] | None) -> str | None:
+    if taken.unreadable or taken.problems:  # why a file cannot be read is not in its bytes
         return None
-    return cache.key_of("validate", str(root), today.isoformat(), sorted(taken.blobs.items()))
+    files = sorted(taken.blobs.items())
+    return cache.key_of("validate", str(root), today.isoformat(), files, tree and sorted(tree))
 
 
-def _still_holds(root: Path, value: Any) -> Validation | None:
+def _still_holds(root: Path, value: Any, tree: set[str] | None) -> Validation | None:
     """The outcome in a cached value, if its shape is right and its documents are as found."""
     try:
         problems = [Problem(*fields) for fields in value["problems"]]
         files = int(value["files"])
         documents = value["documents"]
-        if any(document_status(root, text) != status for text, status in documents):
+        if any(document_status(root, text, tree) != status for text, status in documents):
             return None
     except (KeyError, TypeError, ValueError):
         return None
     return Validation(problems, files)
 
 
-def cached(root: Path, today: date) -> tuple[Validation | None, Snapshot]:
-    """The cached outcome of validating `root` (None when there is none), and the files as
-    read to look for it. Imports no models."""
-    taken = snapshot(root)
-    store = cache.open_cache()
-    key = _key(root, today, taken)
-    if store is None or key is None:
-        return None, taken
-    value = store.result(key)
-    return (None if value is None else _still_holds(root, value)), taken
-
-
 def validate(root: Path, today: date) -> Validation:
     """Every problem of the record under `root`, as of `today`: from the cache when nothing
-    it depends on changed, else checked (and then cached)."""
-    found, taken = cached(root, today)
-    return found if found is not None else check(root, today, taken)
+    it depends on changed, else checked (and then cached). Imports no models on a hit."""
+    return validate_files(root, today, snapshot(root))
 
 
-def check(root: Path, today: date, taken: Snapshot) -> Validation:
-    """Load and check the files `taken`, then cache the outcome."""
+def validate_files(
+    root: Path, today: date, taken: Snapshot, tree: set[str] | None = None
+) -> Validation:
+    """`validate` over the files `taken` (on disk, or at a git revision whose `tree` lists
+    every file, for the documents)."""
+    store = cache.open_cache()
+    key = _key(root, today, taken, tree)
+    if store is not None and key is not None:
+        value = store.result(key)
+        found = None if value is None else _still_holds(root, value, tree)
+        if found is not None:
+            return found
     from mou.checks import run_checks
     from mou.load import load
 
-    records = load(root, taken=taken)
+    records = load(root, taken=taken, tree=tree)
     outcome = Validation(run_checks(records, today), len(records.files))
-    store = cache.open_cache()
-    key = _key(root, today, taken)
     if store is not None and key is not None:
-        documents = sorted(
-            {
-                (document.path, document_status(root, document.path))
-                for entry in records.entries
-                for document in entry.model.documents
-                if document.path is not None
-            }
-        )
+        documents = {
+            (document.path, document_status(root, document.path, tree))
+            for entry in records.entries
+            for document in entry.model.documents
+            if document.path is not None
+        }
         problems = [
             (p.code, p.message, p.path, p.line, p.column, p.record) for p in outcome.problems
         ]
-        store.store_result(
-            key, {"problems": problems, "files": outcome.files, "documents": documents}
-        )
+        value = {"problems": problems, "files": outcome.files, "documents": sorted(documents)}
+        store.store_result(key, value)
     return outcome
 
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,79 @@ def test_a_damaged_cache_gives_the_same_answer(run: Run) -> None:
             path.write_bytes(path.read_bytes()[:-7])
     assert run(*args).output == expected
     assert run(*args).output == expected
+
+
+def _commit(repo: Path, message: str) -> None:
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "HOME": str(repo),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    for arguments in (["add", "-A"], ["commit", "-q", "-m", message], ["tag", message]):
+        subprocess.run(
+            ["git", "-C", str(repo), *arguments], check=True, env=env, capture_output=True
+        )
+
+
+EXCHANGE = (
+    "kind: exchange\ndate: 2024-01-01\nfrom: cis\nto: iom\nsubject: {}\npublic_domain: true\n"
+)
+WITH_DOCUMENT = (
+    EXCHANGE + "documents:\n  - {{title: Scan, path: documents/scan.pdf, public: true}}\n"
+)
+
+
+def test_diff_reads_only_what_changed_and_says_what_a_full_read_says(
+    run: Run, tmp_path: Path
+) -> None:
+    """Two files with one id (the unchanged one later), a document only in one revision, a
+    broken file, a removal: `mou diff` gives what loading both revisions whole gives."""
+    from mou.checks import run_checks
+    from mou.history import difference, load_revision
+    from mou.tables import difference_text
+
+    repo = tmp_path / "repo"
+    records = repo / "records"
+    shutil.copytree(BASE, records)
+    build_tree(
+        records,
+        {
+            "a/same.yaml": EXCHANGE.format("A"),
+            "z/same.yaml": EXCHANGE.format("Z"),
+            "exchanges/doc.yaml": WITH_DOCUMENT.format("D"),
+            "exchanges/gone.yaml": EXCHANGE.format("G"),
+        },
+    )
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    _commit(repo, "v1")
+    build_tree(
+        records,
+        {
+            "a/same.yaml": EXCHANGE.format("A, changed"),
+            "documents/scan.pdf": b"%PDF",
+            "exchanges/broken.yaml": "kind: exchange\ndate: [\n",
+        },
+    )
+    (records / "exchanges" / "gone.yaml").unlink()
+    _commit(repo, "v2")
+    build_tree(records, {"z/same.yaml": EXCHANGE.format("Z, changed on disk")})
+    (records / "documents" / "scan.pdf").unlink()
+    for base, head in (("v1", "v2"), ("v2", "v1"), ("v1", None), ("v2", None)):
+        old, new = load_revision(records, base), load_revision(records, head)
+        expected = difference_text(
+            difference(
+                old.entries,
+                new.entries,
+                run_checks(old, date(2025, 12, 31)),
+                run_checks(new, date(2025, 12, 31)),
+            ),
+            "json",
+            base,
+            head or "working tree",
+        )
+        args = ["--records", str(records), "diff", base, *([head] if head else [])]
+        for result in _three_ways(run, [*args, "--format", "json", "--as-of", AS_OF]):
+            assert result == (0, expected), (base, head)

@@ -252,23 +252,14 @@ def diff(
 ) -> None:
     """What changed in the record between two git revisions: records added, removed and
     changed (field by field), and the findings that appeared or went away."""
-    from mou.checks import run_checks
-    from mou.history import GitError, difference, load_revision
+    from mou.history import GitError, diff_revisions
     from mou.problems import UsageError
     from mou.tables import difference_text
 
     root = records_root(context)
     today = parse_as_of(as_of)
     try:
-        before = load_revision(root, base)
-        after = load_revision(root, head)
+        changes = diff_revisions(root, base, head, today, contact_details=contact_details)
     except GitError as error:
         raise UsageError(f"git: {error}") from None
-    changes = difference(
-        before.entries,
-        after.entries,
-        run_checks(before, today),
-        run_checks(after, today),
-        contact_details=contact_details,
-    )
     sys.stdout.write(difference_text(changes, output_format.value, base, head or "working tree"))
