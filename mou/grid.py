@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
+
 GAP = 2  # spaces between columns
 LONGEST_WORD = 24  # a folding column is kept at least as wide as its longest word, up to this
 INDENT = 4  # a stacked row's text under its ids
@@ -68,9 +70,8 @@ class GridColumn:
 
 
 def cell_width(text: str) -> int:
-    from rich.cells import cell_len
-
-    return cell_len(text)
+    """How many terminal cells `text` takes (wide characters two, combining marks none)."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def _longest_word(texts: Iterable[str]) -> int:

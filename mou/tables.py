@@ -178,21 +178,30 @@ def print_table(
     """Rows on standard output: a table laid out, or plain rows streamed (see `lay_out`)."""
     import sys
 
-    if lay_out(output_format, len(rows), sys.stdout.isatty()):
-        print_rich(as_table(title, columns, rows, words))
-    else:
+    terminal = sys.stdout.isatty()
+    if not lay_out(output_format, len(rows), terminal):
         sys.stdout.writelines(plain_rows(columns, rows, words))
+        return
+    table = as_table(title, columns, rows, words)
+    if terminal:
+        print_rich(table)
+    else:  # a table asked for in a pipe: no styles, so no need of rich
+        sys.stdout.writelines(line + "\n" for line in table.lines(terminal_width()))
+
+
+def terminal_width() -> int:
+    """The terminal's width (`COLUMNS` where set; 80 when there is no terminal)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def print_rich(renderable: Any) -> None:
-    """A table on standard output, at the terminal's width (`COLUMNS` where set); lines are
-    never cropped, so an id wider than the terminal wraps in the terminal, whole."""
-    import shutil
-
+    """A table on standard output, at the terminal's width; lines are never cropped, so an
+    id wider than the terminal wraps in the terminal, whole."""
     from rich.console import Console
 
-    width = shutil.get_terminal_size((80, 24)).columns
-    Console(highlight=False, width=width).print(renderable, crop=False)
+    Console(highlight=False, width=terminal_width()).print(renderable, crop=False)
 
 
 # --- Markdown safety ---------------------------------------------------------------------

@@ -144,3 +144,15 @@ def test_plain_rows_in_a_pipe_escape_record_text(base_tree: Tree, run: Run) -> N
     )
     table = run("--records", str(root), "list", "seminar", "--format", "table").output
     assert "Tab\\there\\nnew" in table and "\u202e" not in table and "\t" not in table
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_rich_prints_the_same_layout_at_the_console_width(width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    grid = Grid("2 records", COLUMNS, ROWS)
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(grid, crop=False)
+    assert console.file.getvalue().splitlines() == grid.lines(width)  # type: ignore[attr-defined]

@@ -196,6 +196,9 @@ def size_section(size: int, repeat: int, peer_repeat: int, schema: Path) -> floa
     listing = timed([mou, "--no-cache", "--records", root, "list"], repeat)
     line("mou --no-cache list (piped)", listing)
     target("list / validate (both uncached)", listing, uncached, "≤ 1.5", listing <= 1.5 * uncached)
+    for output in ("json", "csv"):  # one column set per kind: the same rows, other formats
+        other = timed([mou, "--no-cache", "--records", root, "list", "--format", output], repeat)
+        line(f"mou --no-cache list --format {output}", other)
     return cold
 
 
@@ -277,6 +280,7 @@ def memory_section(size: int) -> None:
             "2025-01-01",
         ],
         "list (piped)": [mou, "--records", root, "list"],
+        "list --format json": [mou, "--records", root, "list", "--format", "json"],
     }
     empty_cache()
     for label, command in commands.items():
