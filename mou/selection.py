@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from mou import kinds
@@ -127,12 +128,50 @@ def select(entries: Iterable[Entry], filters: Filters) -> list[Entry]:
     return by_date(entry for entry in entries if filters.match(entry.model))
 
 
-def record_rows(entries: Iterable[Entry], *, contact_details: bool) -> list[dict[str, Any]]:
-    """`mou list` as data: a row per record, its id and path, then its fields by name."""
-    return [
-        {"id": e.id, "path": e.path, **record_data(e, contact_details=contact_details)}
-        for e in entries
-    ]
+# The columns every row of `mou list` starts with, and those every kind ends with.
+LEADING_COLUMNS = ("id", "kind", "path")
+COMMON_COLUMNS = ("tags", "notes", "documents")
+
+
+@cache
+def list_columns(kind: str | None = None) -> tuple[str, ...]:
+    """The columns of `mou list` as JSON or CSV, whatever the filter: id, kind and path, then
+    the kind's fields as its files write them. Without a kind: every kind's fields once, in
+    the registry's order; tags, notes and documents last."""
+    chosen = [kinds.KINDS[kind]] if kind is not None else kinds.KINDS.values()
+    last = (*LEADING_COLUMNS, *COMMON_COLUMNS)
+    own = (key for k in chosen for key in field_order(k.model) if key not in last)
+    return tuple(dict.fromkeys((*LEADING_COLUMNS, *own, *COMMON_COLUMNS)))
+
+
+def choose_columns(kind: str | None, wanted: str) -> tuple[str, ...]:
+    """`--columns a,b,c`: those columns, in that order; an unknown one is a usage error that
+    names the valid ones."""
+    from mou.problems import UsageError
+
+    valid = list_columns(kind)
+    chosen = tuple(dict.fromkeys(name.strip() for name in wanted.split(",") if name.strip()))
+    unknown = [name for name in chosen if name not in valid]
+    if unknown or not chosen:
+        what = f"unknown column {', '.join(map(repr, unknown))}" if unknown else "no column"
+        of = f"a {kind}" if kind else "a record"
+        raise UsageError(f"--columns: {what}; the columns of {of} are {', '.join(valid)}")
+    return chosen
+
+
+def record_rows(
+    entries: Iterable[Entry], columns: tuple[str, ...] | None, *, contact_details: bool
+) -> list[dict[str, Any]]:
+    """`mou list` as data: a row per record with `columns` (None: its kind's columns), null
+    where the record has no value. Contacts' e-mail and phone only when asked for."""
+    rows = []
+    for entry in entries:
+        data: dict[str, Any] = entry.model.model_dump(mode="json", by_alias=True)
+        data.update(id=entry.id, path=entry.path)
+        if entry.kind == "contact" and not contact_details:
+            data.update(dict.fromkeys(CONTACT_DETAILS))
+        rows.append({name: data.get(name) for name in columns or list_columns(entry.kind)})
+    return rows
 
 
 # --- mou actions -----------------------------------------------------------------------------

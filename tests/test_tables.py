@@ -3,6 +3,7 @@ dropped in their declared order), plain rows in a pipe, and escaping."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO, Run
 from mou.grid import Grid, GridColumn, cell_width, escape_terminal, escape_tsv, fold, plan
+from mou.kinds import KINDS
+from mou.selection import COMMON_COLUMNS, list_columns
 from mou.tables import LARGE, lay_out
 
 DEMO = str(REPO / "examples" / "demo")
@@ -156,3 +159,67 @@ def test_rich_prints_the_same_layout_at_the_console_width(width: int) -> None:
     console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(grid, crop=False)
     assert console.file.getvalue().splitlines() == grid.lines(width)  # type: ignore[attr-defined]
+
+
+# --- the columns of JSON and CSV --------------------------------------------------------------
+
+
+def _csv_header(run: Run, *options: str) -> list[str]:
+    output = run("--records", DEMO, "list", *options, "--format", "csv").stdout_bytes
+    return output.decode("utf-8").split("\r\n", 1)[0].split(",")
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS])
+def test_csv_columns_are_the_kinds_whatever_the_filter(run: Run, kind: str) -> None:
+    expected = list(list_columns(kind))
+    assert expected[:3] == ["id", "kind", "path"] and expected[-3:] == list(COMMON_COLUMNS)
+    for filters in [(), ("--period", "2026"), ("--period", "1990"), ("--status", "held")]:
+        assert _csv_header(run, kind, *filters) == expected
+
+
+def test_csv_of_every_kind_has_every_kinds_columns_once(run: Run) -> None:
+    header = _csv_header(run, "--period", "2026")
+    assert header == list(list_columns(None)) == _csv_header(run)
+    assert set(header) == {c for kind in KINDS for c in list_columns(kind)}
+    assert len(header) == len(set(header))
+
+
+def test_json_rows_have_their_kinds_columns(run: Run) -> None:
+    rows = json.loads(run("--records", DEMO, "list", "--format", "json").output)
+    assert {row["kind"] for row in rows} == set(KINDS)
+    for row in rows:
+        assert list(row) == list(list_columns(row["kind"]))
+
+
+def test_columns_chosen_in_their_order(run: Run) -> None:
+    options = ("--format", "json", "--columns", "status, id,date")
+    rows = json.loads(run("--records", DEMO, "list", "seminar", *options).output)
+    assert rows and all(list(row) == ["status", "id", "date"] for row in rows)
+    assert _csv_header(run, "seminar", "--columns", "participants_count,id") == [
+        "participants_count",
+        "id",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (("seminar", "--format", "csv", "--columns", "id,bogus"), "unknown column 'bogus'"),
+        (("seminar", "--format", "csv", "--columns", ","), "no column"),
+        (("exchange", "--format", "json", "--columns", "status"), "unknown column 'status'"),
+        (("seminar", "--columns", "id"), "--format json or csv"),
+        (("seminar", "--format", "table", "--columns", "id"), "--format json or csv"),
+    ],
+)
+def test_unknown_columns_are_usage_errors(run: Run, options: tuple[str, ...], message: str) -> None:
+    result = run("--records", DEMO, "list", *options)
+    assert result.exit_code == 2 and message in result.output
+    if "unknown" in message:  # the valid ones are named
+        assert ", ".join(list_columns(options[0])) in result.output
+
+
+def test_readme_documents_each_kinds_columns() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        own = ", ".join(f"`{c}`" for c in list_columns(kind)[3:-3])
+        assert f"| `{kind}` | {own} |" in readme

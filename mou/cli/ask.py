@@ -23,6 +23,7 @@ from mou.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from mou.load import Entry
     from mou.models import Clause, Memorandum
     from mou.words import Words
 
@@ -89,6 +90,16 @@ ClauseOption = Annotated[
         show_default=False,
     ),
 ]
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        metavar="A,B,C",
+        help="With --format json or csv: these columns, in this order (see the README for "
+        "each kind's).",
+        show_default=False,
+    ),
+]
 ListFormatOption = Annotated[
     ListFormat | None,
     typer.Option(
@@ -112,15 +123,17 @@ def list_records(
     state: StateOption = None,
     clause: ClauseOption = None,
     output_format: ListFormatOption = None,
+    columns: ColumnsOption = None,
     language: LanguageOption = Language.en,
     contact_details: ContactDetails = False,
 ) -> None:
     """List records, sorted by date, filtered by kind, period, party, topic, status, state or
     clause. `mou list contact` is the directory: it shows e-mail and phone."""
     from mou.load import load
-    from mou.selection import Filters, record_rows, select
+    from mou.selection import Filters, select
 
     kind = _kind(kind)
+    chosen = _columns(kind, output_format, columns)
     records = load(records_root(context))
     wanted_clause = _clause(records.memorandum, clause)
     filters = Filters(
@@ -134,19 +147,50 @@ def list_records(
     )
     found = select(records.entries, filters)
     details = contact_details or kind == "contact"
-    if output_format is ListFormat.json:
-        _print_json(record_rows(found, contact_details=details))
-    elif output_format is ListFormat.csv:
-        from mou.tables import as_csv
-
-        rows = record_rows(found, contact_details=details)
-        sys.stdout.write(as_csv(rows, leading=("id", "kind", "path")))
+    if output_format in (ListFormat.json, ListFormat.csv):
+        _print_rows(found, output_format, kind, chosen, details=details)
     else:
         from mou.tables import print_table, record_columns, records_title
 
         words = _words(records.memorandum, language.value)
-        columns = record_columns(contacts=kind == "contact", details=details)
-        print_table(output_format, records_title(len(found), words), columns, found, words)
+        shown = record_columns(contacts=kind == "contact", details=details)
+        print_table(output_format, records_title(len(found), words), shown, found, words)
+
+
+def _columns(
+    kind: str | None, output_format: ListFormat | None, wanted: str | None
+) -> tuple[str, ...] | None:
+    """--columns: the columns asked for (None: the kind's), checked before anything is read."""
+    from mou.problems import UsageError
+    from mou.selection import choose_columns
+
+    if wanted is None:
+        return None
+    if output_format not in (ListFormat.json, ListFormat.csv):
+        raise UsageError("--columns chooses the columns of --format json or csv")
+    return choose_columns(kind, wanted)
+
+
+def _print_rows(
+    found: list[Entry],
+    output_format: ListFormat,
+    kind: str | None,
+    chosen: tuple[str, ...] | None,
+    *,
+    details: bool,
+) -> None:
+    """`mou list` as JSON or CSV: the columns `chosen`, else the kind's. In JSON each record
+    has its own kind's columns; in CSV every row has the same, every kind's when no kind was
+    asked for."""
+    from mou.selection import list_columns, record_rows
+
+    if output_format is ListFormat.json:
+        _print_json(record_rows(found, chosen, contact_details=details))
+    else:
+        from mou.tables import as_csv
+
+        columns = chosen or list_columns(kind)
+        sys.stdout.write(as_csv(record_rows(found, columns, contact_details=details), columns))
 
 
 def _words(memorandum: Memorandum | None, language: str) -> Words:
