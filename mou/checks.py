@@ -36,6 +36,7 @@ from mou.models import (
 )
 from mou.periods import PeriodError, parse_period
 from mou.problems import Problem, Validation
+from mou.progress import reporter
 from mou.read import document_status, record_id
 
 R = TypeVar("R", bound=Record)
@@ -471,8 +472,12 @@ def run_checks(records: RecordSet, today: date) -> list[Problem]:
     """Every problem of the record: those found while loading, then every check's."""
     context = Context(records, today)
     found = list(records.problems)
+    progress = reporter()
+    progress.step("Checking", len(CHECKS))
     for function in CHECKS:
         found.extend(function(context))
+        progress.advance()
+    progress.close()  # what comes next is output: the bar must be gone
     return sorted(found, key=Problem.sort_key)
 
 

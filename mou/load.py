@@ -20,6 +20,7 @@ from mou.fields import keys
 from mou.kinds import MODELS
 from mou.models import EMAIL_PATTERN, ID_PATTERN, LANGUAGE_PATTERN, URL_PATTERN, Memorandum, Record
 from mou.problems import Problem
+from mou.progress import reporter
 from mou.read import Snapshot, parse_snapshot, read_and_parse, record_id, snapshot
 
 MEMORANDUM_ID = "memorandum"
@@ -121,9 +122,12 @@ def load(
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small objects and no cycles: collection is pure cost
     built: dict[str, tuple[Entry | None, str | None, list[Problem]]] = {}
+    progress = reporter()
+    progress.step("Reading", len(on_disk))
     try:
         for path, (value, parse_problems) in zip(on_disk, parsed, strict=True):
             built[path] = build_entry(records, path, value, parse_problems)
+            progress.advance()
         for path, data in in_memory.items():
             built[path] = build_entry(records, path, *read_and_parse(root, path, data))
     finally:

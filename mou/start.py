@@ -57,10 +57,11 @@ def quick_validate(args: list[str]) -> int | None:
     options = _validate_arguments(args)
     if options is None:
         return None
-    from mou import cache, validation
+    from mou import cache, progress, validation
 
     if "no_cache" in options:
         cache.set_enabled(False)
+    progress.for_terminal()
     output_format = options.get("format") or validation.default_format()
     root = _records_root(options.get("records"))
     if output_format not in validation.FORMATS or root is None:

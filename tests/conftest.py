@@ -43,8 +43,9 @@ Run = Callable[..., Result]
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets an empty cache of its own: the suite never touches ~/.cache."""
-    from mou import cache
+    from mou import cache, progress
 
+    progress.install(progress.Reporter())
     monkeypatch.setenv("MOU_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("MOU_NO_CACHE", raising=False)
     cache.set_enabled(True)

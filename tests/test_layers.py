@@ -12,6 +12,7 @@ from conftest import REPO
 ORDER = [
     "escape",
     "problems",
+    "progress",
     "cache",
     "parse",
     "read",

@@ -49,9 +49,10 @@ def main_options(
         ),
     ] = False,
 ) -> None:
-    from mou import cache
+    from mou import cache, progress
 
     cache.set_enabled(not no_cache)
+    progress.for_terminal()
     if version:
         from mou import __version__
 
