@@ -141,9 +141,9 @@ def _describe(shape: Shape, column: str, languages: Sequence[str]) -> dict[str, 
         assert shape.model is not None
         return _columns(shape.model, languages, column + "_")
     if shape.form == "values":
-        return {column: f"{name}: a JSON list, each a {_value(shape.core, shape.ref)}"}
+        return {column: f"a JSON list, each a {_value(shape.core, shape.ref)}"}
     if shape.form == "value":
-        return {column: f"{name}: {_value(shape.core, shape.ref)}"}
+        return {column: _value(shape.core, shape.ref)}
     return {}
 
 
@@ -159,7 +159,9 @@ def _kind_description(kind: str, memorandum: Memorandum) -> str:
             if any(entry.partition("/")[0] == kind for entry in clause.evidence)
         ]
         evidence = (
-            f"evidence for clause {', '.join(clauses)}" if clauses else "evidence for no clause"
+            f"evidence for clause{'s' if len(clauses) > 1 else ''} {', '.join(clauses)}"
+            if clauses
+            else "evidence for no clause"
         )
     return f"{kind.capitalize()} records, one row per file; {evidence}."
 

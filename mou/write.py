@@ -80,6 +80,15 @@ def write_output(target: Path | str, data: bytes) -> Path | None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return None
+    real = output_target(target)
+    write_bytes(real, data)
+    return real
+
+
+def output_target(target: Path | str, option: str = "--output") -> Path:
+    """The file an output to `target` replaces (through a symbolic link), checked to be a
+    regular file or a new path; UnsafePathError for a folder, device, FIFO or socket. A
+    command that writes several files checks them all before writing any."""
     real = Path(os.path.realpath(target))
     try:
         mode = os.stat(real).st_mode
@@ -89,10 +98,8 @@ def write_output(target: Path | str, data: bytes) -> Path | None:
         raise UnsafePathError(f"{target}: {error.strerror}") from None
     what = not_regular(mode) if mode is not None else None
     if what is not None:
-        raise UnsafePathError(
-            f"{target} is {what}: --output writes a regular file (or `-` for standard output)"
-        )
-    write_bytes(real, data)
+        also = " (or `-` for standard output)" if option == "--output" else ""
+        raise UnsafePathError(f"{target} is {what}: {option} writes a regular file{also}")
     return real
 
 

@@ -178,4 +178,4 @@ def test_datasette_opens_it_and_runs_a_canned_query(demo: RecordSet, demo_file: 
     assert len(meetings) == sum(1 for e in demo.entries if e.kind == "meeting")
     meta = asyncio.run(ask("/-/metadata.json"))
     columns = meta["databases"]["demo"]["tables"]["meetings"]["columns"]
-    assert columns["status"] == "status: one of planned, held, cancelled, postponed"
+    assert columns["status"] == "one of planned, held, cancelled, postponed"

@@ -3,7 +3,7 @@ its commands on `app` (mou.cli.common) with `@command()`; importing it here is a
 
     check   validate, schema, explain, fmt        report  review, calendar
     ask     list, show, actions, diff             setup   init
-    stats   stats
+    stats   stats                                 export  export sqlite
     add     the add-* commands (built when used)  prompts asking for missing values
 """
 
@@ -18,10 +18,10 @@ from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app
 
 # The command modules register their commands in the order of `mou --help`.
 # isort: off
-from mou.cli import check, report, ask, stats, setup
+from mou.cli import check, report, ask, stats, export, setup
 # isort: on
 
-__all__ = ["ADD_KINDS", "app", "ask", "check", "main", "report", "setup", "stats"]
+__all__ = ["ADD_KINDS", "app", "ask", "check", "export", "main", "report", "setup", "stats"]
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,116 @@
+"""`mou export`: the record in the formats other tools read, one subcommand per format on the
+`export` group (`sqlite`; another format is one more function decorated `@subcommand()`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mou.cli.common import (
+    AsOfOption,
+    Command,
+    ContactDetails,
+    app,
+    exits,
+    no_memorandum,
+    parse_as_of,
+    records_root,
+)
+
+export = typer.Typer(
+    name="export",
+    help="Write the whole record in a format other tools read: SQLite (for SQL and Datasette).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(export)
+
+FileArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE", help="The file to write (replaced atomically).", show_default=False
+    ),
+]
+
+
+def subcommand(name: str) -> Callable[[Command], Command]:
+    """Register `mou export NAME`, under the exit-code policy."""
+
+    def register(function: Command) -> Command:
+        export.command(name=name)(exits(function))
+        return function
+
+    return register
+
+
+def targets(*paths: tuple[Path, str]) -> list[Path]:
+    """The files to write, each checked (a regular file or a new path; never a folder, FIFO or
+    device) before any is written; a usage error names the first that is not."""
+    from mou.problems import UsageError
+    from mou.write import UnsafePathError, output_target
+
+    checked = []
+    for path, option in paths:
+        try:
+            checked.append(output_target(path, option))
+        except UnsafePathError as error:
+            raise UsageError(str(error)) from None
+    if len(set(checked)) < len(checked):
+        raise UsageError("the files to write must be different files")
+    return checked
+
+
+def write(path: Path, data: bytes) -> None:
+    """Write one checked file atomically; what cannot be written is a usage error."""
+    from mou.problems import UsageError
+    from mou.write import write_bytes
+
+    try:
+        write_bytes(path, data)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror}") from None
+
+
+@subcommand("sqlite")
+def sqlite(
+    context: typer.Context,
+    file: FileArgument,
+    *,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(
+            "--metadata",
+            metavar="FILE",
+            help="Where Datasette's metadata goes. Default: metadata.yaml beside FILE.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    contact_details: ContactDetails = False,
+) -> None:
+    """Write the record as one SQLite database: a table per kind, child tables with keys,
+    full-text search on titles and summaries, the validation findings and views; and
+    Datasette's metadata.yaml beside it. Browse it with `datasette FILE -m metadata.yaml`."""
+    from mou.checks import run_checks
+    from mou.datasette import metadata_yaml
+    from mou.load import load
+    from mou.sqlite_export import database
+
+    root = records_root(context)
+    today = parse_as_of(as_of)
+    described = metadata if metadata is not None else file.parent / "metadata.yaml"
+    target, beside = targets((file, "FILE"), (described, "--metadata"))
+    records = load(root)
+    memorandum = records.memorandum
+    if memorandum is None:
+        raise no_memorandum()
+    data = database(records, run_checks(records, today), today, contact_details=contact_details)
+    write(target, data)
+    typer.echo(f"wrote {file}", err=True)
+    # Datasette names a database after its file: the metadata is keyed by that name.
+    write(beside, metadata_yaml(memorandum, file.stem, today).encode("utf-8"))
+    typer.echo(f"wrote {described}", err=True)
