@@ -73,9 +73,7 @@ def record_target(root: Path, relative: str) -> Path:
 
 
 def write_output(target: Path | str, data: bytes) -> Path | None:
-    """Write a command's `--output`: `-` is standard output (None is returned); otherwise
-    only a regular file (replaced atomically, through any symbolic link to it) or a new path.
-    A folder, device, FIFO or socket is refused with UnsafePathError and left untouched."""
+    """Write a command's `--output` atomically (see `output_target`); `-`: standard output."""
     if str(target) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -86,17 +84,15 @@ def write_output(target: Path | str, data: bytes) -> Path | None:
 
 
 def output_target(target: Path | str, option: str = "--output") -> Path:
-    """The file an output to `target` replaces (through a symbolic link), checked to be a
-    regular file or a new path; UnsafePathError for a folder, device, FIFO or socket. A
-    command that writes several files checks them all before writing any."""
+    """The regular file (or new path) an output to `target` replaces, through any symbolic
+    link; UnsafePathError for a folder, device, FIFO or socket, before anything is written."""
     real = Path(os.path.realpath(target))
     try:
-        mode = os.stat(real).st_mode
+        what = not_regular(os.stat(real).st_mode)
     except FileNotFoundError:
-        mode = None
+        what = None
     except OSError as error:
         raise UnsafePathError(f"{target}: {error.strerror}") from None
-    what = not_regular(mode) if mode is not None else None
     if what is not None:
         also = " (or `-` for standard output)" if option == "--output" else ""
         raise UnsafePathError(f"{target} is {what}: {option} writes a regular file{also}")

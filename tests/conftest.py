@@ -73,3 +73,19 @@ def base_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return build_tree(root, files)
 
     return make
+
+
+def datasette_get(database: Path, metadata: dict[str, object], path: str) -> object:
+    """Datasette's own test client: `path` of `database` served with `metadata`, as JSON."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    async def ask() -> object:
+        datasette = Datasette([str(database)], metadata=metadata)
+        await datasette.invoke_startup()
+        response = await datasette.client.get(path)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return asyncio.run(ask())

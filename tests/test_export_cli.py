@@ -4,7 +4,6 @@ the file whole, and what is not a regular file is refused before anything is wri
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sqlite3
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO, Run
+from conftest import REPO, Run, datasette_get
 
 DEMO = str(REPO / "examples" / "demo")
 AS_OF = "2025-12-31"
@@ -41,27 +40,21 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_datasette_reads_the_export_with_its_metadata(exported: Path, run: Run) -> None:
-    from datasette.app import Datasette
-
     described = yaml.safe_load((exported.parent / "metadata.yaml").read_text(encoding="utf-8"))
 
-    async def ask(path: str) -> Any:
-        datasette = Datasette([str(exported)], metadata=described)
-        await datasette.invoke_startup()
-        response = await datasette.client.get(path)
-        assert response.status_code == 200, response.text
-        return response.json()
+    def ask(path: str) -> Any:
+        return datasette_get(exported, described, path)
 
-    rows = asyncio.run(ask("/record/clause_activity_in_year.json?year=2024&_shape=array"))
+    rows = ask("/record/clause_activity_in_year.json?year=2024&_shape=array")
     review = json.loads(
         run(
             "--records", DEMO, "review", "--period", "2024", "--as-of", AS_OF, "--format", "json"
         ).stdout
     )
     assert rows == [{"clause": c["id"], "records": c["count"]} for c in review["clauses"]]
-    found = asyncio.run(ask("/record/search.json?text=bulletin&_shape=array"))
+    found = ask("/record/search.json?text=bulletin&_shape=array")
     assert {row["id"] for row in found} >= {"2024-01-18-cis-bulletin-2023"}
-    meta = asyncio.run(ask("/-/metadata.json"))
+    meta = ask("/-/metadata.json")
     assert meta["databases"]["record"]["tables"]["expenses"]["description"]
 
 

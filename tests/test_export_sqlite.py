@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, datasette_get
 from mou.checks import run_checks
 from mou.load import RecordSet, load
 from mou.periods import parse_period
@@ -155,27 +154,21 @@ def test_contact_details_only_when_asked(demo: RecordSet, tmp_path: Path) -> Non
 
 
 def test_datasette_opens_it_and_runs_a_canned_query(demo: RecordSet, demo_file: Path) -> None:
-    from datasette.app import Datasette
-
     from mou.datasette import metadata
 
     assert demo.memorandum is not None
     described = metadata(demo.memorandum, "demo", AS_OF)
 
-    async def ask(path: str) -> Any:
-        datasette = Datasette([str(demo_file)], metadata=described)
-        await datasette.invoke_startup()
-        response = await datasette.client.get(path)
-        assert response.status_code == 200, response.text
-        return response.json()
+    def ask(path: str) -> Any:
+        return datasette_get(demo_file, described, path)
 
-    costs = asyncio.run(ask("/demo/costs_in_year.json?year=2024&_shape=array"))
+    costs = ask("/demo/costs_in_year.json?year=2024&_shape=array")
     yearly = review(demo, parse_period("2024"), AS_OF)
     assert [(r["payer"], r["currency"], r["status"], r["amount"]) for r in costs] == [
         (c.payer, c.currency, c.status, str(c.amount)) for c in yearly.costs
     ]
-    meetings = asyncio.run(ask("/demo/meetings.json?_shape=array&_size=max"))
+    meetings = ask("/demo/meetings.json?_shape=array&_size=max")
     assert len(meetings) == sum(1 for e in demo.entries if e.kind == "meeting")
-    meta = asyncio.run(ask("/-/metadata.json"))
+    meta = ask("/-/metadata.json")
     columns = meta["databases"]["demo"]["tables"]["meetings"]["columns"]
     assert columns["status"] == "one of planned, held, cancelled, postponed"

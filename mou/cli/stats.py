@@ -42,32 +42,35 @@ class StatsFormat(StrEnum):
     json = "json"
 
 
+EveryOption = Annotated[
+    Every, typer.Option("--every", help="One column per year, half, quarter or month.")
+]
+ByOption = Annotated[
+    By | None,
+    typer.Option(
+        "--by",
+        help="One row per clause (default), kind, party, state or topic.",
+        show_default=False,
+    ),
+]
+CostsOption = Annotated[
+    bool,
+    typer.Option(
+        "--costs", help="Committed and paid expenses by payer, currency and status, not counts."
+    ),
+]
+FormatOption = Annotated[StatsFormat, typer.Option("--format", help="table, md, csv or json.")]
+
+
 @command()
 def stats(
     context: typer.Context,
     *,
     period: PeriodOption = None,
-    every: Annotated[
-        Every, typer.Option("--every", help="One column per year, half, quarter or month.")
-    ] = Every.year,
-    by: Annotated[
-        By | None,
-        typer.Option(
-            "--by",
-            help="One row per clause (default), kind, party, state or topic.",
-            show_default=False,
-        ),
-    ] = None,
-    costs: Annotated[
-        bool,
-        typer.Option(
-            "--costs",
-            help="Committed and paid expenses by payer, currency and status, instead of counts.",
-        ),
-    ] = False,
-    output_format: Annotated[
-        StatsFormat, typer.Option("--format", help="table, md, csv or json.")
-    ] = StatsFormat.table,
+    every: EveryOption = Every.year,
+    by: ByOption = None,
+    costs: CostsOption = False,
+    output_format: FormatOption = StatsFormat.table,
     language: Annotated[Language, typer.Option("--lang", help="en or ru.")] = Language.en,
     as_of: AsOfOption = None,
 ) -> None:
