@@ -4,6 +4,7 @@ rich's own table layout shrinks columns to nothing and breaks words in a narrow 
 and it cost most of `mou list`'s time on a large record. This layout is simple and fixed:
 - a column with nothing in it is left out;
 - a `no_wrap` column (ids, dates) is never wrapped nor cut: ids are copied into commands;
+- a short column (dates, numbers, statuses: `SHORT` cells at most) is never folded either;
 - other text folds on word boundaries; a word is broken only when it alone is wider than
   the column can be (`LONGEST_WORD` cells, or what is left in a very narrow terminal);
 - when the terminal is too narrow for every column, columns are dropped in their declared
@@ -29,6 +30,7 @@ from rich.cells import cell_len
 GAP = 2  # spaces between columns
 LONGEST_WORD = 24  # a folding column is kept at least as wide as its longest word, up to this
 INDENT = 4  # a stacked row's text under its ids
+SHORT = 12  # a column no wider than this (dates, numbers, statuses) is never folded
 
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 # C0 and C1 controls, DEL, line and paragraph separators, and the bidi controls (Trojan Source).
@@ -67,6 +69,7 @@ class GridColumn:
     heading: str
     no_wrap: bool = False
     drop: int | None = None
+    right: bool = False  # numbers: aligned to the right
 
 
 def cell_width(text: str) -> int:
@@ -129,16 +132,25 @@ def _share(widths: dict[int, int], wants: dict[int, int], spare: int) -> None:
 
 
 def plan(
-    columns: Sequence[GridColumn], cells: Sequence[Sequence[str]], width: int
+    columns: Sequence[GridColumn],
+    cells: Sequence[Sequence[str]],
+    width: int,
+    longest: int | None = LONGEST_WORD,
 ) -> tuple[dict[int, int], bool]:
     """Which columns are shown (by index, in order) and how wide, in a terminal `width` cells
     wide, and whether they fit side by side. `cells` holds each column's texts, its heading
-    first."""
+    first; a folding column is kept as wide as its longest word, up to `longest` (None: no
+    word is ever broken)."""
     natural = [max(cell_width(text) for text in texts) for texts in cells]
+    cap = longest if longest is not None else max(natural)
     minimum = [
-        natural[i] if column.no_wrap else min(natural[i], _longest_word(cells[i]), LONGEST_WORD)
+        natural[i] if column.no_wrap else min(natural[i], _longest_word(cells[i]), cap)
         for i, column in enumerate(columns)
     ]
+    for i, texts in enumerate(cells):  # short cells whole; a heading may still fold
+        longest_cell = max((cell_width(text) for text in texts[1:]), default=0)
+        if longest_cell <= SHORT:
+            minimum[i] = max(minimum[i], longest_cell)
     # A column with nothing in it (exchanges have no status) is left out.
     kept = [i for i, texts in enumerate(cells) if len(texts) == 1 or any(texts[1:])]
 
@@ -158,8 +170,9 @@ def plan(
     return widths, spare >= 0
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - cell_width(text))
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * (width - cell_width(text))
+    return space + text if right else text + space
 
 
 def _row_lines(
@@ -171,8 +184,8 @@ def _row_lines(
     height = max(len(lines) for lines in folded)
     for n in range(height):
         parts = [
-            _pad(lines[n] if n < len(lines) else "", width)
-            for lines, width in zip(folded, widths.values(), strict=True)
+            _pad(lines[n] if n < len(lines) else "", width, columns[index].right)
+            for lines, (index, width) in zip(folded, widths.items(), strict=True)
         ]
         yield (" " * GAP).join(parts).rstrip()
 
@@ -182,9 +195,14 @@ def _stacked_lines(
 ) -> Iterator[str]:
     """A row too wide to lie side by side: its whole cells on one line, the others folded
     under it."""
-    yield (" " * GAP).join(texts[i] for i in widths if columns[i].no_wrap)
+    whole = [i for i in widths if columns[i].no_wrap]
+    head = whole or list(widths)[:1]  # without an id, the first column leads
+    if whole:
+        yield (" " * GAP).join(texts[i] for i in whole)
+    else:
+        yield from fold(texts[head[0]], widths[head[0]] + INDENT)
     for index, width in widths.items():
-        if not columns[index].no_wrap:
+        if index not in head:
             for line in fold(texts[index], width):
                 yield " " * INDENT + line
 
@@ -194,9 +212,10 @@ class Grid:
     """A table of escaped texts, laid out when printed (rich calls `__rich_console__` with
     the console's width), or by `lines(width)`."""
 
-    title: str
+    title: str  # above the table ("3 records"); none when empty
     columns: Sequence[GridColumn]
     rows: Sequence[Sequence[str]]
+    longest: int | None = LONGEST_WORD  # see `plan`
 
     def layout(self, width: int) -> tuple[list[str], list[str], list[str]]:
         """The heading lines, the rule under them, and the rows' lines."""
@@ -204,7 +223,7 @@ class Grid:
             [column.heading, *(row[i] for row in self.rows)]
             for i, column in enumerate(self.columns)
         ]
-        widths, side_by_side = plan(self.columns, cells, width)
+        widths, side_by_side = plan(self.columns, cells, width, self.longest)
         if not side_by_side:  # text folds under the ids, across the terminal
             text_width = max(width - INDENT, LONGEST_WORD // 2)
             widths = {i: w if self.columns[i].no_wrap else text_width for i, w in widths.items()}
@@ -219,7 +238,7 @@ class Grid:
 
     def lines(self, width: int) -> list[str]:
         headings, rule, body = self.layout(width)
-        return [self.title, *headings, *rule, *body]
+        return [*([self.title] if self.title else []), *headings, *rule, *body]
 
     def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
         from rich.segment import Segment
@@ -227,7 +246,7 @@ class Grid:
 
         headings, rule, body = self.layout(options.max_width)
         styled = [
-            (self.title, None),
+            *([(self.title, None)] if self.title else []),
             *((line, Style(bold=True)) for line in headings),
             *((line, Style(dim=True)) for line in rule),
             *((line, None) for line in body),
@@ -235,3 +254,26 @@ class Grid:
         for text, style in styled:
             yield Segment(text, style)
             yield Segment.line()
+
+
+def markdown(text: str) -> Any:
+    """rich's Markdown, with its tables laid out as a `Grid` that never breaks a word: an id
+    in a review's table is never cut (rich's own tables end long words with "…"). Numbers
+    aligned right in the Markdown (`---:`) stay so."""
+    from rich.markdown import Markdown, TableElement
+
+    class Table(TableElement):
+        def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+            header = self.header.row.cells if self.header and self.header.row else []
+            body = self.body.rows if self.body else []
+            columns = [
+                GridColumn(escape_terminal(cell.content.plain), right=cell.justify == "right")
+                for cell in header
+            ]
+            rows = [[escape_terminal(cell.content.plain) for cell in row.cells] for row in body]
+            yield Grid("", columns, rows, longest=None)
+
+    class TextMarkdown(Markdown):
+        elements = {**Markdown.elements, "table_open": Table}
+
+    return TextMarkdown(text)

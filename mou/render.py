@@ -404,20 +404,23 @@ def render_review(
 
 
 def terminal_text(markdown: str, width: int = 100) -> str:
-    """The Markdown review laid out by rich for a terminal (tables drawn, headings set off),
-    as plain text: for a file or a pipe. On a terminal, `print_terminal` adds colour."""
+    """The Markdown review laid out by rich for a terminal (tables laid out by `mou.grid`, which
+    never cuts an id; headings set off), as plain text: for a file or a pipe. On a terminal,
+    `print_terminal` adds colour."""
     import io
 
     from rich.console import Console
-    from rich.markdown import Markdown
+
+    from mou.grid import markdown as laid_out
 
     console = Console(file=io.StringIO(), width=width, color_system=None, record=True)
-    console.print(Markdown(markdown))
+    console.print(laid_out(markdown), crop=False)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
 def print_terminal(markdown: str) -> None:
     from rich.console import Console
-    from rich.markdown import Markdown
 
-    Console().print(Markdown(markdown))
+    from mou.grid import markdown as laid_out
+
+    Console().print(laid_out(markdown), crop=False)

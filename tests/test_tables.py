@@ -223,3 +223,22 @@ def test_readme_documents_each_kinds_columns() -> None:
     for kind in KINDS:
         own = ", ".join(f"`{c}`" for c in list_columns(kind)[3:-3])
         assert f"| `{kind}` | {own} |" in readme
+
+
+# --- the review as text -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_text_review_never_cuts_an_id(run: Run, width: int) -> None:
+    from mou.render import terminal_text
+
+    options = ("--period", "2023..2026", "--as-of", "2026-12-31")
+    markdown = run("--records", DEMO, "review", *options, "--format", "md").output
+    data = json.loads(run("--records", DEMO, "review", *options, "--format", "json").output)
+    ids = data["actions"]["overdue"]
+    assert "2025-06-05-consultations-minsk#training-evaluation" in ids
+    text = terminal_text(markdown, width)
+    assert "…" not in text
+    for identifier in ids:
+        assert f"({identifier})" in text
+    assert max(cell_width(line) for line in text.splitlines()) <= width
