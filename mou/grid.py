@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 
@@ -274,6 +274,6 @@ def markdown(text: str) -> Any:
             yield Grid("", columns, rows, longest=None)
 
     class TextMarkdown(Markdown):
-        elements = {**Markdown.elements, "table_open": Table}
+        elements: ClassVar[dict[str, Any]] = {**Markdown.elements, "table_open": Table}
 
     return TextMarkdown(text)
