@@ -28,7 +28,7 @@ from mou.problems import Problem, RefusalError, Severity, UsageError
 # Structured items: their parts in the order they are written, `?` for optional ones.
 ITEM_PARTS: dict[str, tuple[str, ...]] = {
     "participants": ("name", "party", "role?"),
-    "actions": ("text", "owner", "due?"),
+    "actions": ("text", "owner", "due?", "status?", "done_on?"),
     "expenses": ("item", "payer", "amount", "currency", "status?", "date?"),
     "items": ("title", "url?", "language?"),
     "documents": ("title", "url-or-path", "public|private?", "language?"),
@@ -171,9 +171,10 @@ def item_value(option: Option, value: str, index: int) -> dict[str, Any]:
         if piece:
             item[part.rstrip("?")] = piece
     if option.field == "actions":
-        item = {"id": f"a{index + 1}", **item, "status": "open"}
-        if "due" in item:
-            item["due"] = as_date(item["due"])
+        item = {"id": f"a{index + 1}", "status": "open", **item}
+        for key in ("due", "done_on"):
+            if key in item:
+                item[key] = as_date(item[key])
     elif option.field == "expenses":
         item.setdefault("status", "planned")
         if "date" in item:
@@ -294,41 +295,29 @@ def create(
     dry_run: bool = False,
 ) -> Outcome:
     """Choose the id, check the new record with the whole record, and write it unless it has
-    an error (or `dry_run`); all under the records root's lock, so that people adding at the
-    same moment get distinct ids and never overwrite each other."""
-    from mou.checks import run_checks
-    from mou.load import load
+    an error (or `dry_run`): through `commit`, the path every writing command takes, so that
+    people adding at the same moment get distinct ids and never overwrite each other."""
+    from mou.commit import Changes, commit
     from mou.read import find_files
     from mou.read import record_id as id_of
-    from mou.write import (
-        lock,
-        record_target,
-        render_record,
-        schema_reference,
-        write_new,
-    )
+    from mou.write import render_record, schema_reference
 
     if record_id is not None:
         _check_id(record_id)  # before the lock: a refused id leaves no trace
-    with lock(root):
+    chosen: dict[str, str] = {}
+
+    def prepare() -> Changes:
         taken = {id_of(path) for path in find_files(root)}
         new = record_id or new_id(kind, data, taken)
         _check_id(new)
         if new in taken:
             raise RefusedError(f"--id {new}: a record with this id exists")
         path = record_path(kind, new)
-        text = render_record(data, schema_reference(root, path))
-        problems = run_checks(load(root, extra={path: text.encode("utf-8")}), today)
-        outcome = Outcome(path, text, [p for p in problems if p.path == path], written=False)
-        if dry_run or outcome.has_errors:
-            return outcome
-        try:
-            write_new(record_target(root, path), text)
-        except FileExistsError:  # written by something that does not take the lock
-            raise RefusedError(f"{path} appeared meanwhile") from None
-        except OSError as error:
-            raise RefusedError(f"cannot write {path}: {error.strerror}") from None
-    return Outcome(path, text, outcome.problems, written=True)
+        chosen.update(path=path, text=render_record(data, schema_reference(root, path)))
+        return Changes(writes={path: chosen["text"]}, new=frozenset({path}))
+
+    done = commit(root, prepare, today=today, dry_run=dry_run)
+    return Outcome(chosen["path"], chosen["text"], done.problems, done.written)
 
 
 def _check_id(record_id: str) -> None:

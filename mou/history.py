@@ -1,5 +1,6 @@
 """The record's history in git: the record as it was at a revision (read with `git`, nothing
-checked out), and what changed from one version to another (`mou diff`)."""
+checked out), what changed from one version to another (`mou diff`), and one record's
+history, commit by commit, following renames (`mou log`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from mou.load import Entry, RecordSet, load
+from mou.parse import parse
 from mou.problems import Problem
-from mou.read import SUFFIXES, Snapshot, snapshot
+from mou.read import SUFFIXES, Snapshot, find_files, snapshot
 from mou.read import record_id as id_of
 from mou.selection import record_data
 
@@ -129,7 +131,7 @@ def diff_revisions(
 
 # --- what changed between two versions (mou diff) -------------------------------------------
 
-ChangeKind = Literal["added", "removed", "changed"]
+ChangeKind = Literal["added", "removed", "changed", "renamed"]  # renamed: only in a log
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "changed", "removed")
 
 
@@ -198,20 +200,20 @@ def difference(
     old = {e.id: e for e in before}
     new = {e.id: e for e in after}
     changes = []
-    for record_id in sorted(old.keys() | new.keys()):
-        if record_id not in old:
-            entry = new[record_id]
-            changes.append(Change(record_id, entry.kind, entry.path, "added"))
-        elif record_id not in new:
-            entry = old[record_id]
-            changes.append(Change(record_id, entry.kind, entry.path, "removed"))
+    for identifier in sorted(old.keys() | new.keys()):
+        if identifier not in old:
+            entry = new[identifier]
+            changes.append(Change(identifier, entry.kind, entry.path, "added"))
+        elif identifier not in new:
+            entry = old[identifier]
+            changes.append(Change(identifier, entry.kind, entry.path, "removed"))
         else:
-            was = record_data(old[record_id], contact_details=contact_details)
-            now = record_data(new[record_id], contact_details=contact_details)
+            was = record_data(old[identifier], contact_details=contact_details)
+            now = record_data(new[identifier], contact_details=contact_details)
             fields = tuple(field_changes(was, now))
             if fields:
-                entry = new[record_id]
-                changes.append(Change(record_id, entry.kind, entry.path, "changed", fields))
+                entry = new[identifier]
+                changes.append(Change(identifier, entry.kind, entry.path, "changed", fields))
     old_keys = {_finding_key(p) for p in before_problems}
     new_keys = {_finding_key(p) for p in after_problems}
     return Difference(
@@ -219,3 +221,141 @@ def difference(
         new_findings=tuple(p for p in after_problems if _finding_key(p) not in old_keys),
         resolved_findings=tuple(p for p in before_problems if _finding_key(p) not in new_keys),
     )
+
+
+# --- one record's history (mou log) ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One version of a record: a commit (None: the working tree) and what it changed."""
+
+    commit: str | None
+    date: str | None  # the author date, ISO 8601
+    author: str | None
+    subject: str | None
+    change: Change
+    renamed_from: str | None = None  # the record's path before this commit, when it moved
+
+
+def record_log(root: Path, wanted: str, *, contact_details: bool = False) -> list[Revision]:
+    """The history of the record `wanted` under `root`, newest first. GitError outside git,
+    or when neither the working tree nor the history has such a record."""
+    root = root.resolve()
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    prefix = root.relative_to(top).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    on_disk = [path for path in find_files(root) if id_of(path) == wanted]
+    path = on_disk[0] if on_disk else _last_path(top, prefix, wanted)
+    if path is None:
+        raise GitError(f"no record {wanted!r} in the working tree or in the history")
+    commits = _commits(top, prefix + path)
+    blobs = _blobs(
+        top,
+        [f"{c[0]}:{c[5]}" for c in commits if c[5]] + [f"{c[0]}^:{c[6]}" for c in commits if c[6]],
+    )
+    log = []
+    head_path = commits[0][5] if commits else None
+    if head_path is not None or on_disk:
+        committed = _blobs(top, [f"HEAD:{head_path}"]).get(f"HEAD:{head_path}")
+        current = (root / path).read_bytes() if on_disk else None
+        if current != committed:
+            change = _change(root, path, committed, current, contact_details=contact_details)
+            log.append(Revision(None, None, None, None, change))
+    for commit, when, author, subject, _, new, old in commits:
+        after = blobs.get(f"{commit}:{new}") if new else None
+        before = blobs.get(f"{commit}^:{old}") if old else None
+        shown = (new or old or "")[len(prefix) :]
+        change = _change(root, shown, before, after, contact_details=contact_details)
+        moved = old[len(prefix) :] if old and new and old != new else None
+        if moved and change.change == "changed" and not change.fields:
+            change = Change(change.id, change.kind, change.path, "renamed")
+        log.append(Revision(commit, when, author, subject, change, moved))
+    return log
+
+
+def _last_path(top: Path, prefix: str, wanted: str) -> str | None:
+    """Where a record no longer in the working tree last was, from the history."""
+    patterns = [f":(glob){prefix}**/{wanted}{suffix}" for suffix in SUFFIXES]
+    output = _git(top, "log", "-1", "--format=", "--name-only", "--", *patterns).decode()
+    names = [name for name in output.splitlines() if name]
+    return names[0][len(prefix) :] if names else None
+
+
+Commit = tuple[str, str, str, str, str, str | None, str | None]  # ..., status, new, old path
+
+
+def _commits(top: Path, path: str) -> list[Commit]:
+    """Commits that touched `path` (following renames), newest first, with the file's path
+    after (None when removed) and before (None when added) each commit."""
+    output = _git(
+        top,
+        "log",
+        "--follow",
+        "-M",
+        "--format=%x1e%H%x1f%aI%x1f%an%x1f%s",
+        "--name-status",
+        "--",
+        path,
+    ).decode("utf-8", "replace")
+    found: list[Commit] = []
+    for chunk in output.split("\x1e")[1:]:
+        header, _, rest = chunk.partition("\n")
+        commit, when, author, subject = header.split("\x1f", 3)
+        lines = [line.split("\t") for line in rest.splitlines() if "\t" in line]
+        if not lines:
+            continue
+        status, *names = lines[0]
+        new = None if status.startswith("D") else names[-1]
+        old = None if status.startswith("A") else names[0]
+        found.append((commit, when, author, subject, status, new, old))
+    return found
+
+
+def _blobs(top: Path, names: list[str]) -> dict[str, bytes]:
+    """`REVISION:PATH` → the file's bytes, for those that exist, from one git process."""
+    if not names:
+        return {}
+    output = _git(top, "cat-file", "--batch", data="".join(f"{n}\n" for n in names).encode())
+    found: dict[str, bytes] = {}
+    offset = 0
+    for name in names:
+        header_end = output.index(b"\n", offset)
+        header = output[offset:header_end].split()
+        offset = header_end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            found[name] = output[offset : offset + size]
+            offset += size + 1  # the data is followed by a newline
+    return found
+
+
+def _change(
+    root: Path,
+    path: str,
+    before: bytes | None,
+    after: bytes | None,
+    *,
+    contact_details: bool,
+) -> Change:
+    """What one revision changed in the record, field by field (as `mou diff` says it);
+    a version that is not a valid record is compared as the YAML it holds."""
+    if before is None or after is None:
+        data = after if after is not None else before
+        kind = _kind(data or b"")
+        return Change(id_of(path), kind, path, "added" if before is None else "removed")
+    old = load(root, files={path: before}).entries
+    new = load(root, files={path: after}).entries
+    if old and new:
+        found = difference(old, new, (), (), contact_details=contact_details).changes
+        if found:
+            return found[0]
+        return Change(id_of(path), new[0].kind, path, "changed")
+    fields = tuple(field_changes(parse(before, path).value, parse(after, path).value))
+    return Change(id_of(path), _kind(after), path, "changed", fields)
+
+
+def _kind(data: bytes) -> str:
+    value = parse(data, "record.yaml", positions=False).value
+    kind = value.get("kind") if isinstance(value, dict) else None
+    return kind if isinstance(kind, str) else "?"

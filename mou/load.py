@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,11 +98,13 @@ def load(
     files: dict[str, bytes] | None = None,
     tree: set[str] | None = None,
     taken: Snapshot | None = None,
+    without: Collection[str] = (),
 ) -> RecordSet:
     """Read every record under `root`. `extra` adds files not on disk (path → bytes), such as
     a record about to be written. `files` replaces the disk altogether (a git revision), and
     `tree` then lists every file of that revision, for document paths. `taken` is the disk as
-    already read, when the caller has read it.
+    already read, when the caller has read it. `without` leaves out files that are on disk (a
+    record about to be removed or renamed).
 
     Parsed files come from the cache when it holds them; the others are parsed in worker
     processes for large records (parsing is most of the cost and is independent per file).
@@ -113,7 +115,8 @@ def load(
     if files is None:
         taken = records.taken = snapshot(root) if taken is None else taken
         records.problems.extend(taken.problems)
-        on_disk = [path for path in taken.paths if path not in in_memory]
+        skipped = {*in_memory, *without}
+        on_disk = [path for path in taken.paths if path not in skipped]
         parsed = parse_snapshot(taken, open_cache(), on_disk)
     else:
         on_disk, parsed = [], iter([])

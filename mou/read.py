@@ -15,6 +15,9 @@ from mou.cache import Cache, ParsedEntry, blob_id
 from mou.problems import MAX_BYTES, Problem
 
 SUFFIXES = (".yaml", ".yml")
+# Where a change to several files keeps its journal (mou.commit) until it is complete: a dot
+# folder in the records root, so never read as records.
+JOURNAL_FOLDER = ".mou-journal"
 
 
 def record_id(path: str) -> str:

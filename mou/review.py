@@ -167,11 +167,11 @@ def review(
         representation=_representation(meetings, memorandum.party_ids),
         seminars=_seminars(in_period, memorandum),
         exchanges=_exchanges(in_period, memorandum.party_ids),
-        requests=_requests(in_period),
+        requests=request_review(in_period),
         programmes=tuple(e for e in in_period if isinstance(e.model, Programme)),
         costs=costs(counted, period, memorandum.party_ids),
         actions=_actions(counted, period, as_of),
-        contacts=_contacts(counted, memorandum.party_ids, period.start, cut_off),
+        contacts=contact_gaps(counted, memorandum.party_ids, period.start, cut_off),
         contact_persons=tuple(
             e
             for e in counted
@@ -275,7 +275,7 @@ def _exchanges(entries: Iterable[Entry], parties: Sequence[str]) -> tuple[Exchan
     return tuple(ExchangeCount(*row) for row in _pair_counts(pairs, parties))
 
 
-def _requests(entries: Iterable[Entry]) -> RequestReview:
+def request_review(entries: Iterable[Entry]) -> RequestReview:
     requests = [e for e in entries if isinstance(e.model, Request)]
     models = [e.model for e in requests if isinstance(e.model, Request)]
     days = [(m.responded_on - m.date).days for m in models if m.responded_on is not None]
@@ -322,7 +322,7 @@ def _actions(entries: Sequence[Entry], period: Period, as_of: date) -> ActionRev
     return ActionReview(len(opened), closed, tuple(overdue))
 
 
-def _contacts(
+def contact_gaps(
     entries: Iterable[Entry], parties: Sequence[str], start: date, cut_off: date
 ) -> tuple[ContactGap, ...]:
     """For each party, the days from `start` to `cut_off` on which it had no designated

@@ -66,6 +66,10 @@ def quick_validate(args: list[str]) -> int | None:
     root = _records_root(options.get("records"))
     if output_format not in validation.FORMATS or root is None:
         return None
+    from mou.read import JOURNAL_FOLDER
+
+    if (root / JOURNAL_FOLDER).is_dir():  # a rename cut short: the full CLI settles it first
+        return None
     try:
         today = date.fromisoformat(options["as_of"]) if "as_of" in options else date.today()
     except ValueError:

@@ -273,6 +273,12 @@ def _change_lines(change: Change, style: _Style) -> list[str]:
     return lines
 
 
+def change_lines(change: Change, *, markdown: bool) -> list[str]:
+    """One record's change as `mou diff` words it: `changed: PATH (KIND)`, then a line per
+    field, `FIELD: BEFORE → AFTER` (used by every command that reports what it changed)."""
+    return _change_lines(change, _Style(markdown))[1:]
+
+
 def _finding_lines(title: str, problems: Sequence[Problem], style: _Style) -> list[str]:
     if not problems:
         return []

@@ -5,6 +5,8 @@ its commands on `app` (mou.cli.common) with `@command()`; importing it here is a
     ask     list, show, actions, diff             setup   init
     stats   stats                                 export  export sqlite
     add     the add-* commands (built when used)  prompts asking for missing values
+    lifecycle  set, done, rename, rm, log, status
+    edit    edit
 """
 
 from __future__ import annotations
@@ -18,10 +20,22 @@ from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app
 
 # The command modules register their commands in the order of `mou --help`.
 # isort: off
-from mou.cli import check, report, ask, stats, export, setup
+from mou.cli import check, report, ask, stats, export, setup, lifecycle, edit
 # isort: on
 
-__all__ = ["ADD_KINDS", "app", "ask", "check", "export", "main", "report", "setup", "stats"]
+__all__ = [
+    "ADD_KINDS",
+    "app",
+    "ask",
+    "check",
+    "edit",
+    "export",
+    "lifecycle",
+    "main",
+    "report",
+    "setup",
+    "stats",
+]
 
 
 @app.callback(invoke_without_command=True)

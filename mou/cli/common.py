@@ -137,10 +137,19 @@ class Settings:
 
 
 def records_root(context: typer.Context) -> Path:
+    """The records root; a change to several files that a killed `mou` left half-done (a
+    rename's journal) is completed or discarded first, so no command sees it."""
     from mou.problems import UsageError
+    from mou.read import JOURNAL_FOLDER
 
     settings: Settings = context.obj
     root = settings.root()
+    if (root / JOURNAL_FOLDER).is_dir():
+        from mou.commit import recover
+        from mou.write import lock
+
+        with lock(root):
+            recover(root)
     if not root.is_dir():
         raise UsageError(
             f"no records folder at {root} (use --records PATH, set MOU_RECORDS, or run `mou init`)"
