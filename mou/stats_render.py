@@ -15,7 +15,7 @@ from typing import Any
 from mou.escape import markdown_text, terminal_safe
 from mou.problems import N_
 from mou.stats import ALL, Stats
-from mou.tables import as_csv
+from mou.tables import as_csv, terminal_width
 from mou.words import Words
 
 TITLES = {
@@ -125,7 +125,11 @@ def as_markdown(stats: Stats, words: Words) -> str:
 
 
 def terminal_table(stats: Stats, words: Words) -> Any:
-    """A rich table; record text goes in as `Text`, so rich never reads markup from it."""
+    """A rich table; record text goes in as `Text`, so rich never reads markup from it. The
+    figures and headings are never squeezed: a table of many periods is as wide as it needs
+    (the terminal wraps it, `less -S` scrolls it), as `hledger balance` prints."""
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -137,19 +141,32 @@ def terminal_table(stats: Stats, words: Words) -> Any:
         title_justify="left",
         caption_justify="left",
         header_style="bold",
+        box=box.SIMPLE_HEAD,
     )
     for index, heading in enumerate(headings):
         numeric = index >= labels
+        cells = [heading, *(row[index] for row in rows)]
+        widest = max(cell_len(terminal_safe(cell)) for cell in cells)
         table.add_column(
             Text(terminal_safe(heading)),
             justify="right" if numeric else "left",
             no_wrap=numeric,
             overflow="fold",
-            min_width=None if numeric else 12,
+            min_width=widest if numeric else min(widest, 28),
         )
     for row in rows:
         table.add_row(*(Text(terminal_safe(cell)) for cell in row))
     return table
+
+
+def print_wide(table: Any) -> None:
+    """Print the table at the terminal's width, or wider when its figures need more."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    unbounded = Console(width=100_000)  # a measurement is capped at the console's width
+    needed = Measurement.get(unbounded, unbounded.options, table).minimum
+    Console(highlight=False, width=max(terminal_width(), needed)).print(table, crop=False)
 
 
 def as_csv_text(stats: Stats, words: Words) -> str:

@@ -109,3 +109,12 @@ def test_formats_in_russian(run: Run, output_format: str) -> None:
     assert result.exit_code == 0
     assert "Нерегулярная миграция" in result.stdout
     assert "Итого" in result.stdout or output_format == "csv"
+
+
+def test_a_wide_table_is_never_squeezed(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    result = run("--records", DEMO, "stats", "--as-of", "2025-12-31")
+    header = next(line for line in result.stdout.splitlines() if "Clause" in line)
+    assert header.split() == ["Clause", *(str(year) for year in range(2008, 2026)), "Total"]
+    assert any(line.split()[:1] == ["1.2"] for line in result.stdout.splitlines())
+    assert "All qualifying records" in result.stdout

@@ -104,6 +104,6 @@ def stats(
     if isinstance(rendered, str):
         sys.stdout.write(rendered)
     else:
-        from mou.tables import print_rich
+        from mou.stats_render import print_wide
 
-        print_rich(rendered)
+        print_wide(rendered)
