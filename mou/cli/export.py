@@ -30,10 +30,7 @@ export = typer.Typer(
 app.add_typer(export)
 
 FileArgument = Annotated[
-    Path,
-    typer.Argument(
-        metavar="FILE", help="The file to write (replaced atomically).", show_default=False
-    ),
+    Path, typer.Argument(help="The file to write (replaced atomically).", show_default=False)
 ]
 
 
