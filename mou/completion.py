@@ -37,9 +37,10 @@ def action_references(root: Path, incomplete: str) -> list[str]:
     ]
 
 
-def keys(root: Path, record: str, incomplete: str) -> list[str]:
+def keys(root: Path, record: str, incomplete: str, *, values: bool = True) -> list[str]:
     """`KEY=` for the fields of `record` that start with `incomplete`; after `KEY=`, the
-    values of a closed vocabulary (`status=held`)."""
+    values of a closed vocabulary (`status=held`). Without `values` (for --unset): the keys
+    alone, and the list items (`actions.a2`)."""
     from mou.keys import KeyUsageError, key_paths, resolve, shape_of
     from mou.kinds import MODELS
 
@@ -49,6 +50,10 @@ def keys(root: Path, record: str, incomplete: str) -> list[str]:
     if model is None:
         return []
     key, equals, _ = incomplete.partition("=")
+    if not values:
+        paths = key_paths(model, value)
+        items = {path.rsplit(".", 1)[0] for path in paths if path.count(".") >= 2}
+        return sorted(p for p in {*paths, *items} if p.startswith(incomplete))
     if equals:
         try:
             slot = resolve(model, value, key, create=False)

@@ -200,3 +200,33 @@ def test_completion_of_ids_actions_and_keys(monkeypatch: pytest.MonkeyPatch) -> 
         "status=postponed",
     ]
     assert completion.keys(root, "no-such-record", "s") == []
+
+
+MINSK = "2025-06-05-consultations-minsk"
+
+
+@pytest.mark.parametrize(
+    ("words", "incomplete", "expected"),
+    [
+        (["rename"], "2024-05", ["2024-05-14-conference-irregular-migration"]),
+        (["set"], "2025-06", [MINSK]),
+        (["set", MINSK], "status=p", ["status=planned", "status=postponed"]),
+        (["done"], f"{MINSK}#", [f"{MINSK}#training-evaluation"]),
+        (["set", MINSK, "--unset"], "actions.training-evaluation.d", [
+            "actions.training-evaluation.done_on", "actions.training-evaluation.due",
+        ]),
+        (["set", "no-such-record"], "s", []),
+    ],
+)  # fmt: skip
+def test_shell_completion_through_the_command_line(
+    words: list[str], incomplete: str, expected: list[str]
+) -> None:
+    """What the shell gets on <Tab> once completion is installed (the callbacks as wired)."""
+    from typer._completion_classes import BashComplete
+    from typer.main import get_command
+
+    from mou.cli import app
+
+    shell = BashComplete(get_command(app), {}, "mou", "_MOU_COMPLETE")
+    found = shell.get_completions(["--records", DEMO, *words], incomplete)
+    assert [item.value for item in found] == expected

@@ -48,11 +48,27 @@ def complete_action(context: typer.Context, incomplete: str) -> list[str]:
     return action_references(_completion_root(context), incomplete)
 
 
+def _record_of(context: typer.Context) -> str | None:
+    """The record `mou set` names: parsed, or (when an option still waits for its value, so
+    that parsing stopped before the arguments) the first word left over."""
+    record = context.params.get("record")
+    if record is None:
+        record = next((word for word in context.args if not word.startswith("-")), None)
+    return record if isinstance(record, str) else None
+
+
 def complete_key(context: typer.Context, incomplete: str) -> list[str]:
     from mou.completion import keys
 
-    record = context.params.get("record")
+    record = _record_of(context)
     return keys(_completion_root(context), record, incomplete) if record else []
+
+
+def complete_unset(context: typer.Context, incomplete: str) -> list[str]:
+    from mou.completion import keys
+
+    record = _record_of(context)
+    return keys(_completion_root(context), record, incomplete, values=False) if record else []
 
 
 DryRun = Annotated[
@@ -113,7 +129,7 @@ def set_command(
             "--unset",
             metavar="KEY",
             help="Remove a field or list item.",
-            autocompletion=complete_key,
+            autocompletion=complete_unset,
         ),
     ] = None,
     dry_run: DryRun = False,
