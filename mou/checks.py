@@ -35,7 +35,7 @@ from mou.models import (
     references,
 )
 from mou.periods import PeriodError, parse_period
-from mou.problems import Problem, Validation
+from mou.problems import Problem, Validation, capped
 from mou.progress import reporter
 from mou.read import document_status, record_id
 
@@ -478,7 +478,7 @@ def run_checks(records: RecordSet, today: date) -> list[Problem]:
         found.extend(function(context))
         progress.advance()
     progress.close()  # what comes next is output: the bar must be gone
-    return sorted(found, key=Problem.sort_key)
+    return capped(sorted(found, key=Problem.sort_key))
 
 
 def validate(root: Path, today: date, extra: dict[str, bytes] | None = None) -> Validation:

@@ -25,8 +25,14 @@ _UNSAFE_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 _UNSAFE_KEEP_TAB = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _shown(match: re.Match[str]) -> str:
-    point = ord(match.group())
+    character = match.group()
+    point = ord(character)
+    if character in _NAMED:
+        return _NAMED[character]
     return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 
@@ -49,6 +55,17 @@ def has_unsafe(text: str, *, newlines: bool = True) -> bool:
     """Whether `text` holds a character `terminal_safe` would escape (tests use this)."""
     pattern = _UNSAFE_KEEP_TAB if newlines else _UNSAFE
     return pattern.search(text) is not None
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(document: str) -> str:
+    """A JSON text with every control or bidi character inside its strings written as a
+    `\\uXXXX` escape: the same data, and nothing raw reaches a terminal. (JSON's own syntax
+    is ASCII, and `json.dumps` already escapes C0, so only strings are touched.)"""
+    return _UNSAFE_KEEP_TAB.sub(_json_escape, document)
 
 
 # --- GitHub Actions logs ------------------------------------------------------------------
@@ -74,14 +91,16 @@ def github_property(text: str) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&]|^[#+-]|(?<=^\d)[.)]|(?<=^\d\d)[.)]")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&]|^[#+-]")
+_ORDERED_LIST = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
 def markdown_text(value: object) -> str:
     """Record text made inert in Markdown: one line, every markup character escaped, so it
     cannot break a table, start a heading or a list, or inject a link, image or HTML."""
-    text = " ".join(one_line(str(value)).split())
-    return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+    text = one_line(" ".join(str(value).split()))
+    text = _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+    return _ORDERED_LIST.sub(r"\1\\\2", text)
 
 
 def code_span(value: object) -> str:
@@ -91,7 +110,7 @@ def code_span(value: object) -> str:
     with a space when the text starts or ends with a backtick. A pipe is shown as `¦`: GFM
     splits table cells on `|` even inside code spans.
     """
-    text = " ".join(one_line(str(value)).split()).replace("|", "¦")
+    text = one_line(" ".join(str(value).split())).replace("|", "¦")
     if not text:
         return "` `"
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)

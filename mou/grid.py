@@ -10,7 +10,7 @@ and it cost most of `mou list`'s time on a large record. This layout is simple a
 - when the terminal is too narrow for every column, columns are dropped in their declared
   order (`drop`: 1 goes first; None never goes); if what is left still does not fit side by
   side, each row is stacked: its ids and dates on one line, its text folded under them;
-- record text arrives escaped (`escape_terminal`): no control character or bidi override
+- record text arrives escaped (`mou.escape.one_line`): no control character or bidi override
   reaches the terminal.
 
 Plain rows (`tsv_lines`) follow the "linear TSV" convention: a header of column keys, one
@@ -20,39 +20,23 @@ as `\\t`, `\\n`, `\\r`, `\\\\` (other control characters as `\\xNN` / `\\uNNNN`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
 
+from mou.escape import one_line
+
 GAP = 2  # spaces between columns
 LONGEST_WORD = 24  # a folding column is kept at least as wide as its longest word, up to this
 INDENT = 4  # a stacked row's text under its ids
 SHORT = 12  # a column no wider than this (dates, numbers, statuses) is never folded
 
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-# C0 and C1 controls, DEL, line and paragraph separators, and the bidi controls (Trojan Source).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def escape_terminal(text: str) -> str:
-    """Record text made safe for a terminal: control characters and bidi controls escaped."""
-    return _UNSAFE.sub(_escaped, text)
-
 
 def escape_tsv(text: str) -> str:
-    """A cell of a tab-separated row: backslash doubled, then as `escape_terminal`."""
-    return escape_terminal(text.replace("\\", "\\\\"))
+    """A cell of a tab-separated row: backslash doubled, then as `mou.escape.one_line`."""
+    return one_line(text.replace("\\", "\\\\"))
 
 
 def tsv_lines(keys: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:

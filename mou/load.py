@@ -18,7 +18,15 @@ from mou import parse as yamlparse
 from mou.cache import open_cache
 from mou.fields import keys
 from mou.kinds import MODELS
-from mou.models import EMAIL_PATTERN, ID_PATTERN, LANGUAGE_PATTERN, URL_PATTERN, Memorandum, Record
+from mou.models import (
+    CONTACT_DETAILS,
+    EMAIL_PATTERN,
+    ID_PATTERN,
+    LANGUAGE_PATTERN,
+    URL_PATTERN,
+    Memorandum,
+    Record,
+)
 from mou.problems import Problem
 from mou.progress import reporter
 from mou.read import Snapshot, parse_snapshot, read_and_parse, record_id, snapshot
@@ -272,20 +280,22 @@ def _validation_problems(
             code, where, message = "MOU101", at(loc), f"required field `{name}` has no value"
         else:
             code, where = "MOU102", at(loc)
-            message = f"`{name}`: {_explain(detail)}"
+            private = bool(loc) and loc[-1] in CONTACT_DETAILS  # never quoted: it may leak
+            message = f"`{name}`: {_explain(detail, quote=not private)}"
         problems.append(Problem(code, message, path, where[0], where[1], record))
     return problems
 
 
-def _explain(detail: Any) -> str:
+def _explain(detail: Any, *, quote: bool = True) -> str:
+    """What is wrong with a value; `quote=False` never repeats the value (contact details)."""
     kind, ctx = detail["type"], detail.get("ctx", {})
-    shown = detail.get("input")
+    shown = f"`{detail.get('input')}`" if quote else "the value"
     if kind == "value_error":
         return str(ctx.get("error", detail["msg"]))
     if kind == "literal_error":
-        return f"`{shown}` is not one of: {ctx.get('expected', '').replace(chr(39), '')}"
+        return f"{shown} is not one of: {ctx.get('expected', '').replace(chr(39), '')}"
     if kind == "string_pattern_mismatch":
-        return f"`{shown}` " + _PATTERN_MESSAGES.get(ctx.get("pattern"), "has the wrong form")
+        return f"{shown} " + _PATTERN_MESSAGES.get(ctx.get("pattern"), "has the wrong form")
     if kind == "too_short":
         count = ctx.get("min_length")
         return f"needs at least {count} {'entry' if count == 1 else 'entries'}"

@@ -32,6 +32,8 @@ from mou.fields import LOCALIZED, Ref, keys, reference_paths
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
+# A contact person's private details: shown, quoted or passed to a template only when asked.
+CONTACT_DETAILS = ("email", "phone")
 # Names Windows cannot hold, whatever the extension (records are cloned on Windows too).
 WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{name}{n}" for name in ("com", "lpt") for n in range(10)]
@@ -124,6 +126,9 @@ def localized(text: str | dict[str, str], language: str) -> str:
     return text.get(language) or next(iter(text.values()))
 
 
+# Money range: every amount that validates renders exactly in every format (a float, a
+# spreadsheet, 28-digit decimal arithmetic): at most 15 digits before the point, 4 after.
+MONEY_DIGITS, MONEY_DECIMALS = 15, 4
 _AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
@@ -137,7 +142,11 @@ def _amount(value: Any) -> Decimal:
         raise ValueError('expected a decimal amount such as "12500.00"')
     if value <= 0:
         raise ValueError("an amount must be positive")
-    return value
+    if value.adjusted() >= MONEY_DIGITS:
+        raise ValueError(f"an amount has at most {MONEY_DIGITS} digits before the decimal point")
+    if value.as_tuple().exponent < -MONEY_DECIMALS:  # type: ignore[operator]
+        raise ValueError(f"an amount has at most {MONEY_DECIMALS} decimal places")
+    return Decimal(f"{value:f}")  # plain notation: 1E+3 is 1000, in every format
 
 
 Amount = Annotated[

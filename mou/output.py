@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mou import __version__
+from mou.escape import github_data, github_plain, github_property, json_safe, one_line, uri_path
 from mou.problems import CODES, Problem, Severity
 
 
@@ -40,36 +41,28 @@ def summary(problems: Sequence[Problem], files: int) -> str:
     return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} {checked}."
 
 
-def _one_line(text: str) -> str:
-    """Record values can hold line breaks; one diagnostic stays on one line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
-
-
 def as_text(problems: Sequence[Problem], root: Path, files: int) -> str:
+    """One line a problem (`path:line:column: severity code message`), then the summary;
+    paths and messages shown escaped (`\\x1b`, `\\n`), so that no record text or file name
+    reaches the terminal raw or breaks the line."""
     lines = [
-        f"{display_path(root, p.path)}:{p.line}:{p.column}: {p.severity} {p.code} "
-        f"{_one_line(p.message)}"
+        f"{one_line(display_path(root, p.path))}:{p.line}:{p.column}: {p.severity} {p.code} "
+        f"{one_line(p.message)}"
         for p in problems
     ]
     return "\n".join([*lines, summary(problems, files)]) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def as_github(problems: Sequence[Problem], root: Path, files: int) -> str:
-    """Workflow commands that annotate the pull request's diff, then the plain text lines."""
+    """Workflow commands that annotate the pull request's diff, then the plain text lines,
+    none of which can start a workflow command of its own."""
     commands = [
-        f"::{p.severity} file={_escape_property(display_path(root, p.path))},line={p.line},"
-        f"col={p.column},title={_escape_property(p.code)}::{_escape_data(p.message)}"
+        f"::{p.severity} file={github_property(display_path(root, p.path))},line={p.line},"
+        f"col={p.column},title={github_property(p.code)}::{github_data(p.message)}"
         for p in problems
     ]
-    return "\n".join([*commands, as_text(problems, root, files)])
+    plain = [github_plain(line) for line in as_text(problems, root, files).splitlines()]
+    return "\n".join([*commands, *plain]) + "\n"
 
 
 def diagnostic(problem: Problem) -> dict[str, Any]:
@@ -92,11 +85,23 @@ def as_json(problems: Sequence[Problem], root: Path, files: int) -> str:
         "warnings": warnings,
         "diagnostics": [diagnostic(p) for p in problems],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
+def source_root(root: Path) -> Path:
+    """What SARIF's `%SRCROOT%` stands for: the git top level holding the records root (the
+    repository code scanning knows), else the records root's parent."""
+    start = Path(os.path.abspath(root))
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start.parent
 
 
 def as_sarif(problems: Sequence[Problem], root: Path, files: int) -> str:
-    """SARIF 2.1.0: one rule per code, URIs relative to the current folder (the repository)."""
+    """SARIF 2.1.0: one rule per code; each URI percent-encoded (RFC 3986) and relative to
+    `source_root`, the same wherever mou is run from."""
+    base = source_root(root)
     rule_index = {code: index for index, code in enumerate(CODES)}
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning"}
     rules: list[dict[str, Any]] = [
@@ -119,7 +124,7 @@ def as_sarif(problems: Sequence[Problem], root: Path, files: int) -> str:
                 {
                     "physicalLocation": {
                         "artifactLocation": {
-                            "uri": display_path(root, p.path),
+                            "uri": uri_path(os.path.relpath(root / p.path, base)),
                             "uriBaseId": "%SRCROOT%",
                         },
                         "region": {"startLine": p.line, "startColumn": p.column},
@@ -139,7 +144,7 @@ def as_sarif(problems: Sequence[Problem], root: Path, files: int) -> str:
             }
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 FORMATTERS: dict[str, Callable[[Sequence[Problem], Path, int], str]] = {

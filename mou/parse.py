@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from mou.problems import MAX_BYTES, MAX_DEPTH, Problem
+from mou.problems import MAX_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_NODES, Problem
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python parser is a slow but exact fallback.
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -259,10 +259,15 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
     root: Any = None
     root_where: Any = None
     documents = 0
+    nodes = 0
 
     while True:
         event = get_event()
         kind = type(event)
+        nodes += 1
+        if nodes > MAX_NODES:
+            problem("MOU004", f"more than {MAX_NODES:,} values in one file", _mark(event))
+            raise _UnreadableError
         if kind is scalar_event:
             if event.anchor is not None:
                 problem(
@@ -350,6 +355,9 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
             key = None
         elif container is not None:
             container.append(value)
+            if len(container) > MAX_ITEMS:
+                problem("MOU004", f"a list of more than {MAX_ITEMS:,} items", _mark(event))
+                raise _UnreadableError
             if track:
                 where.items.append(pos)
         else:

@@ -12,6 +12,11 @@ from enum import StrEnum
 # The limits MOU004 states: bytes in one record file, levels of nesting in it.
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+# Items in one list: far above any real record, and it keeps the diagnostics of a hostile
+# list (one a bad item) proportional to this limit.
+MAX_ITEMS = 1000
+# YAML events in one file (a real record has a few hundred): parsing time stays bounded.
+MAX_NODES = 50_000
 
 
 class Severity(StrEnum):
@@ -73,10 +78,11 @@ CODES: dict[str, Code] = {
             E,
             N_("file too large, nested too deep, or using anchors, aliases or tags"),
             """
-            Records are plain data: at most 1 MiB per file, at most 64 levels of nesting,
-            no anchors (&a), aliases (*a) or tags other than the core ones (!!str, !!int,
-            ...). This keeps every record readable on its own and keeps hostile files (alias
-            bombs, !!python/object) from doing harm.""",
+            Records are plain data: at most 1 MiB per file, 64 levels of nesting, 1,000
+            items in one list and 50,000 values in one file; no anchors (&a), aliases (*a)
+            or tags other than the core ones (!!str, !!int, ...). This keeps every record
+            readable on its own and keeps hostile files (alias bombs, !!python/object, a
+            million empty entries) from doing harm.""",
         ),
         _code(
             "MOU101",
@@ -264,3 +270,26 @@ class Validation:
 
     problems: list[Problem]
     files: int
+
+
+# At most this many problems are shown for one file; one more line counts the rest, so that
+# a hostile file costs time and memory in proportion to this, not to its size.
+PER_FILE = 50
+
+
+def capped(problems: list[Problem], limit: int = PER_FILE) -> list[Problem]:
+    """`problems` (sorted by path) with at most `limit` per file, then one problem per file
+    saying how many more there are. It takes the code of the first hidden error (else of the
+    first hidden warning), so that the exit code does not change."""
+    by_path: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_path.setdefault(problem.path, []).append(problem)
+    kept: list[Problem] = []
+    for path, found in by_path.items():
+        kept.extend(found[:limit])
+        hidden = found[limit:]
+        if hidden:
+            worst = next((p for p in hidden if p.severity is Severity.ERROR), hidden[0])
+            message = f"… and {len(hidden):,} more problems in this file (fix the ones above first)"
+            kept.append(Problem(worst.code, message, path, worst.line, worst.column, worst.record))
+    return kept

@@ -65,6 +65,18 @@ def find_root(explicit: Path | None) -> Path:
     return Path("records")
 
 
+def looks_like_records(root: Path, folders: Iterable[str]) -> bool:
+    """Whether `root` can be a records root: it holds memorandum.yaml, a record file at the
+    top, or one of the kind `folders`. Looked at without walking anything: `mou --records /`
+    answers at once."""
+    try:
+        with os.scandir(root) as entries:
+            names = {entry.name for entry in entries}
+    except OSError:
+        return True  # an unreadable root: reading it gives the located diagnostic
+    return any(name.endswith(SUFFIXES) for name in names) or not names.isdisjoint(folders)
+
+
 # Below this many files one process is faster than starting workers.
 PARALLEL_FROM = 2000
 

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mou.escape import json_safe, markdown_text, terminal_safe
 from mou.load import Entry
 from mou.models import Contact, Meeting, Memorandum, Programme, Request, Seminar
 from mou.periods import Period
@@ -31,7 +32,6 @@ from mou.review import (
     review_json,
 )
 from mou.selection import ActionItem, title_of
-from mou.tables import markdown_text
 from mou.words import Words
 
 PACKAGE = Path(__file__).parent
@@ -348,6 +348,10 @@ def templates_folder() -> Path:
     return packaged if packaged.is_dir() else PACKAGE.parent / "templates"
 
 
+def _shown_escaped(value: Any) -> str:
+    return terminal_safe(str(value), newlines=True)
+
+
 def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | None = None) -> Any:
     """A Jinja environment for the review templates; a user's template gets a sandbox and
     StrictUndefined (a misspelt name is an error, not an empty string)."""
@@ -359,6 +363,8 @@ def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | N
     env = kind(
         loader=loader,
         autoescape=html,
+        # Every value a Markdown or text template prints: control and bidi characters escaped.
+        finalize=None if html else _shown_escaped,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -390,7 +396,7 @@ def render_review(
 ) -> str:
     """The review in a format (md, text, html, json) and language (en, ru)."""
     if output_format == "json":
-        return review_json(review, contact_details=contact_details)
+        return json_safe(review_json(review, contact_details=contact_details))
     if output_format == "html":
         return render_template(
             review, language, "review.html.j2", html=True, contact_details=contact_details

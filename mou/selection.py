@@ -17,6 +17,7 @@ from typing import Any
 from mou import kinds
 from mou.load import Entry, RecordSet
 from mou.models import (
+    CONTACT_DETAILS,
     Action,
     Activity,
     Clause,
@@ -39,7 +40,6 @@ QUALIFYING_STATUSES = {
     "arrangement": {"signed", "closed"},
 }
 NEVER_QUALIFY = {"contact", "memorandum"}
-CONTACT_DETAILS = ("email", "phone")
 
 
 def is_bilateral(model: Record) -> bool:

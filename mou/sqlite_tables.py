@@ -27,6 +27,7 @@ from mou.kinds import KINDS, MODELS
 from mou.load import Entry, RecordSet
 from mou.models import (
     COMMON_FIELDS,
+    CONTACT_DETAILS,
     Clause,
     Memorandum,
     PartyDeclaration,
@@ -36,7 +37,7 @@ from mou.models import (
 )
 from mou.output import diagnostic
 from mou.problems import Problem
-from mou.selection import CONTACT_DETAILS, is_bilateral, qualifies, span, title_of
+from mou.selection import is_bilateral, qualifies, span, title_of
 from mou.stats import qualifying_by_clause
 
 # Parts of a record that get tables of their own rather than columns.

@@ -49,7 +49,8 @@ def _records_root(given: str | None) -> Path | None:
         if given == "":
             return None  # Click's reading of an empty variable is left to Click
     root = find_root(None if given is None else Path(given))
-    return root if root.is_dir() else None
+    # Without a memorandum the full CLI decides (it refuses a folder that holds no record).
+    return root if (root / "memorandum.yaml").is_file() else None
 
 
 def quick_validate(args: list[str]) -> int | None:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from mou.grid import Grid, GridColumn, escape_terminal, tsv_lines
+from mou.escape import code_span, json_safe, markdown_text, one_line
+from mou.grid import Grid, GridColumn, tsv_lines
 from mou.history import CHANGE_KINDS, Change, Difference
 from mou.load import Entry
 from mou.models import Contact
@@ -38,7 +38,7 @@ def csv_cell(value: Any) -> Any:
         value = "; ".join(str(v) for v in value)
     elif isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
+    text = str(value)  # exact: a spreadsheet is where it lands (see README, "Output rules")
     return "'" + text if text.startswith(CSV_TRIGGERS) else text
 
 
@@ -145,7 +145,7 @@ def as_table(title: str, columns: Sequence[Column[T]], rows: Sequence[T], words:
     return Grid(
         title,
         [GridColumn(words.gettext(c.name), c.no_wrap, c.drop) for c in columns],
-        [[escape_terminal(column.cell(row, words)) for column in columns] for row in rows],
+        [[one_line(column.cell(row, words)) for column in columns] for row in rows],
     )
 
 
@@ -204,18 +204,6 @@ def print_rich(renderable: Any) -> None:
     Console(highlight=False, width=terminal_width()).print(renderable, crop=False)
 
 
-# --- Markdown safety ---------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~]|^[#+-])")
-
-
-def markdown_text(value: object) -> str:
-    """Record text made inert in Markdown: one line, markup characters escaped, so that a title
-    cannot break a table, start a heading, or inject a link, image or HTML."""
-    text = " ".join(str(value).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 # --- mou diff -------------------------------------------------------------------------------
 
 
@@ -236,7 +224,7 @@ def difference_json(difference: Difference, base: str, head: str) -> str:
         "new_findings": [diagnostic(p) for p in difference.new_findings],
         "resolved_findings": [diagnostic(p) for p in difference.resolved_findings],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +234,8 @@ class _Style:
     markdown: bool
 
     def code(self, text: str) -> str:
-        return f"`{text}`" if self.markdown else text
+        """A path or a field name: a code span in Markdown, escaped text otherwise."""
+        return code_span(text) if self.markdown else one_line(text)
 
     def value(self, value: Any) -> str:
         """A field's value on one line."""
@@ -254,10 +243,7 @@ class _Style:
             text = "—"
         else:
             text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        text = " ".join(text.split())
-        if not self.markdown:
-            return text
-        return f"`{text}`" if "`" not in text else markdown_text(text)
+        return self.code(" ".join(text.split()))
 
     def prefix(self, markdown: str, text: str = "") -> str:
         return markdown if self.markdown else text
@@ -284,7 +270,7 @@ def _finding_lines(title: str, problems: Sequence[Problem], style: _Style) -> li
         return []
     lines = ["", f"{style.prefix('### ')}{title}", ""]
     for p in problems:
-        message = markdown_text(p.message) if style.markdown else p.message
+        message = markdown_text(p.message) if style.markdown else one_line(p.message)
         where = style.code(f"{p.path}:{p.line}")
         lines.append(f"{style.prefix('- ')}{p.severity} {p.code} {where}: {message}")
     return lines

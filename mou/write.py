@@ -471,17 +471,14 @@ def format_tree(root: Path, *, check: bool = False) -> FormatReport:
     """Rewrite every record under `root` in canonical form, keeping comments (with `check`,
     write nothing). Files that cannot be read or parsed are left as they are."""
     from mou.parse import parse
-    from mou.read import find_files
+    from mou.read import find_files, read_record_file
 
     found: list[Formatted] = []
     with lock(root):
         for path in find_files(root):
-            try:
-                data = (root / path).read_bytes()
-            except OSError as error:
-                found.append(Formatted(path, "failed", f"cannot read: {error.strerror}"))
-                continue
-            problems = parse(data, path, positions=False).problems
+            read = read_record_file(root, path)  # only regular files inside the root
+            data = read if isinstance(read, bytes) else b""
+            problems = [read] if not isinstance(read, bytes) else parse(data, path).problems
             try:
                 if problems:
                     raise FormatError(f"{problems[0].code} {problems[0].message}")
@@ -494,7 +491,7 @@ def format_tree(root: Path, *, check: bool = False) -> FormatReport:
             found.append(Formatted(path, "changed"))
             if not check:
                 try:
-                    write_text(root / path, after)
+                    write_text(record_target(root, path), after)
                 except OSError as error:
                     found.append(Formatted(path, "failed", f"cannot write: {error.strerror}"))
     return FormatReport(tuple(found), len(find_files(root)), check)

@@ -30,7 +30,7 @@ TERMINAL = [
     ("\x1b[2J", "\\x1b[2J"),
     ("a\u202eb", "a\\u202eb"),
     ("tab\tstays", "tab\tstays"),
-    ("line\nbreak\r", "line\\x0abreak\\x0d"),
+    ("line\nbreak\r", "line\\nbreak\\r"),
     ("del\x7f c1\x9b", "del\\x7f c1\\x9b"),
     ("Кириллица, 中文", "Кириллица, 中文"),
 ]
@@ -42,7 +42,7 @@ def test_terminal_safe_escapes_controls_and_bidi(text: str, shown: str) -> None:
 
 
 def test_terminal_safe_keeps_newlines_where_the_format_allows() -> None:
-    assert terminal_safe("a\nb\r\x1b", newlines=True) == "a\nb\\x0d\\x1b"
+    assert terminal_safe("a\nb\r\x1b", newlines=True) == "a\nb\\r\\x1b"
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_terminal_safe_keeps_newlines_where_the_format_allows() -> None:
         ("::error file=evil.yaml::INJECTED", "\\::error file=evil.yaml::INJECTED"),
         ("  ::warning::x", "  \\::warning::x"),
         ("##[error]x", "\\##[error]x"),
-        ("a\n::error::x", "a\\x0a::error::x"),
+        ("a\n::error::x", "a\\n::error::x"),
         ("plain: line", "plain: line"),
     ],
 )
@@ -67,7 +67,7 @@ def test_github_plain_lines_never_start_a_command(line: str, shown: str) -> None
         ("`![img](https://x)`", "`` `![img](https://x)` ``"),
         ("a``b`", "``` a``b` ```"),
         ("a|b", "`a¦b`"),
-        ("two\nlines", "`two\\x0alines`"),
+        ("two\nlines\x1b", "`two lines\\x1b`"),
     ],
 )
 def test_code_span_holds_any_backticks(text: str, span: str) -> None:

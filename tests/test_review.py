@@ -14,11 +14,11 @@ import pytest
 
 from conftest import REPO, Run
 from mou.checks import run_checks
+from mou.escape import markdown_text
 from mou.load import load
 from mou.periods import PeriodError, add_duration, parse_period
 from mou.render import render_review
 from mou.review import Review, review
-from mou.tables import markdown_text
 from mou.words import Words
 
 Tree = Callable[[dict[str, str | bytes]], Path]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mou.cli.common import ADD_KINDS, OK, PROBLEMS, exits, records_root
+from mou.cli.common import ADD_KINDS, OK, PROBLEMS, exits, records_root, say
 
 if TYPE_CHECKING:
     from typer import _click as click
@@ -97,6 +97,7 @@ def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int
     and written; print its path, or its problems. The exit code."""
     from mou import add
     from mou.cli.prompts import ask_missing
+    from mou.escape import terminal_safe
     from mou.output import as_text, display_path
     from mou.problems import RefusalError, UsageError
     from mou.write import UnsafePathError
@@ -118,12 +119,12 @@ def add_record(context: typer.Context, kind: str, values: dict[str, Any]) -> int
     except UnsafePathError as error:
         raise UsageError(f"{error}; nothing was written") from None
     if dry_run:
-        sys.stdout.write(outcome.text)
+        sys.stdout.write(terminal_safe(outcome.text, newlines=True))
     if outcome.problems:
         sys.stderr.write(as_text(outcome.problems, root, 1))
     if outcome.has_errors and not dry_run:
         shown = display_path(root, outcome.path)
-        typer.echo(f"mou: {shown} has errors; nothing was written", err=True)
+        say(f"mou: {shown} has errors; nothing was written", err=True)
     elif outcome.written:
-        typer.echo(display_path(root, outcome.path))
+        say(display_path(root, outcome.path))
     return PROBLEMS if outcome.has_errors else OK

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 def _print_json(data: object) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from mou.escape import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _kind(word: str | None) -> str | None:
@@ -226,9 +228,11 @@ def show(
     if output_format is ShowFormat.json:
         _print_json(document)
     else:
+        from mou.escape import terminal_safe
         from mou.write import canonical, dump
 
-        sys.stdout.write(dump(canonical(document, None, fresh=True), None))
+        text = dump(canonical(document, None, fresh=True), None)
+        sys.stdout.write(terminal_safe(text, newlines=True))
 
 
 @command()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mou.cli.common import OK, PROBLEMS, command, parse_as_of, records_root
+from mou.cli.common import OK, PROBLEMS, command, parse_as_of, records_root, say
 
 
 class DiagnosticsFormat(StrEnum):
@@ -88,14 +88,15 @@ def fmt(
 ) -> int:
     """Rewrite every record in canonical form, keeping comments. Files that cannot be read
     (see `mou validate`) are left as they are."""
+    from mou.escape import one_line
     from mou.write import format_tree
 
     report = format_tree(records_root(context), check=check)
     for file in report.files:
         if file.outcome == "changed":
-            typer.echo(f"{'would reformat' if check else 'reformatted'} {file.path}")
+            say(f"{'would reformat' if check else 'reformatted'} {one_line(file.path)}")
         else:
-            typer.echo(f"{file.path}: {file.reason}", err=True)
+            say(f"{one_line(file.path)}: {file.reason}", err=True)
     verb = "would be reformatted" if check else "reformatted"
     noun = "file" if report.total == 1 else "files"
     unreadable = f", {report.failed} not readable" if report.failed else ""

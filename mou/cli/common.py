@@ -102,15 +102,23 @@ def exits(function: Command) -> Callable[..., None]:
         try:
             code = function(*args, **kwargs)
         except UsageError as error:
-            typer.echo(f"mou: {error}", err=True)
+            say(f"mou: {error}", err=True)
             code = USAGE
         except RefusalError as error:
-            typer.echo(f"mou: {error}", err=True)
+            say(f"mou: {error}", err=True)
             code = PROBLEMS
         if code:
             raise typer.Exit(code)
 
     return run
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print a message line (stdout, or stderr with `err`): whatever record text or file
+    name it holds is shown escaped (`mou.escape.terminal_safe`), never raw."""
+    from mou.escape import terminal_safe
+
+    typer.echo(terminal_safe(text, newlines=True), err=err)
 
 
 def command(name: str | None = None) -> Callable[[Command], Command]:
@@ -154,6 +162,16 @@ def records_root(context: typer.Context) -> Path:
         raise UsageError(
             f"no records folder at {root} (use --records PATH, set MOU_RECORDS, or run `mou init`)"
         )
+    from mou.read import looks_like_records
+
+    if not (root / "memorandum.yaml").exists():
+        from mou.kinds import KINDS
+
+        if not looks_like_records(root, [kind.folder for kind in KINDS.values()]):
+            raise UsageError(
+                f"{root} is not a records folder: no memorandum.yaml, no record file or kind "
+                "folder in it (use --records PATH, set MOU_RECORDS, or run `mou init`)"
+            )
     return root
 
 
@@ -200,7 +218,7 @@ def write_output(output: Path, data: str | bytes) -> None:
     except OSError as error:
         raise UsageError(f"--output {output}: cannot write: {error.strerror}") from None
     if written is not None:
-        typer.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}", err=True)
 
 
 def no_memorandum(then: str = "run `mou validate`") -> Exception:

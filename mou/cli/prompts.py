@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from mou.cli.common import say
+
 if TYPE_CHECKING:
     from mou.add import Option
 
@@ -34,7 +36,7 @@ def ask_one(option: Option, declared: dict[str, list[str]]) -> object:
         value, complaint = _answer(option, known, answer)
         if complaint is None:
             return value
-        typer.echo(f"  {complaint}", err=True)
+        say(f"  {complaint}", err=True)
 
 
 def _prompt(option: Option, known: list[str]) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mou.cli.common import command, parse_as_of
+from mou.cli.common import command, parse_as_of, say
 
 
 @command()
@@ -49,9 +49,9 @@ def init(
         languages=language or ["en"],
     )
     for path in written:
-        typer.echo(f"created {path}")
+        say(f"created {path}")
     for path in kept:
-        typer.echo(f"kept    {path} (exists)")
+        say(f"kept    {path} (exists)")
     typer.echo(
         "\nNext: fill in the parties, clauses and topics in records/memorandum.yaml, "
         "then run `mou validate`."
