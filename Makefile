@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint typecheck pytest validate-records demo bench schema messages clean
+.PHONY: fuzz venv test lint typecheck pytest validate-records demo bench schema messages clean
 
 venv: $(STAMP)
 
@@ -40,6 +40,12 @@ demo: venv
 	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format html \
 		--lang ru --output examples/demo/review-2024.ru.html
 	@echo "The HTML review is in examples/demo/review-2024.html (Russian: review-2024.ru.html)."
+
+# The fuzz harness with many fresh examples (`make test` runs 4, derandomised); FUZZ=N.
+FUZZ ?= 300
+fuzz: venv
+	MOU_FUZZ_EXAMPLES=$(FUZZ) MOU_FUZZ_RANDOM=1 $(BIN)/pytest tests/test_fuzz.py -p no:cacheprovider \
+		--hypothesis-show-statistics
 
 bench: venv
 	$(BIN)/python tests/benchmarks/bench.py

@@ -7,7 +7,7 @@ For each command: exit 0, 1 or 2; no traceback; no file written outside the reco
 bounded time (an alarm in-process, a timeout and `resource` limits in a subprocess); and no
 raw control or bidi character in any output that lands in a terminal or a log.
 
-`make test` runs a small derandomised sample (MOU_FUZZ_EXAMPLES, default 8); `make fuzz`
+`make test` runs a small derandomised sample (MOU_FUZZ_EXAMPLES, default 4); `make fuzz`
 runs many more with fresh randomness and prints hypothesis's statistics.
 """
 
@@ -36,7 +36,7 @@ from mou.cli import app
 from mou.escape import has_unsafe
 
 DEMO = REPO / "examples" / "demo"
-EXAMPLES = int(os.environ.get("MOU_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("MOU_FUZZ_EXAMPLES", "4"))
 RANDOM = os.environ.get("MOU_FUZZ_RANDOM") == "1"
 MOU = Path(sys.executable).parent / "mou"
 SECONDS = 60  # per command: far above any real run, so only a hang trips it
