@@ -19,8 +19,8 @@ from mou.checks import run_checks
 from mou.load import RecordSet, load
 from mou.problems import Problem, RefusalError, Severity
 from mou.read import JOURNAL_FOLDER
+from mou.write import UnsafePathError, lock, record_target, write_new, write_text
 from mou.write import _fsync_folder as fsync_folder
-from mou.write import lock, record_target, write_new, write_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +141,16 @@ def recover(root: Path) -> bool:
 
 
 def _complete(root: Path, folder: Path) -> None:
-    steps = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
+    try:
+        steps = [_step(step) for step in json.loads((folder / JOURNAL).read_text("utf-8"))]
+    except (ValueError, TypeError) as error:  # a journal mou did not write (it came in a PR?)
+        raise UnsafePathError(
+            f"{folder / JOURNAL} is not a journal mou wrote ({error}): look at it, then remove "
+            f"the folder {folder}"
+        ) from None
     for step in steps:
         if "write" in step:
-            source = folder / step["from"]
+            source = record_target(folder, step["from"])  # never a file from elsewhere
             if source.exists():  # else already moved into place before the process died
                 target = record_target(root, step["write"])
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -156,6 +162,15 @@ def _complete(root: Path, folder: Path) -> None:
                 target.unlink()
                 fsync_folder(target.parent)
     _discard(folder)
+
+
+def _step(step: object) -> dict[str, str]:
+    """One journal step, checked to be what `apply` writes."""
+    if not isinstance(step, dict) or not all(isinstance(v, str) for v in step.values()):
+        raise ValueError("a step is not a mapping of texts")
+    if set(step) not in ({"write", "from"}, {"remove"}):
+        raise ValueError(f"unexpected step {sorted(step)}")
+    return step
 
 
 def _discard(folder: Path) -> None:

@@ -251,10 +251,10 @@ def markdown(text: str) -> Any:
             header = self.header.row.cells if self.header and self.header.row else []
             body = self.body.rows if self.body else []
             columns = [
-                GridColumn(escape_terminal(cell.content.plain), right=cell.justify == "right")
+                GridColumn(one_line(cell.content.plain), right=cell.justify == "right")
                 for cell in header
             ]
-            rows = [[escape_terminal(cell.content.plain) for cell in row.cells] for row in body]
+            rows = [[one_line(cell.content.plain) for cell in row.cells] for row in body]
             yield Grid("", columns, rows, longest=None)
 
     class TextMarkdown(Markdown):

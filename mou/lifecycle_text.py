@@ -7,12 +7,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from mou.escape import terminal_safe
+from mou.escape import json_safe, markdown_text, terminal_safe
 from mou.history import Revision
 from mou.models import localized
 from mou.selection import ActionItem
 from mou.status import ClauseDue, Status
-from mou.tables import change_lines, markdown_text
+from mou.tables import change_lines
 
 # --- mou log ------------------------------------------------------------------------------
 
@@ -20,7 +20,8 @@ from mou.tables import change_lines, markdown_text
 def log_text(wanted: str, log: Sequence[Revision], output_format: str) -> str:
     """A record's history, newest first, as text, Markdown or JSON."""
     if output_format == "json":
-        return json.dumps([_revision_data(r) for r in log], ensure_ascii=False, indent=2) + "\n"
+        data = [_revision_data(r) for r in log]
+        return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     markdown = output_format == "md"
     lines = [f"{'## ' if markdown else ''}History of {_safe(wanted, markdown)}"]
     if not log:
@@ -217,4 +218,4 @@ def status_json(status: Status) -> str:
         "parties_without_contact": list(status.parties_without_contact),
         "findings": {"errors": status.errors, "warnings": status.warnings},
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"

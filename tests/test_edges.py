@@ -298,3 +298,25 @@ def test_every_output_option_goes_through_the_safe_opener(
     assert result.exit_code in (0, 1)
     assert not (Path.cwd() / "-").exists()
     assert result.output.strip()
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        '[{"write": "exchanges/x.yaml", "from": "../../outside.yaml"}]',
+        '[{"write": "../escaped.yaml", "from": "0.yaml"}]',
+        '{"not": "a list"}',
+        "not json",
+    ],
+)
+def test_a_hostile_journal_moves_nothing_in_or_out(
+    journal: str, base_tree: Tree, run: Run, tmp_path: Path
+) -> None:
+    root = base_tree({".mou-journal/journal.json": journal, ".mou-journal/0.yaml": "kind: x\n"})
+    (tmp_path / "outside.yaml").write_text("secret\n")
+    result = run("--records", str(root), "validate")
+    assert result.exit_code == 2
+    assert "mou: " in result.output
+    assert (tmp_path / "outside.yaml").read_text() == "secret\n"
+    assert not (tmp_path / "escaped.yaml").exists()
+    assert not (root / "exchanges").exists()
