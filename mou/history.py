@@ -242,14 +242,21 @@ def record_log(root: Path, wanted: str, *, contact_details: bool = False) -> lis
     """The history of the record `wanted` under `root`, newest first. GitError outside git,
     or when neither the working tree nor the history has such a record."""
     root = root.resolve()
-    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    except GitError:
+        raise GitError(
+            f"{root} is not in a git repository: a record's history is read from git "
+            "(git init, then commit the records)"
+        ) from None
     prefix = root.relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
+    born = _has_commits(top)
     on_disk = [path for path in find_files(root) if id_of(path) == wanted]
-    path = on_disk[0] if on_disk else _last_path(top, prefix, wanted)
+    path = on_disk[0] if on_disk else (_last_path(top, prefix, wanted) if born else None)
     if path is None:
         raise GitError(f"no record {wanted!r} in the working tree or in the history")
-    commits = _commits(top, prefix + path)
+    commits = _commits(top, prefix + path) if born else []
     blobs = _blobs(
         top,
         [f"{c[0]}:{c[5]}" for c in commits if c[5]] + [f"{c[0]}^:{c[6]}" for c in commits if c[6]],
@@ -272,6 +279,15 @@ def record_log(root: Path, wanted: str, *, contact_details: bool = False) -> lis
             change = Change(change.id, change.kind, change.path, "renamed")
         log.append(Revision(commit, when, author, subject, change, moved))
     return log
+
+
+def _has_commits(top: Path) -> bool:
+    """Whether the repository has a commit yet (a new one has none: only the working tree)."""
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return False
+    return True
 
 
 def _last_path(top: Path, prefix: str, wanted: str) -> str | None:

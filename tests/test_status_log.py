@@ -177,7 +177,11 @@ def test_log_outside_git_and_of_an_unknown_record(
     )
     result = run("--records", str(outside), "log", "memorandum")
     assert result.exit_code == 2
-    assert "not a git repository" in result.output
+    assert "is not in a git repository: a record's history is read from git" in result.output
+    git(outside, "init", "-q")  # no commit yet: the record is all working tree
+    result = run("--records", str(outside), "log", "memorandum", "--format", "json")
+    assert result.exit_code == 0
+    assert [(r["commit"], r["change"]) for r in json.loads(result.output)] == [(None, "added")]
 
 
 # --- completion ---------------------------------------------------------------------------
