@@ -182,7 +182,9 @@ print(sorted({{name.split(".")[0] for name in sys.modules}} & {{"pydantic", "typ
 """
 
 
-def test_a_cached_validate_and_version_import_neither_typer_nor_pydantic(tmp_path: Path) -> None:
+def test_what_a_cached_validate_version_and_help_import(
+    tmp_path: Path,
+) -> None:
     env = {**os.environ, "MOU_CACHE": str(tmp_path / "cache")}
     validate = ["--records", DEMO, "validate", "--as-of", AS_OF]
     first = _python(LOADED.format(args=validate), env)
@@ -190,6 +192,7 @@ def test_a_cached_validate_and_version_import_neither_typer_nor_pydantic(tmp_pat
     second = _python(LOADED.format(args=validate), env)
     assert second.endswith("[]\n") and second.splitlines()[:-1] == first.splitlines()[:-1]
     assert _python(LOADED.format(args=["--version"]), env).splitlines()[-1] == "[]"
+    assert _python(LOADED.format(args=["--help"]), env).splitlines()[-1] == "['typer']"
 
 
 def test_runs_in_parallel_give_the_same_answer(tmp_path: Path) -> None:
