@@ -31,6 +31,7 @@ import io
 import os
 import pickle
 import struct
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,9 @@ def location() -> Path:
     configured = os.environ.get("MOU_CACHE")
     if configured:
         return Path(configured)
+    if sys.platform == "linux":  # platformdirs' answer, without importing it (and tempfile)
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(xdg or os.path.expanduser("~/.cache")) / "mou"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("mou", appauthor=False))

@@ -179,8 +179,12 @@ def test_where_the_cache_lives_and_how_it_is_turned_off(
     monkeypatch.setenv("MOU_CACHE", str(tmp_path / "c"))
     assert cache.location() == tmp_path / "c"
     monkeypatch.delenv("MOU_CACHE")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache.location() == tmp_path / "xdg" / "mou"
+    from platformdirs import user_cache_dir
+
+    for xdg in (str(tmp_path / "xdg"), "", "  "):
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+        assert cache.location() == Path(user_cache_dir("mou", appauthor=False))
+    assert cache.location() == Path.home() / ".cache" / "mou"
     monkeypatch.setenv("MOU_NO_CACHE", "1")
     assert cache.open_cache() is None
     monkeypatch.setenv("MOU_NO_CACHE", "0")
