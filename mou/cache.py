@@ -46,9 +46,9 @@ SHARDS = 256
 LIMIT = 512 * 1024 * 1024  # bytes of parsed entries, over all shards
 RESULTS_KEPT = 64
 
-# A parsed file: its value and its problems as (code, message, line, column): no path, since
-# the same bytes may be another file.
-ProblemTuple = tuple[str, str, int, int]
+# A parsed file: its value and its problems, each as the tuple of its fields (the path in it
+# is the file's that was parsed: the same bytes may be another file, which takes its own).
+ProblemTuple = tuple[Any, ...]
 ParsedEntry = tuple[Any, list[ProblemTuple]]
 
 # `mou --no-cache` for this process (the environment is read on every call).
@@ -89,9 +89,29 @@ def open_cache() -> Cache | None:
     return Cache(location()) if enabled() else None
 
 
+_CODE: list[str] = []
+
+
+def code_version() -> str:
+    """mou's version and a fingerprint of its code: every file of the package with its size
+    and modification time (a few dozen stats), so that an entry written by other code, even
+    under the same version number (a checkout, an editable install), is never used."""
+    if not _CODE:
+        package = os.path.dirname(os.path.abspath(__file__))
+        digest = hashlib.sha256(__version__.encode("utf-8"))
+        for folder, folders, files in os.walk(package):
+            folders[:] = sorted(f for f in folders if f != "__pycache__")
+            for name in sorted(files):
+                status = os.stat(os.path.join(folder, name))
+                relative = os.path.relpath(os.path.join(folder, name), package)
+                digest.update(f"{relative}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+        _CODE.append(f"{__version__}+{digest.hexdigest()[:16]}")
+    return _CODE[0]
+
+
 def key_of(*parts: Any) -> str:
     """A result key: the hash of `parts` (plain values: text, numbers, lists, tuples)."""
-    digest = hashlib.sha256(repr((FORMAT, __version__, parts)).encode("utf-8"))
+    digest = hashlib.sha256(repr((FORMAT, code_version(), parts)).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -109,7 +129,7 @@ class _Unpickler(pickle.Unpickler):
 def encode(value: Any) -> bytes:
     """An entry: the header, mou's version, then the pickled value."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    version = __version__.encode("utf-8")
+    version = code_version().encode("utf-8")
     digest = hashlib.blake2b(payload, digest_size=16).digest()
     return _HEADER.pack(MAGIC, FORMAT, len(version), len(payload), digest) + version + payload
 
@@ -122,8 +142,8 @@ def decode(data: bytes) -> Any:
     start = _HEADER.size + version_length
     if magic != MAGIC or form != FORMAT:
         raise ValueError("not a cache entry of this format")
-    if data[_HEADER.size : start] != __version__.encode("utf-8"):
-        raise ValueError("written by another version of mou")
+    if data[_HEADER.size : start] != code_version().encode("utf-8"):
+        raise ValueError("written by another version of mou (or other code)")
     payload = data[start:]
     if len(payload) != length or hashlib.blake2b(payload, digest_size=16).digest() != digest:
         raise ValueError("truncated or corrupt")

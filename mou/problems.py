@@ -6,8 +6,9 @@ Codes are stable: tools and people grep for them, so a code's meaning never chan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
+from typing import Any
 
 # The limits MOU004 states: bytes in one record file, levels of nesting in it.
 MAX_BYTES = 1024 * 1024
@@ -293,3 +294,12 @@ def capped(problems: list[Problem], limit: int = PER_FILE) -> list[Problem]:
             message = f"… and {len(hidden):,} more problems in this file (fix the ones above first)"
             kept.append(Problem(worst.code, message, path, worst.line, worst.column, worst.record))
     return kept
+
+
+def as_row(problem: Problem) -> tuple[Any, ...]:
+    """A problem as the tuple of its fields, in order (`Problem(*row)` is the problem again):
+    how the cache stores problems."""
+    return tuple(getattr(problem, name) for name in PROBLEM_FIELDS)
+
+
+PROBLEM_FIELDS = tuple(field.name for field in fields(Problem))

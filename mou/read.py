@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mou.cache import Cache, ParsedEntry, blob_id
-from mou.problems import MAX_BYTES, Problem
+from mou.problems import MAX_BYTES, Problem, as_row
 
 SUFFIXES = (".yaml", ".yml")
 # Where a change to several files keeps its journal (mou.commit) until it is complete: a dot
@@ -285,10 +285,11 @@ def parse_snapshot(
         entry = found.get(blob)
         if entry is None:
             value, problems = next(fresh)
-            entry = new[blob] = (value, [(p.code, p.message, p.line, p.column) for p in problems])
+            new[blob] = (value, [as_row(problem) for problem in problems])
             yield value, problems
         else:
-            yield entry[0], [Problem(c, m, path, line, col) for c, m, line, col in entry[1]]
+            cached = (Problem(*row) for row in entry[1])
+            yield entry[0], [p if p.path == path else replace(p, path=path) for p in cached]
     if store is not None and new:
         store.store_parsed(new)
 

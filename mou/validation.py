@@ -18,7 +18,7 @@ from typing import Any
 
 from mou import cache
 from mou.output import FORMATTERS, counts
-from mou.problems import Problem, Validation
+from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row
 from mou.read import Snapshot, document_status, snapshot
 
 FORMATS = tuple(FORMATTERS)
@@ -28,7 +28,8 @@ def _key(root: Path, today: date, taken: Snapshot, tree: set[str] | None) -> str
     if taken.unreadable or taken.problems:  # why a file cannot be read is not in its bytes
         return None
     files = sorted(taken.blobs.items())
-    return cache.key_of("validate", str(root), today.isoformat(), files, tree and sorted(tree))
+    when = today.isoformat()
+    return cache.key_of("validate", PROBLEM_FIELDS, str(root), when, files, tree and sorted(tree))
 
 
 def _still_holds(root: Path, value: Any, tree: set[str] | None) -> Validation | None:
@@ -74,9 +75,7 @@ def validate_files(
             for document in entry.model.documents
             if document.path is not None
         }
-        problems = [
-            (p.code, p.message, p.path, p.line, p.column, p.record) for p in outcome.problems
-        ]
+        problems = [as_row(problem) for problem in outcome.problems]
         value = {"problems": problems, "files": outcome.files, "documents": sorted(documents)}
         store.store_result(key, value)
     return outcome

@@ -101,11 +101,18 @@ def test_a_damaged_entry_is_ignored_then_rebuilt(tmp_path: Path, how: str) -> No
 def test_an_entry_of_another_mou_version_is_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Even where this version would look for it: the header names the code that wrote it."""
     store = Cache(tmp_path)
-    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
-    store.store_result(cache.key_of("k"), "old")
-    store.store_parsed({"ab" * 20: VALUE})
+    assert cache.code_version().startswith(mou.__version__ + "+")
+    monkeypatch.setattr(cache, "code_version", lambda: "0.0.0-other")
+    foreign_result, foreign_shard = cache.encode("old"), cache.encode({"ab" * 20: VALUE})
     monkeypatch.undo()
+    for path, data in (
+        (store._result_path(cache.key_of("k")), foreign_result),
+        (store._shard("ab"), foreign_shard),
+    ):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     assert store.result(cache.key_of("k")) is None
     assert store.parsed(["ab" * 20]) == {}
 
@@ -119,7 +126,7 @@ def test_an_entry_naming_any_class_but_decimal_is_refused(tmp_path: Path) -> Non
     """Even with a correct header and digest: the loader knows Decimal and nothing else."""
     for value in (_Evil(), Path("x"), {"a": ValueError("x")}):
         payload = pickle.dumps(value)
-        version = mou.__version__.encode()
+        version = cache.code_version().encode()
         digest = hashlib.blake2b(payload, digest_size=16).digest()
         header = cache._HEADER.pack(cache.MAGIC, cache.FORMAT, len(version), len(payload), digest)
         with pytest.raises(ValueError, match="unreadable"):
