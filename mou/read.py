@@ -178,29 +178,30 @@ def read_record_file(
     """
     limit = MAX_BYTES if limit is None else limit
     full = os.path.join(root, path)
-    outside = Problem(
-        "MOU001", "a symbolic link to a place outside the records root: not read", path
-    )
     try:
-        folder = os.path.dirname(full)
+        folder = path.rpartition("/")[0]
         known = None if folders is None else folders.get(folder)
         if known is None:
-            known = inside(root, folder)
+            known = inside(root, os.path.dirname(full))
             if folders is not None:
                 folders[folder] = known
         status = os.lstat(full)
-        if not known or (stat.S_ISLNK(status.st_mode) and not inside(root, full)):
-            return outside
-        what = not_regular(
-            os.stat(full).st_mode if stat.S_ISLNK(status.st_mode) else status.st_mode
-        )
+        link = stat.S_ISLNK(status.st_mode)
+        if not known or (link and not inside(root, full)):
+            return Problem(
+                "MOU001", "a symbolic link to a place outside the records root: not read", path
+            )
+        what = not_regular(os.stat(full).st_mode if link else status.st_mode)
         if what is None:
-            descriptor = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-            with os.fdopen(descriptor, "rb") as handle:
+            descriptor = os.open(full, _READ_FLAGS)
+            try:
                 status = os.fstat(descriptor)
                 what = not_regular(status.st_mode)
-                data = b"" if what or status.st_size > limit else handle.read(limit + 1)
+                too_big = what or status.st_size > limit
+                data = b"" if too_big else _read_all(descriptor, status.st_size, limit)
                 size = max(status.st_size, len(data))
+            finally:
+                os.close(descriptor)
         if what:
             return Problem("MOU001", f"{what}, not a regular file: not read", path)
     except OSError as error:
@@ -208,6 +209,25 @@ def read_record_file(
     if size > limit:
         return Problem("MOU004", f"file is {size:,} bytes; the limit is {limit:,}", path)
     return data
+
+
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_all(descriptor: int, size: int, limit: int) -> bytes:
+    """The bytes of an open regular file of `size` bytes, at most `limit` + 1 of them (one
+    more tells it is over the limit): one read when the file did not grow meanwhile."""
+    first = os.read(descriptor, size + 1)
+    if len(first) <= size:  # a short read of a regular file: its end
+        return first
+    chunks, left = [first], limit + 1 - len(first)
+    while left > 0:
+        chunk = os.read(descriptor, min(left, 1 << 16))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 @dataclass(slots=True)
