@@ -31,7 +31,7 @@ validate-records: venv
 # The whole suite: what .ci/run runs.
 test: lint typecheck pytest validate-records
 
-# The main job: the demo record's 2024 review, in the terminal and as HTML beside it.
+# The main job: the demo record's 2024 review, in the terminal and as HTML beside it, and its site.
 demo: venv
 	$(BIN)/mou --records examples/demo validate --as-of 2025-12-31
 	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format text
@@ -39,7 +39,10 @@ demo: venv
 		--output examples/demo/review-2024.html
 	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format html \
 		--lang ru --output examples/demo/review-2024.ru.html
+	$(BIN)/mou --records examples/demo site --as-of 2025-12-31 --output examples/demo/site
 	@echo "The HTML review is in examples/demo/review-2024.html (Russian: review-2024.ru.html)."
+	@echo "The demo's site is in examples/demo/site/: open examples/demo/site/index.html in a browser,"
+	@echo "or preview it with: .venv/bin/mou --records examples/demo site --as-of 2025-12-31 --output examples/demo/site --serve"
 
 # The fuzz harness with many fresh examples (`make test` runs 4, derandomised); FUZZ=N.
 FUZZ ?= 300

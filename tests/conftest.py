@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,6 +39,18 @@ def case_tree(name: str, root: Path) -> Path:
 
 
 Run = Callable[..., Result]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +102,33 @@ def datasette_get(database: Path, metadata: dict[str, object], path: str) -> obj
         return response.json()
 
     return asyncio.run(ask())
+
+
+def git(folder: Path, *arguments: str) -> None:
+    """Run git in `folder` with a fixed identity and no user configuration."""
+    subprocess.run(
+        ["git", "-C", str(folder), *arguments],
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.org",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.org",
+            "HOME": str(folder),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's site as of 2025-12-31, built once for the session (its pages are only read)."""
+    from datetime import date
+
+    from mou.site import SiteOptions
+    from mou.site_build import make_site
+
+    site = tmp_path_factory.mktemp("demo-site") / "site"
+    make_site(REPO / "examples" / "demo", site, SiteOptions(date(2025, 12, 31)), parallel=False)
+    return site

@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import REPO, Run, build_tree
+from conftest import REPO, Run, build_tree, git
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 DEMO = str(REPO / "examples" / "demo")
@@ -269,22 +268,6 @@ def test_calendar_period_filter_and_stable_uids(run: Run) -> None:
 # --- mou diff --------------------------------------------------------------------------------
 
 
-def _git(folder: Path, *arguments: str) -> None:
-    subprocess.run(
-        ["git", "-C", str(folder), *arguments],
-        check=True,
-        capture_output=True,
-        env={
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@example.org",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@example.org",
-            "HOME": str(folder),
-            "PATH": "/usr/bin:/bin",
-        },
-    )
-
-
 EXCHANGE = (
     "kind: exchange\ndate: 2024-01-01\nfrom: cis\nto: iom\nsubject: Bulletin\npublic_domain: true\n"
 )
@@ -314,10 +297,10 @@ def history(tmp_path: Path) -> Path:
             "contacts/c1.yaml": CONTACT,
         },
     )
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "v1")
-    _git(repo, "tag", "v1")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v1")
+    git(repo, "tag", "v1")
     build_tree(
         repo / "records",
         {
@@ -327,14 +310,14 @@ def history(tmp_path: Path) -> Path:
         },
     )
     (repo / "records" / "exchanges" / "e2.yaml").unlink()
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "v2")
-    _git(repo, "tag", "v2")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v2")
+    git(repo, "tag", "v2")
     build_tree(
         repo / "records", {"exchanges/e4.yaml": EXCHANGE.replace("from: cis", "from: unhcr")}
     )
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "v3")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "v3")
     return repo
 
 

@@ -7,6 +7,7 @@ its commands on `app` (mou.cli.common) with `@command()`; importing it here is a
     add     the add-* commands (built when used)  prompts asking for missing values
     lifecycle  set, done, rename, rm, log, status
     edit    edit
+    site    site (the static site, --serve)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app
 
 # The command modules register their commands in the order of `mou --help`.
 # isort: off
-from mou.cli import check, report, ask, stats, export, setup, lifecycle, edit
+from mou.cli import check, report, ask, stats, export, setup, lifecycle, edit, site
 # isort: on
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "main",
     "report",
     "setup",
+    "site",
     "stats",
 ]
 

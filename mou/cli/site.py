@@ -1,0 +1,108 @@
+"""`mou site`: the whole record as a static site, and `--serve` to preview it while editing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mou.cli.common import (
+    AsOfOption,
+    ContactDetails,
+    command,
+    no_memorandum,
+    parse_as_of,
+    records_root,
+)
+
+if TYPE_CHECKING:
+    from mou.site import SiteOptions
+
+OutputFolder = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        metavar="DIR",
+        help="Folder to write the site into. Default: site/ beside the records folder.",
+        show_default=False,
+    ),
+]
+Serve = Annotated[
+    bool,
+    typer.Option("--serve", help="Serve the site on 127.0.0.1; rebuild it when a record changes."),
+]
+Port = Annotated[int, typer.Option("--port", metavar="N", help="The port for --serve.")]
+
+
+@command()
+def site(
+    context: typer.Context,
+    *,
+    output: OutputFolder = None,
+    as_of: AsOfOption = None,
+    serve: Serve = False,
+    port: Port = 8000,
+    contact_details: ContactDetails = False,
+) -> None:
+    """The whole record as a static site in English and Russian: dashboard, clauses, every
+    record, parties, states, yearly reviews, actions, findings, search and the calendar."""
+    from mou.site import SiteOptions
+
+    root = records_root(context)
+    target = output if output is not None else root.resolve().parent / "site"
+    options = SiteOptions(parse_as_of(as_of), contact_details=contact_details)
+    _build(root, target, options, parallel=not serve)
+    if serve:
+        _serve(root, target, port, lambda: _build(root, target, options, parallel=False))
+
+
+def _build(root: Path, target: Path, options: SiteOptions, *, parallel: bool) -> None:
+    from mou.problems import UsageError
+    from mou.site_build import NoMemorandumError, make_site
+
+    try:
+        report = make_site(root, target, options, parallel=parallel)
+    except NoMemorandumError:
+        raise no_memorandum() from None
+    except OSError as error:
+        raise UsageError(f"--output {target}: cannot write: {error.strerror}") from None
+    typer.echo(f"wrote {report.files} files; open {target / 'index.html'}", err=True)
+    if report.errors or report.warnings:
+        typer.echo(
+            f"the record has {report.errors} errors and {report.warnings} warnings "
+            "(on the site's findings page; `mou validate` lists them)",
+            err=True,
+        )
+
+
+def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> None:
+    """Serve `target` on 127.0.0.1 until interrupted, rebuilding when a record changes; a
+    rebuild that fails is reported and the last good site stays served."""
+    import threading
+
+    from mou.problems import RefusalError, UsageError
+    from mou.site_serve import HOST, server, watch
+
+    def rebuild() -> None:
+        try:
+            build()
+        except (UsageError, RefusalError) as error:
+            typer.echo(f"mou: {error}; the site was not rebuilt", err=True)
+
+    try:
+        httpd = server(target, port)
+    except OSError as error:
+        raise UsageError(f"--port {port}: cannot serve: {error.strerror}") from None
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    watcher.start()
+    typer.echo(f"serving on http://{HOST}:{httpd.server_port}/ (Ctrl+C stops)", err=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        httpd.server_close()

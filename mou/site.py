@@ -1,0 +1,311 @@
+"""What the pages of `mou site` share: the record's data computed once for both languages.
+
+`SiteData` holds, from the loaded record, each clause's status by year, by quarter and since
+signing (by the review's own `clause_review`, SPEC §5), the yearly reviews, the references
+both ways, what names each party and state, the action items, and the search index. Nothing
+here renders or writes (`site_pages.py` renders, `site_build.py` writes).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from mou.fields import Ref
+from mou.load import Entry, RecordSet
+from mou.models import (
+    ID_PATTERN,
+    Arrangement,
+    Clause,
+    Contact,
+    Meeting,
+    Memorandum,
+    Programme,
+    Seminar,
+    references,
+)
+from mou.periods import Period
+from mou.problems import Problem
+from mou.review import ClauseReview, Review, clause_review, review
+from mou.selection import (
+    ActionItem,
+    action_items,
+    counts_for,
+    qualifies,
+    span,
+    title_of,
+    within,
+)
+from mou.site_history import Revision
+from mou.words import Words
+
+LANGUAGES = ("en", "ru")
+# A list longer than this moves to a page per year, so that no page grows past ~200 KB.
+LIST_LIMIT = 300
+# How many of the latest done actions the actions board lists (all are counted).
+DONE_SHOWN = 100
+UPCOMING_DAYS = 90
+ASSETS = ("site.css", "nav.css", "search.js")
+STATE_CODE = "[A-Z]{3}"  # a state page's name; other values are MOU204 findings
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    as_of: date
+    contact_details: bool = False
+    languages: tuple[str, ...] = LANGUAGES
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Records grouped by year, newest year first; `inline` when they fit on the page, else
+    each year has a page of its own (`folder/YEAR.html`)."""
+
+    folder: str
+    years: tuple[tuple[int, tuple[Entry, ...]], ...]
+    total: int
+
+    @property
+    def inline(self) -> bool:
+        return self.total <= LIST_LIMIT
+
+    def href(self, year: int) -> str:
+        """Where the records of `year` are, relative to the language folder."""
+        return f"{self.folder}.html#y{year}" if self.inline else f"{self.folder}/{year}.html"
+
+
+def listing(folder: str, entries: Sequence[Entry], last: date) -> Listing:
+    """`entries` by year; a record that lasts (a programme, a contact's designation) is listed
+    in every year it covers, up to `last`."""
+    years: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        first, end = span(entry.model)
+        for year in range(first.year, max(first, min(end or last, last)).year + 1):
+            years[year].append(entry)
+    return Listing(
+        folder,
+        tuple((year, tuple(years[year])) for year in sorted(years, reverse=True)),
+        sum(len(found) for found in years.values()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseYears:
+    """A clause's status by year and by quarter (the heat map), and over the whole life."""
+
+    clause: Clause
+    records: tuple[Entry, ...]  # qualifying, over the whole life, by date
+    years: tuple[tuple[Period, ClauseReview], ...]
+    quarters: tuple[tuple[Period, ClauseReview | None], ...]  # None: not begun on the as-of date
+    life: ClauseReview
+    listing: Listing
+
+
+@dataclass
+class SiteData:
+    """What the pages of both languages share, computed once."""
+
+    records: RecordSet
+    memorandum: Memorandum
+    problems: Sequence[Problem]
+    options: SiteOptions
+    history: dict[str, tuple[Revision, ...]] = field(default_factory=dict)
+    source_prefix: str = ""  # the records root's path in its repository, for "edit this file"
+
+    @cached_property
+    def entries(self) -> list[Entry]:
+        # A file whose name is not a valid id (MOU201) gets no page: its name could not be a
+        # safe file name or link.
+        found = [
+            e
+            for e in self.records.entries
+            if e.kind != "memorandum" and re.fullmatch(ID_PATTERN, e.id)
+        ]
+        return sorted(found, key=lambda e: (e.model.dated, e.id))
+
+    @cached_property
+    def by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}
+
+    @cached_property
+    def years(self) -> range:
+        return range(self.memorandum.signed.date.year, self.options.as_of.year + 1)
+
+    @cached_property
+    def clauses(self) -> tuple[ClauseYears, ...]:
+        qualifying = [e for e in self.entries if qualifies(e.model)]
+        return tuple(self._clause_years(clause, qualifying) for clause in self.memorandum.clauses)
+
+    def _clause_years(self, clause: Clause, qualifying: list[Entry]) -> ClauseYears:
+        as_of = self.options.as_of
+        own = [e for e in qualifying if counts_for(clause, e.model) and e.model.dated <= as_of]
+        dates = [e.model.dated for e in own]
+        ongoing = [e for e in own if isinstance(e.model, Programme)]
+
+        def status(period: Period) -> ClauseReview:
+            # Only the records the SPEC §5 sequence can use: the latest before the period (the
+            # anchor), those in it up to the cut-off, and programmes still running in it. The
+            # review's own `clause_review` decides, so the rules stay in one place.
+            cut_off = min(period.end, as_of)
+            first = max(bisect.bisect_left(dates, period.start) - 1, 0)
+            last = bisect.bisect_right(dates, cut_off)
+            relevant = {e.id: e for e in [*own[first:last], *ongoing]}
+            return clause_review(clause, list(relevant.values()), period, cut_off)
+
+        years = tuple(
+            (period, status(period))
+            for period in (Period(str(y), date(y, 1, 1), date(y, 12, 31)) for y in self.years)
+        )
+        quarters = tuple(
+            (period, status(period) if period.start <= as_of else None)
+            for year in (as_of.year - 1, as_of.year)
+            for period in _quarters(year)
+        )
+        life = clause_review(clause, own, Period("life", self.memorandum.signed.date, as_of), as_of)
+        return ClauseYears(
+            clause, tuple(own), years, quarters, life, listing(f"clauses/{clause.id}", own, as_of)
+        )
+
+    @cached_property
+    def reviews(self) -> dict[int, Review]:
+        """The review of every calendar year from signing to the as-of year (SPEC §6)."""
+        return {year: self._review(year) for year in self.years}
+
+    def _review(self, year: int) -> Review:
+        """`review()` of one year, given only the records it can use (the memorandum, what
+        falls in the year, every arrangement and every meeting with an open action, and each
+        clause's latest qualifying record before the year): the same review, much sooner for
+        a large record (tests compare the two)."""
+        period = Period(str(year), date(year, 1, 1), date(year, 12, 31))
+        memorandum = next(e for e in self.records.entries if e.model is self.memorandum)
+        useful: dict[str, Entry] = {memorandum.id: memorandum}
+        for entry in self.entries:
+            model = entry.model
+            if (
+                within(model, period.start, period.end)
+                or isinstance(model, Arrangement)
+                or (isinstance(model, Meeting) and any(a.status == "open" for a in model.actions))
+            ):
+                useful[entry.id] = entry
+        for clause in self.clauses:
+            before = [e for e in clause.records if e.model.dated < period.start]
+            if before:
+                useful[before[-1].id] = before[-1]
+        subset = RecordSet(self.records.root, entries=list(useful.values()))
+        return review(subset, period, self.options.as_of, self.problems)
+
+    def prepare(self) -> None:
+        """Compute what both languages share (before forking, so that it is done once)."""
+        for name in ("entries", "clauses", "clauses_of", "incoming", "parties", "states"):
+            getattr(self, name)
+        self.reviews  # noqa: B018 (computed for its cache)
+
+    @cached_property
+    def clauses_of(self) -> dict[str, list[ClauseYears]]:
+        """For each record id, the clauses it counts for (as a qualifying record)."""
+        found: dict[str, list[ClauseYears]] = defaultdict(list)
+        for clause in self.clauses:
+            for entry in clause.records:
+                found[entry.id].append(clause)
+        return found
+
+    @cached_property
+    def incoming(self) -> dict[str, list[tuple[Entry, str]]]:
+        """For each record id, the records whose fields name it (and which field)."""
+        found: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
+        for entry in self.entries:
+            for loc, marker, value in references(entry.model):
+                if marker.to == "record":
+                    found[value].append((entry, str(loc[0])))
+        return found
+
+    @cached_property
+    def parties(self) -> dict[str, dict[str, list[str]]]:
+        """party → record id → the fields naming the party (organizer, observers, payer...)."""
+        return self._named("party")
+
+    @cached_property
+    def states(self) -> dict[str, dict[str, list[str]]]:
+        named = self._named("state")
+        for code in self.memorandum.states:
+            if re.fullmatch(STATE_CODE, code):
+                named.setdefault(code, {})
+        return dict(sorted(named.items()))
+
+    def _named(self, to: str) -> dict[str, dict[str, list[str]]]:
+        found: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        for entry in self.entries:
+            for loc, marker, value in references(entry.model):
+                if marker.to == to and (to != "state" or re.fullmatch(STATE_CODE, value)):
+                    fields = found[value].setdefault(entry.id, [])
+                    if str(loc[0]) not in fields:
+                        fields.append(str(loc[0]))
+        return found
+
+    @cached_property
+    def actions(self) -> list[ActionItem]:
+        return action_items(self.entries, self.options.as_of)
+
+    @cached_property
+    def upcoming(self) -> list[Entry]:
+        """Planned meetings and seminars from the as-of date to 90 days after it."""
+        first, last = self.options.as_of, self.options.as_of + timedelta(days=UPCOMING_DAYS)
+        return [
+            e
+            for e in self.entries
+            if isinstance(e.model, Meeting | Seminar)
+            and e.model.status == "planned"
+            and first <= e.model.date <= last
+        ]
+
+    def contacts(self, party: str) -> list[Entry]:
+        return [e for e in self.entries if isinstance(e.model, Contact) and e.model.party == party]
+
+    def href(self, marker: Ref, value: str) -> str | None:
+        """Where a reference points, relative to the language folder (None: no page)."""
+        if marker.to == "party" and value in self.memorandum.party_ids:
+            return f"parties/{value}.html"
+        if marker.to == "state" and value in self.states:
+            return f"states/{value}.html"
+        if marker.to == "clause" and any(c.id == value for c in self.memorandum.clauses):
+            return f"clauses/{value}.html"
+        if marker.to == "record" and value in self.by_id:
+            return f"records/{value}.html"
+        return None
+
+
+def _quarters(year: int) -> list[Period]:
+    from mou.periods import parse_period
+
+    return [parse_period(f"{year}-Q{quarter}") for quarter in range(1, 5)]
+
+
+# --- the search index -----------------------------------------------------------------------
+
+
+def search_index(data: SiteData) -> bytes:
+    """Every record's id, kind, date, title and summary in each language, as a script that
+    sets `window.mouIndex` (a script file, so that search works opened from disk too)."""
+    rows = []
+    words = {language: Words(language, data.memorandum) for language in data.options.languages}
+    for entry in data.entries:
+        summary = getattr(entry.model, "summary", None)
+        rows.append(
+            [
+                entry.id,
+                entry.kind,
+                entry.model.dated.isoformat(),
+                {lang: w.text(title_of(entry)) for lang, w in words.items()},
+                {lang: w.text(summary) for lang, w in words.items()} if summary else {},
+            ]
+        )
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # `<` escaped too: the index is a script, and record text must never close one.
+    text = text.replace("<", "\\u003c")
+    return f"window.mouIndex = {text};\n".encode()

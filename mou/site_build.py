@@ -1,0 +1,143 @@
+"""Building `mou site`: every file of the site from the loaded record, and writing them.
+
+`build_site()` yields `(path, bytes)` for every file and writes nothing; `make_site()` loads
+and checks the record, reads its history from git, and writes the site (a large record's two
+languages in two forked processes, once what they share is computed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mou.load import RecordSet
+from mou.problems import Problem
+from mou.selection import is_bilateral
+from mou.site import ASSETS, SiteData, SiteOptions, search_index
+from mou.site_history import Revision
+from mou.site_pages import Pages, asset
+
+
+def build_site(data: SiteData) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site as `(path relative to the output folder, bytes)`, in order."""
+    for part in (None, *data.options.languages):
+        yield from site_files(data, part)
+
+
+def site_data(
+    records: RecordSet,
+    problems: Sequence[Problem],
+    options: SiteOptions,
+    *,
+    history: dict[str, tuple[Revision, ...]] | None = None,
+    source_prefix: str = "",
+) -> SiteData:
+    memorandum = records.memorandum
+    if memorandum is None:
+        raise NoMemorandumError(records.root)
+    return SiteData(records, memorandum, problems, options, history or {}, source_prefix)
+
+
+def site_files(data: SiteData, language: str | None) -> Iterator[tuple[str, bytes]]:
+    """The files of one language's folder, or (None) those at the top: the page that leads
+    to the languages, the styles and scripts, the search index."""
+    if language is None:
+        yield "index.html", Pages(data, data.options.languages[0]).root_page()
+        for name in ASSETS:
+            yield f"assets/{name}", asset(name)
+        yield "assets/search-index.js", search_index(data)
+        return
+    pages = Pages(data, language)
+    for path, content in pages.all():
+        yield f"{language}/{path}", content
+    yield f"{language}/calendar.ics", _calendar(data, language)
+
+
+def _calendar(data: SiteData, language: str) -> bytes:
+    """The language's `mou calendar` (every meeting, seminar and due date), stamped with the
+    as-of date so that the same record gives the same bytes."""
+    from mou.ics import calendar
+
+    as_of = data.options.as_of
+    stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+    entries = [e for e in data.entries if not is_bilateral(e.model)]
+    return calendar(
+        entries, data.memorandum, period=None, stamp=stamp, as_of=as_of, language=language
+    )
+
+
+class NoMemorandumError(ValueError):
+    """The record has no readable memorandum: there is no site to build."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteReport:
+    files: int
+    errors: int
+    warnings: int
+
+
+def make_site(
+    root: Path, output: Path, options: SiteOptions, *, parallel: bool = True
+) -> SiteReport:
+    """Load and check the record under `root`, and write its site into `output` (a folder mou
+    did not write is never touched: `write.open_folder`). With `parallel`, a large record's
+    languages are written by two processes (forked once the shared data is computed).
+    ValueError when the record has no readable memorandum."""
+    from mou.checks import run_checks
+    from mou.folder import close_folder, open_folder
+    from mou.load import load
+    from mou.output import counts
+    from mou.site_history import record_history
+
+    records = load(root)
+    if records.memorandum is None:
+        raise NoMemorandumError(root)
+    problems = run_checks(records, options.as_of)
+    history, prefix = record_history(root, contact_details=options.contact_details)
+    data = site_data(records, problems, options, history=history, source_prefix=prefix)
+    previous = open_folder(output)
+    parts = [None, *options.languages]
+    if parallel and _can_fork(len(data.entries)):
+        data.prepare()
+        import multiprocessing
+
+        _FORKED["site"] = (data, output)
+        try:
+            with multiprocessing.get_context("fork").Pool(2) as pool:
+                lists = pool.map(_write_part, parts)
+        finally:
+            _FORKED.clear()
+    else:
+        lists = [_write_files(data, output, part) for part in parts]
+    written = [name for names in lists for name in names]
+    close_folder(output, previous, written)
+    errors, warnings = counts(problems)
+    return SiteReport(len(written), errors, warnings)
+
+
+# Set in the parent just before it forks the workers, which inherit it.
+_FORKED: dict[str, tuple[SiteData, Path]] = {}
+
+
+def _can_fork(size: int) -> bool:
+    import os
+    import threading
+
+    from mou.read import PARALLEL_FROM
+
+    # Forking a process with threads can deadlock (and --serve has its server's threads).
+    return size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+
+
+def _write_part(part: str | None) -> list[str]:
+    data, output = _FORKED["site"]
+    return _write_files(data, output, part)
+
+
+def _write_files(data: SiteData, output: Path, part: str | None) -> list[str]:
+    from mou.folder import write_files
+
+    return write_files(output, site_files(data, part))

@@ -1,0 +1,241 @@
+"""The pages of `mou site` in one language: each page's template and what it sees.
+
+Every page sees `w` (the language's Words), `_`, `ngettext`, `lang`, `up` (the way back to the
+language folder: "" or "../" repeated), `here` (its own path in the language folder, for the
+language switch) and `site` (the shared SiteData); the templates are in `templates/site/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from mou.kinds import KINDS
+from mou.load import Entry
+from mou.models import references
+from mou.render import environment, templates_folder
+from mou.selection import title_of
+from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
+from mou.site_views import FieldLayout, clause_timeline, value_html
+from mou.words import Words
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+# Where a page's own path, title and content go in the frame rendered once per depth.
+HERE, TITLE, MAIN = "\x00here\x00", "\x00title\x00", "\x00main\x00"
+# Findings listed on the findings page (`mou validate` lists them all).
+FINDINGS_SHOWN = 1000
+
+
+@cache
+def _environment() -> Any:
+    env = environment(html=True)
+    env.globals["language_names"] = LANGUAGE_NAMES
+    return env
+
+
+def asset(name: str) -> bytes:
+    """A static file of the site (CSS, the search script), from the packaged templates."""
+    return (templates_folder() / "site" / "assets" / name).read_bytes()
+
+
+class Pages:
+    def __init__(self, data: SiteData, language: str) -> None:
+        self.data = data
+        self.language = language
+        self.words = Words(language, data.memorandum)
+        self.layout = FieldLayout(
+            self.words, data.href, self._record_title, contact_details=data.options.contact_details
+        )
+        self.env = _environment()
+        self.titles: dict[str, str] = {}
+        self.frames: dict[int, list[str]] = {}
+
+    def _record_title(self, record_id: str) -> str:
+        entry = self.data.by_id.get(record_id)
+        return record_id if entry is None else self.title(entry)
+
+    def title(self, entry: Entry) -> str:
+        found = self.titles.get(entry.id)
+        if found is None:
+            found = self.titles[entry.id] = self.words.text(title_of(entry))
+        return found
+
+    def frame(self, depth: int) -> list[str]:
+        """The page around the content (head, header, footer), rendered once per folder depth
+        and cut where the title, the page's own path and the content go."""
+        if depth not in self.frames:
+            up = "../" * depth
+            values = self.values(up, HERE)
+            values["nav"] = Markup(self.env.get_template("site/nav.html.j2").render(values))
+            whole = self.env.get_template("site/base.html.j2").render(
+                values, title=TITLE, main=Markup(MAIN)
+            )
+            self.frames[depth] = whole.split(MAIN)
+        return self.frames[depth]
+
+    def render(self, template: str, here: str, title: str, **context: Any) -> bytes:
+        """A page: its template's content in the frame."""
+        values = self.values("../" * here.count("/"), here)
+        values.update(context)
+        main = str(self.env.get_template(f"site/{template}").render(values))
+        before, after = self.frame(here.count("/"))
+        path, title = str(escape(here)), str(escape(title))
+        page = before.replace(HERE, path).replace(TITLE, title) + main
+        return (page + after.replace(HERE, path)).encode("utf-8")
+
+    def values(self, up: str, here: str) -> dict[str, Any]:
+        """What every template sees."""
+        words = self.words
+        return {
+            "w": words,
+            "_": words.gettext,
+            "ngettext": words.ngettext,
+            "lang": self.language,
+            "languages": self.data.options.languages,
+            "up": up,
+            "here": here,
+            "site": self.data,
+            "m": self.data.memorandum,
+            "title_of": self.title,
+            "contact_details": self.data.options.contact_details,
+            "value_html": value_html,
+        }
+
+    def document(self, template: str, here: str, **context: Any) -> bytes:
+        """A page whose template is a whole document (the top page, a yearly review)."""
+        values = self.values("../" * here.count("/"), here)
+        values["nav"] = Markup(self.env.get_template("site/nav.html.j2").render(values))
+        values.update(context)
+        return str(self.env.get_template(f"site/{template}").render(values)).encode("utf-8")
+
+    def root_page(self) -> bytes:
+        return self.document("root.html.j2", "index.html")
+
+    def all(self) -> Iterator[tuple[str, bytes]]:
+        data, _ = self.data, self.words.gettext
+        yield "index.html", self.render("dashboard.html.j2", "index.html", _("Dashboard"))
+        for clause in data.clauses:
+            yield from self.clause(clause)
+        for entry in data.entries:
+            yield f"records/{entry.id}.html", self.record(entry)
+        for party in data.memorandum.parties:
+            yield from self.named("party", party.id, data.parties.get(party.id, {}))
+        for code, named in data.states.items():
+            yield from self.named("state", code, named)
+        yield from self.reviews()
+        title = _("Action items")
+        yield (
+            "actions.html",
+            self.render("actions.html.j2", "actions.html", title, shown=DONE_SHOWN),
+        )
+        title = _("Data-quality findings")
+        yield (
+            "findings.html",
+            self.render("findings.html.j2", "findings.html", title, limit=FINDINGS_SHOWN),
+        )
+        kinds = {kind: self.words.word(kind) for kind in KINDS}
+        yield "search.html", self.render("search.html.j2", "search.html", _("Search"), kinds=kinds)
+
+    def clause(self, clause: ClauseYears) -> Iterator[tuple[str, bytes]]:
+        data = self.data
+        timeline = clause_timeline(
+            [(e.model.dated, self.title(e)) for e in clause.records],
+            data.memorandum.signed.date,
+            data.options.as_of,
+            clause.clause.cadence,
+            self.words,
+        )
+        here = f"clauses/{clause.clause.id}.html"
+        title = f"{self.words.gettext('Clause')} {clause.clause.id}"
+        yield here, self.render("clause.html.j2", here, title, c=clause, timeline=timeline)
+        yield from self.year_pages(clause.listing, title)
+
+    def year_pages(self, found: Listing, heading: str) -> Iterator[tuple[str, bytes]]:
+        if found.inline:
+            return
+        for year, entries in found.years:
+            here = f"{found.folder}/{year}.html"
+            yield (
+                here,
+                self.render(
+                    "year.html.j2",
+                    here,
+                    f"{heading}: {year}",
+                    heading=heading,
+                    year=year,
+                    entries=entries,
+                    back=found.folder,
+                ),
+            )
+
+    def record(self, entry: Entry) -> bytes:
+        data = self.data
+        outgoing = [
+            (str(loc[0]), value, data.by_id.get(value))
+            for loc, marker, value in references(entry.model)
+            if marker.to == "record"
+        ]
+        here = f"records/{entry.id}.html"
+        return self.render(
+            "record.html.j2",
+            here,
+            self.title(entry),
+            e=entry,
+            fields=self.layout.fields(entry, ("kind", _heading_field(entry))),
+            outgoing=outgoing,
+            incoming=data.incoming.get(entry.id, []),
+            clauses=data.clauses_of.get(entry.id, ()),
+            history=data.history.get(entry.path, ()),
+            label=self.layout.label,
+        )
+
+    def named(
+        self, what: str, key: str, named: dict[str, list[str]]
+    ) -> Iterator[tuple[str, bytes]]:
+        """A party's or a state's page: the records naming it, and in which fields."""
+        folder = "parties" if what == "party" else "states"
+        entries = [self.data.by_id[record_id] for record_id in named]
+        entries.sort(key=lambda e: (e.model.dated, e.id))
+        roles: dict[str, int] = {}
+        for fields in named.values():
+            for name in fields:
+                roles[name] = roles.get(name, 0) + 1
+        found = listing(f"{folder}/{key}", entries, self.data.options.as_of)
+        here = f"{folder}/{key}.html"
+        heading = self.words.party(key) if what == "party" else self.words.state(key)
+        yield (
+            here,
+            self.render(
+                f"{what}.html.j2",
+                here,
+                heading,
+                key=key,
+                roles=sorted(roles.items()),
+                named=named,
+                found=found,
+                label=self.layout.label,
+                roles_of=lambda e: ", ".join(self.layout.label(name) for name in named[e.id]),
+            ),
+        )
+        yield from self.year_pages(found, heading)
+
+    def reviews(self) -> Iterator[tuple[str, bytes]]:
+        from mou.render import template_context
+
+        data = self.data
+        title = self.words.gettext("Yearly reviews")
+        yield "reviews/index.html", self.render("reviews.html.j2", "reviews/index.html", title)
+        for year, made in data.reviews.items():
+            context = template_context(
+                made, self.language, contact_details=data.options.contact_details
+            )
+            here = f"reviews/{year}.html"
+            yield here, self.document("review.html.j2", here, year=year, **context)
+
+
+def _heading_field(entry: Entry) -> str:
+    """The field a record page's heading shows (its title, subject or name)."""
+    return KINDS[entry.kind].title_field
