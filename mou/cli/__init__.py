@@ -3,11 +3,12 @@ its commands on `app` (mou.cli.common) with `@command()`; importing it here is a
 
     check   validate, schema, explain, fmt        report  review, calendar
     ask     list, show, actions, diff             setup   init
-    stats   stats                                 export  export sqlite
+    stats   stats                                 export  export sqlite, export xlsx
     add     the add-* commands (built when used)  prompts asking for missing values
     lifecycle  set, done, rename, rm, log, status
     edit    edit
     site    site (the static site, --serve)
+    importing  import
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app
 
 # The command modules register their commands in the order of `mou --help`.
 # isort: off
-from mou.cli import check, report, ask, stats, export, setup, lifecycle, edit, site
+from mou.cli import check, report, ask, stats, export, importing, setup, lifecycle, edit, site
 # isort: on
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "check",
     "edit",
     "export",
+    "importing",
     "lifecycle",
     "main",
     "report",

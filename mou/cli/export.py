@@ -1,5 +1,6 @@
 """`mou export`: the record in the formats other tools read, one subcommand per format on the
-`export` group (`sqlite`; another format is one more function decorated `@subcommand()`)."""
+`export` group (`sqlite`, `xlsx`; another format is one more function decorated
+`@subcommand()`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from mou.cli.common import (
     AsOfOption,
     Command,
     ContactDetails,
+    Language,
     app,
     exits,
     no_memorandum,
@@ -22,7 +24,8 @@ from mou.cli.common import (
 
 export = typer.Typer(
     name="export",
-    help="Write the whole record in a format other tools read: SQLite (for SQL and Datasette).",
+    help="Write the whole record in a format other tools read: SQLite (for SQL and Datasette) "
+    "or an Excel workbook.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -111,3 +114,33 @@ def sqlite(
     # Datasette names a database after its file: the metadata is keyed by that name.
     write(beside, metadata_yaml(memorandum, file.stem, today).encode("utf-8"))
     typer.echo(f"wrote {described}", err=True)
+
+
+@subcommand("xlsx")
+def xlsx(
+    context: typer.Context,
+    file: FileArgument,
+    *,
+    language: Annotated[
+        Language, typer.Option("--lang", help="en or ru: the headers and words of the sheets.")
+    ] = Language.en,
+    as_of: AsOfOption = None,
+    contact_details: ContactDetails = False,
+) -> None:
+    """Write the record as an Excel workbook: a sheet per kind (the columns `mou import`
+    reads), then the action items, the costs and the findings."""
+    from mou.checks import run_checks
+    from mou.load import load
+    from mou.workbook import export as workbook
+
+    root = records_root(context)
+    today = parse_as_of(as_of)
+    (target,) = targets((file, "FILE"))
+    records = load(root)
+    if records.memorandum is None:
+        raise no_memorandum("nothing to export")
+    findings = run_checks(records, today)
+    write(
+        target, workbook(records, findings, today, language.value, contact_details=contact_details)
+    )
+    typer.echo(f"wrote {file}", err=True)

@@ -33,6 +33,7 @@ class ReviewFormat(StrEnum):
     text = "text"
     html = "html"
     json = "json"
+    docx = "docx"
 
 
 RequiredPeriod = Annotated[
@@ -44,7 +45,19 @@ RequiredPeriod = Annotated[
     ),
 ]
 ReviewFormatOption = Annotated[
-    ReviewFormat, typer.Option("--format", help="md, text (for the terminal), html or json.")
+    ReviewFormat,
+    typer.Option(
+        "--format", help="md, text (for the terminal), html, json, or docx (Word; needs --output)."
+    ),
+]
+ReferenceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--reference-doc",
+        metavar="FILE",
+        help="With --format docx: a .docx whose styles and page set-up to use (as pandoc).",
+        show_default=False,
+    ),
 ]
 TemplateOption = Annotated[
     Path | None,
@@ -69,6 +82,7 @@ def review(
     output: OutputOption = None,
     as_of: AsOfOption = None,
     contact_details: ContactDetails = False,
+    reference_doc: ReferenceOption = None,
 ) -> None:
     """Render the joint review of a period (clause 4): clauses and their cadence, meetings,
     representation, seminars, exchanges, requests, programmes, costs, actions, contacts and
@@ -88,12 +102,17 @@ def review(
         raise UsageError(f"--as-of {today} is before the period {chosen.label} starts")
     if template is not None and not template.is_file():
         raise UsageError(f"--template {template}: no such file")
+    if output_format is ReviewFormat.docx or reference_doc is not None:
+        _check_docx(output_format, output, template, reference_doc)
     records = load(root)
     problems = run_checks(records, today)
     if records.memorandum is None:
         sys.stderr.write(as_text(problems, root, len(records.files)))
         raise no_memorandum("nothing to review")
     data = build_review(records, chosen, today, problems)
+    if output_format is ReviewFormat.docx and output is not None:
+        write_output(output, _docx(data, language.value, reference_doc, contact_details))
+        return
     if template is not None:
         text = _render_user(data, language.value, template, contact_details)
     elif output_format is ReviewFormat.text and output is None and sys.stdout.isatty():
@@ -110,6 +129,38 @@ def review(
         sys.stdout.write(text)
     else:
         write_output(output, text)
+
+
+def _check_docx(
+    output_format: ReviewFormat, output: Path | None, template: Path | None, reference: Path | None
+) -> None:
+    """A Word review is a binary file: it needs --output, and python-docx (an extra)."""
+    from mou.problems import UsageError
+
+    if output_format is not ReviewFormat.docx:
+        raise UsageError("--reference-doc goes with --format docx")
+    if template is not None:
+        raise UsageError("--template renders text; --format docx cannot use it")
+    if output is None or str(output) == "-":
+        raise UsageError("--format docx writes a binary file: give --output FILE")
+    if reference is not None and not reference.is_file():
+        raise UsageError(f"--reference-doc {reference}: no such file")
+    try:
+        import docx  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            "--format docx needs python-docx: pip install 'mou[docx]' (or python-docx)"
+        ) from None
+
+
+def _docx(data: Review, language: str, reference: Path | None, contact_details: bool) -> bytes:
+    from mou.problems import UsageError
+    from mou.review_docx import ReferenceError, review_docx
+
+    try:
+        return review_docx(data, language, reference=reference, contact_details=contact_details)
+    except ReferenceError as error:
+        raise UsageError(f"--reference-doc {error}") from None
 
 
 def _render_user(data: Review, language: str, template: Path, contact_details: bool) -> str:
