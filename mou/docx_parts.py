@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from docx.document import Document
 
+SHORT_TABLE = 6  # rows
 TABLE_TEXT = 114300  # EMU: 9 pt, a size smaller than the text around the tables
 
 
@@ -98,6 +99,10 @@ def add_table(
         table_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays whole
         for cell, value in zip(table_row.cells, row, strict=True):
             cell.paragraphs[0].add_run(value).font.size = TABLE_TEXT
+    if len(rows) <= SHORT_TABLE:  # kept on one page; longer ones break where they must
+        for table_row in table.rows[:-1]:
+            for cell in table_row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     for index in numeric:
         for table_row in table.rows:
             table_row.cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -197,7 +197,7 @@ def _clauses(document: Document, review: ReviewView, words: Words) -> None:
         ]
         for c in review.clauses
     ]
-    table = add_table(document, headers, rows, numeric=(2, 3), widths=(5.6, 2.6, 1.5, 2.7, 2.4))
+    table = add_table(document, headers, rows, numeric=(2, 3), widths=(5.3, 2.6, 1.8, 2.7, 2.4))
     for table_row, clause in zip(table.rows[1:], review.clauses, strict=True):
         fill(table_row.cells[1], STATUS_FILLS[clause.status], white=True)
 
@@ -213,7 +213,7 @@ def _meetings(document: Document, review: ReviewView, words: Words) -> None:
             (N_("Status"), "status", "word"),
             (N_("Organizer"), "organizer", "party"),
         ]
-        _records(document, words, review.meetings, columns, widths=(2.3, 4.8, 3, 1.9, 2.4))
+        _records(document, words, review.meetings, columns, widths=(2.3, 4.4, 3.4, 1.9, 2.4))
     else:
         add_text(document, _("No meetings in the period."))
     add_heading(document, _("Reciprocal representation"))
@@ -373,13 +373,14 @@ def _findings(document: Document, review: ReviewView, words: Words) -> None:
         add_text(document, _("No findings: the record validates cleanly."))
     if review.bilateral:
         add_heading(document, _("Outside the memorandum"))
-        add_text(
+        introduction = add_text(
             document,
             _(
                 "Bilateral cooperation (clause 5) is kept in the record "
                 "but left out of every count above:"
             ),
         )
+        introduction.paragraph_format.keep_with_next = True  # not alone at a page's foot
         for record in review.bilateral:
             document.add_paragraph(record.title, style=bullet)
 

@@ -409,6 +409,7 @@ def test_import_command_dry_run_then_for_real(tmp_path: Path, run: Run) -> None:
         (("book.xlsx", "--kind", "exchange"), "which sheet? none is called exchanges"),
         (("book.xlsx", "--kind", "exchange", "--sheet", "x"), "--sheet x: the sheets are"),
         (("book.xlsx", "--kind", "memorandum"), "--kind memorandum: the kinds are"),
+        (("book.xlsx", "--kind", "exchanges"), "which sheet? none is called exchanges"),
     ],
 )
 def test_import_usage_errors(

@@ -45,10 +45,13 @@ def import_sheet(
     date and title) are skipped, so an import can be run again."""
     from mou.escape import one_line, terminal_safe
     from mou.importer import ImportFileError, run_import
+    from mou.kinds import kind_named
     from mou.problems import UsageError
 
-    if kind not in ADD_KINDS:
+    found = kind_named(kind)  # exchange or exchanges
+    if found is None or not found.addable:
         raise UsageError(f"--kind {kind}: the kinds are {', '.join(ADD_KINDS)}")
+    kind = found.name
     root = records_root(context)
     try:
         outcome = run_import(root, source, kind, today=date.today(), sheet=sheet, dry_run=dry_run)
