@@ -382,7 +382,8 @@ def run_import(
     from mou.load import load
     from mou.read import find_files
     from mou.read import record_id as id_of
-    from mou.write import lock, render_record, schema_reference, write_folder
+    from mou.staging import write_folder
+    from mou.write import lock, render_record, schema_reference
 
     table = read_sheet(path, kind, sheet)
     with lock(root):

@@ -115,44 +115,6 @@ def write_new(target: Path, text: str) -> None:
     _fsync_folder(target.parent)
 
 
-STAGING_PREFIX = ".mou-import-"
-
-
-def write_folder(target: Path, files: dict[str, str]) -> None:
-    """Create the folder `target` holding `files` (name → text), all at once: they are
-    written and fsynced in a dot-named folder beside it (never read as records), which one
-    rename then gives its name. Killed half-way, nothing appears but that hidden folder, and
-    the next call removes such leftovers. FileExistsError if `target` exists."""
-    import shutil
-
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    for leftover in parent.glob(STAGING_PREFIX + "*"):  # the caller holds the lock
-        shutil.rmtree(leftover, ignore_errors=True)
-    if target.exists():
-        raise FileExistsError(target)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
-    try:
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; records are shared
-        for name, text in files.items():
-            with (staging / name).open("x", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        _fsync_folder(staging)
-        os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _fsync_folder(parent)
-
-
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
-
-
 def _temporary_copy(target: Path, data: bytes) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
@@ -176,7 +138,9 @@ def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o777
     except FileNotFoundError:
-        return 0o666 & ~_umask()
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_folder(folder: Path) -> None:

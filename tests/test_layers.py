@@ -32,6 +32,7 @@ ORDER = [
     "status",
     "write",
     "commit",
+    "staging",
     "schema",
     "add",
     "keys",
