@@ -20,6 +20,7 @@ from mou.cli.common import (
     no_memorandum,
     parse_as_of,
     records_root,
+    say,
 )
 
 export = typer.Typer(
@@ -143,4 +144,4 @@ def xlsx(
     write(
         target, workbook(records, findings, today, language.value, contact_details=contact_details)
     )
-    typer.echo(f"wrote {file}", err=True)
+    say(f"wrote {file}", err=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mou.cli.common import ADD_KINDS, OK, PROBLEMS, command, records_root
+from mou.cli.common import ADD_KINDS, OK, PROBLEMS, command, records_root, say
 
 if TYPE_CHECKING:
     from mou.importer import Outcome
@@ -59,9 +59,9 @@ def import_sheet(
         raise UsageError(str(error)) from None
     for skipped in outcome.skipped:
         message = f"{skipped.where}: skipped, already in the record as {skipped.same_as}"
-        typer.echo(one_line(message), err=True)
+        say(one_line(message), err=True)
     for finding in outcome.findings:
-        typer.echo(one_line(str(finding)), err=True)
+        say(one_line(str(finding)), err=True)
     if dry_run:
         for record in outcome.records:
             sys.stdout.write(f"# row {record.row} → {record.path}\n")
@@ -75,17 +75,17 @@ def _summary(root: Path, outcome: Outcome, *, dry_run: bool) -> int:
 
     errors = sum(1 for f in outcome.findings if f.severity == "error")
     if errors:
-        typer.echo(f"mou: {_count(errors, 'error')}; nothing was written", err=True)
+        say(f"mou: {_count(errors, 'error')}; nothing was written", err=True)
         return PROBLEMS
     if not outcome.records:
-        typer.echo("nothing to import: every row is already in the record", err=dry_run)
+        say("nothing to import: every row is already in the record", err=dry_run)
         return OK
     folder = display_path(root, outcome.folder or "")
     verb = "would write" if dry_run else "wrote"
     line = f"{verb} {_count(len(outcome.records), 'record')} to {folder}/"
     if outcome.skipped:
         line += f"; {_count(len(outcome.skipped), 'row')} already in the record, skipped"
-    typer.echo(line, err=dry_run)
+    say(line, err=dry_run)
     return OK
 
 
