@@ -112,12 +112,12 @@ def contact_columns(details: bool) -> tuple[Column[Entry], ...]:
 
 
 ACTION_COLUMNS: tuple[Column[ActionItem], ...] = (
-    Column("due", N_("Due"), lambda i, w: str(i.action.due or ""), no_wrap=True, drop=4),
+    Column("due", N_("Due"), lambda i, w: str(i.action.due or ""), no_wrap=True, drop=5),
     Column("id", N_("Id"), lambda i, w: i.id, no_wrap=True),
     Column("owner", N_("Owner"), lambda i, w: w.party(i.action.owner), drop=3),
     Column("action", N_("Action"), lambda i, w: w.text(i.action.text)),
     Column("status", N_("Status"), lambda i, w: w.word(i.action.status), drop=2),
-    Column("overdue_days", N_("Days overdue"), lambda i, w: str(i.overdue_days or ""), drop=5),
+    Column("overdue_days", N_("Days overdue"), lambda i, w: str(i.overdue_days or ""), drop=4),
     Column(
         "meeting",
         N_("Meeting"),

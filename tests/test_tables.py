@@ -243,3 +243,20 @@ def test_text_review_never_cuts_an_id(run: Run, width: int) -> None:
     for identifier in ids:
         assert f"({identifier})" in text
     assert max(cell_width(line) for line in text.splitlines()) <= width
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("list", "exchange", "--period", "2024", "--party", "iom"),
+        ("actions", "--overdue", "--as-of", "2025-12-31"),
+    ],
+)
+def test_readme_tables_at_80_columns_are_current(
+    run: Run, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    output = run("--records", DEMO, *command, "--format", "table").output
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = f"$ mou {' '.join(command)}   # in an 80-column terminal\n{output}"
+    assert shown in readme
