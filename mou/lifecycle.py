@@ -69,13 +69,27 @@ def referrers(records: RecordSet, wanted: str) -> list[tuple[Entry, tuple[str | 
     ]
 
 
-def _document(text: str) -> tuple[Any, str | None]:
-    """A record's round-trip document and its modeline's schema path (kept as it is)."""
+def _document(root: Path, path: str, data: bytes) -> tuple[Any, str | None]:
+    """A record's round-trip document and its modeline's schema path (kept as it is). A file
+    mou cannot read as a record (bad YAML, duplicate keys, not UTF-8, not a mapping) is
+    refused with its first problem: it is mended as text, with `mou edit`."""
+    from ruamel.yaml.error import YAMLError
+
     from mou.write import _yaml
 
+    value, problems = read_and_parse(root, path, data)
+    wanted = record_id(path)
+    if problems or not isinstance(value, dict):
+        found = f"{problems[0].code} {problems[0].message}" if problems else "not a mapping"
+        raise RefusalError(f"{path}: {found}; mend it with `mou edit {wanted}`")
+    text = data.decode("utf-8")
     first = text.split("\n", 1)[0]
     schema = first[len(MODELINE) :] if first.startswith(MODELINE) else None
-    return _yaml().load(text), schema
+    try:
+        return _yaml().load(text), schema
+    except (YAMLError, ValueError) as error:
+        message = " ".join(str(error).split())
+        raise RefusalError(f"{path}: {message}; mend it with `mou edit {wanted}`") from None
 
 
 def _languages(root: Path) -> list[str]:
@@ -116,12 +130,12 @@ def set_fields(
     def prepare() -> Changes:
         data = (root / path).read_bytes()
         before[path] = data
+        document, schema = _document(root, path, data)
         text = data.decode("utf-8")
-        document, schema = _document(text)
-        kind = document.get("kind") if isinstance(document, dict) else None
+        kind = document.get("kind")
         model = MODELS.get(kind) if isinstance(kind, str) else None
         if model is None:
-            raise UsageError(f"{path}: not a readable record; fix it with `mou edit {wanted}`")
+            raise RefusalError(f"{path}: no known `kind:`; mend it with `mou edit {wanted}`")
         languages = _languages(root)
         for key, value in assignments:
             slot = resolve(model, document, key, create=True, languages=languages)
@@ -167,7 +181,9 @@ def mark_done(root: Path, reference: str, on: date, *, today: date, dry_run: boo
     meeting, action = parse_action(reference)
     assignments = [(f"actions.{action}.status", "done"), (f"actions.{action}.done_on", str(on))]
     path = record_path(root, meeting)
-    value, _ = read_and_parse(root, path)
+    value, problems = read_and_parse(root, path)
+    if problems:
+        _document(root, path, (root / path).read_bytes())  # refused with its problem
     if not isinstance(value, dict) or value.get("kind") != "meeting":
         raise UsageError(f"{meeting} is not a meeting; actions belong to meetings")
     actions = value.get("actions")
@@ -217,7 +233,7 @@ def rename(root: Path, old: str, new: str, *, today: date, dry_run: bool = False
         for path, locs in places.items():
             data = (root / path).read_bytes()
             before[path] = data
-            document, schema = _document(data.decode("utf-8"))
+            document, schema = _document(root, path, data)
             for loc in locs:
                 _replace_at(document, loc, new)
             writes[path] = dump(document, schema)

@@ -354,3 +354,26 @@ def test_rename_dry_run(run: Run, demo: Path) -> None:
     assert result.exit_code == 0
     assert "would write" in result.output
     assert {p: p.read_bytes() for p in demo.rglob("*.yaml")} == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "done_exit"),
+    [
+        (b"kind: meeting\ntitle: [unclosed\n", "MOU001 YAML syntax", 1),
+        (b"kind: meeting\nstatus: held\nstatus: planned\n", "MOU003 duplicate key `status`", 1),
+        (b"kind: meeting\ntitle: \xff\xfe\n", "MOU001 not UTF-8", 1),
+        (b"- a\n- b\n", "not a mapping", 2),  # done: not a meeting, a usage error
+        (b"kind: visit\n", "no known `kind:`", 2),
+    ],
+)
+def test_set_and_done_refuse_a_file_that_is_not_a_readable_record(
+    run: Run, demo: Path, content: bytes, message: str, done_exit: int
+) -> None:
+    broken = demo / "meetings/2024-01-01-broken.yaml"
+    broken.write_bytes(content)
+    result = run("--records", str(demo), "set", "2024-01-01-broken", "status=held")
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "mend it with `mou edit 2024-01-01-broken`" in result.output
+    assert run("--records", str(demo), "done", "2024-01-01-broken#a1").exit_code == done_exit
+    assert broken.read_bytes() == content
