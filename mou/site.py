@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from mou.fields import Ref
+from mou.history import Revision
 from mou.load import Entry, RecordSet
 from mou.models import (
     ID_PATTERN,
@@ -42,7 +43,6 @@ from mou.selection import (
     title_of,
     within,
 )
-from mou.site_history import Revision
 from mou.words import Words
 
 LANGUAGES = ("en", "ru")

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mou.history import Revision
 from mou.load import RecordSet
 from mou.problems import Problem
 from mou.selection import is_bilateral
 from mou.site import ASSETS, SiteData, SiteOptions, search_index
-from mou.site_history import Revision
 from mou.site_pages import Pages, asset
 
 

@@ -1,34 +1,24 @@
 """Each record's history from git, for the record pages of `mou site`: the commits that
-touched its file and what they changed, field by field (the diff engine of `mou diff`).
+touched its file and what each changed, field by field — the `Revision`s of `mou log`,
+made by its own `_change` from the two versions of the file.
 
-One `git log` lists the commits of every file under the records root, and one
-`git cat-file --batch` reads the versions; nothing is checked out. Outside a git repository
-there is no history, and the site says so.
+`mou log` (history.record_log) asks git about one record (`git log --follow`); a site needs
+every record's history, so here one `git log -M` lists the commits of every file under the
+records root (renames followed back from today's paths), and one `git cat-file --batch`
+reads all the versions. Nothing is checked out. Outside a git repository there is no
+history, and the site says so.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from mou.history import FieldChange, GitError, _contents, _git, field_changes
-from mou.load import load
-from mou.selection import record_data
+from mou.history import GitError, Revision, _blobs, _change, _git
+from mou.read import SUFFIXES
 
-CHANGES = {"A": "added", "M": "changed", "D": "removed"}
-
-
-@dataclass(frozen=True, slots=True)
-class Revision:
-    """One commit that changed a record's file: what changed, field by field."""
-
-    commit: str
-    day: date
-    subject: str
-    change: str  # added, changed, removed
-    fields: tuple[FieldChange, ...] = ()
+# A commit that touched a record file: (commit, date, author, subject, path after, path before)
+Touch = tuple[str, str, str, str, str | None, str | None]
 
 
 def repository_prefix(root: Path) -> tuple[Path, str] | None:
@@ -45,8 +35,8 @@ def repository_prefix(root: Path) -> tuple[Path, str] | None:
 def record_history(
     root: Path, *, contact_details: bool = False
 ) -> tuple[dict[str, tuple[Revision, ...]], str]:
-    """Path (relative to the records root) → its revisions, newest first; and the records
-    root's path in the repository, for "edit this file" ("" when not in git)."""
+    """Path (relative to the records root, as it is today) → its revisions, newest first;
+    and the records root's path in the repository, for "edit this file" ("" outside git)."""
     found = repository_prefix(root)
     if found is None:
         return {}, ""
@@ -55,58 +45,48 @@ def record_history(
         log = _git(
             top,
             "log",
-            "--no-renames",
-            "--format=%x00%H%x09%as%x09%s",
+            "-M",
+            "--format=%x1e%H%x1f%aI%x1f%an%x1f%s",
             "--name-status",
             "--",
             prefix or ".",
         )
-    except GitError:  # a repository without commits yet
+    except GitError:  # a repository without a commit yet
         return {}, prefix
-    commits: dict[str, list[tuple[str, date, str, str]]] = defaultdict(list)
-    for chunk in log.decode("utf-8", "replace").split("\0"):
-        lines = [line for line in chunk.splitlines() if line]
-        if not lines:
-            continue
-        commit, day, subject = [*lines[0].split("\t", 2), "", ""][:3]
-        for line in lines[1:]:
-            status, _, name = line.partition("\t")
-            if name.startswith(prefix) and name.endswith((".yaml", ".yml")):
-                commits[name[len(prefix) :]].append(
-                    (commit, date.fromisoformat(day), subject, status[:1])
-                )
-    return _with_changes(root, top, prefix, commits, contact_details), prefix
+    touched = _touches(log.decode("utf-8", "replace"), prefix)
+    wanted = [f"{t[0]}:{t[4]}" for ts in touched.values() for t in ts if t[4]]
+    wanted += [f"{t[0]}^:{t[5]}" for ts in touched.values() for t in ts if t[5]]
+    blobs = _blobs(top, wanted)
+    history = {}
+    for path, touches in sorted(touched.items()):
+        revisions = []
+        for commit, when, author, subject, new, old in touches:
+            after = blobs.get(f"{commit}:{new}") if new else None
+            before = blobs.get(f"{commit}^:{old}") if old else None
+            shown = (new or old or "")[len(prefix) :]
+            change = _change(root, shown, before, after, contact_details=contact_details)
+            moved = old[len(prefix) :] if old and new and old != new else None
+            revisions.append(Revision(commit, when, author, subject, change, moved))
+        history[path] = tuple(revisions)
+    return history, prefix
 
 
-def _with_changes(
-    root: Path,
-    top: Path,
-    prefix: str,
-    commits: dict[str, list[tuple[str, date, str, str]]],
-    contact_details: bool,
-) -> dict[str, tuple[Revision, ...]]:
-    wanted = [
-        (path, commit)
-        for path, revisions in sorted(commits.items())
-        for commit, _, _, status in revisions
-        if status != "D"
-    ]
-    blobs = _contents(top, [f"{commit}:{prefix}{path}" for path, commit in wanted])
-    versions: dict[tuple[str, str], dict[str, object] | None] = {}
-    for (path, commit), blob in zip(wanted, blobs, strict=True):
-        entries = load(root, files={path: blob}).entries
-        versions[(path, commit)] = (
-            record_data(entries[0], contact_details=contact_details) if entries else None
-        )
-    history: dict[str, tuple[Revision, ...]] = {}
-    for path, revisions in sorted(commits.items()):
-        made = []
-        for index, (commit, day, subject, status) in enumerate(revisions):
-            older = revisions[index + 1][0] if index + 1 < len(revisions) else ""
-            before, after = versions.get((path, older)), versions.get((path, commit))
-            fields: tuple[FieldChange, ...] = ()
-            if status == "M" and before is not None and after is not None:
-                fields = tuple(field_changes(before, after))
-            made.append(Revision(commit, day, subject, CHANGES.get(status, "changed"), fields))
-        history[path] = tuple(made)
-    return history
+def _touches(log: str, prefix: str) -> dict[str, list[Touch]]:
+    """The commits of `git log -M --name-status`, by the path each file has today: a rename
+    seen (newest first) sends the older path's commits to the newer one's."""
+    today: dict[str, str] = {}  # a path at some point in the past → the path it has now
+    found: dict[str, list[Touch]] = defaultdict(list)
+    for chunk in log.split("\x1e")[1:]:
+        header, _, rest = chunk.partition("\n")
+        commit, when, author, subject = header.split("\x1f", 3)
+        for line in rest.splitlines():
+            status, *names = line.split("\t")
+            if not names or not names[-1].startswith(prefix) or not names[-1].endswith(SUFFIXES):
+                continue
+            new = None if status.startswith("D") else names[-1]
+            old = None if status.startswith("A") else names[0]
+            current = today.get(names[-1], names[-1])
+            if status.startswith("R"):
+                today[names[0]] = current
+            found[current[len(prefix) :]].append((commit, when, author, subject, new, old))
+    return found

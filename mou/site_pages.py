@@ -8,11 +8,13 @@ language switch) and `site` (the shared SiteData); the templates are in `templat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from mou import site
 from mou.kinds import KINDS
 from mou.load import Entry
 from mou.models import references
@@ -52,6 +54,13 @@ class Pages:
         self.env = _environment()
         self.titles: dict[str, str] = {}
         self.frames: dict[int, list[str]] = {}
+        _ = self.words.gettext
+        self.changes = {
+            "added": _("added"),
+            "changed": _("changed"),
+            "removed": _("removed"),
+            "renamed": _("renamed"),
+        }
 
     def _record_title(self, record_id: str) -> str:
         entry = self.data.by_id.get(record_id)
@@ -62,6 +71,10 @@ class Pages:
         if found is None:
             found = self.titles[entry.id] = self.words.text(title_of(entry))
         return found
+
+    def day(self, text: str | None) -> str:
+        """An ISO 8601 date or time (git's) as the language writes a date."""
+        return "—" if not text else self.words.date(date.fromisoformat(text[:10]))
 
     def frame(self, depth: int) -> list[str]:
         """The page around the content (head, header, footer), rendered once per folder depth
@@ -102,6 +115,8 @@ class Pages:
             "title_of": self.title,
             "contact_details": self.data.options.contact_details,
             "value_html": value_html,
+            "day": self.day,
+            "changes": self.changes,
         }
 
     def document(self, template: str, here: str, **context: Any) -> bytes:
@@ -154,22 +169,33 @@ class Pages:
         yield from self.year_pages(clause.listing, title)
 
     def year_pages(self, found: Listing, heading: str) -> Iterator[tuple[str, bytes]]:
+        """A page per year of a long list; a year longer than the limit itself is cut into
+        parts (`2017.html`, `2017-2.html`...), so that no page grows past ~200 KB."""
         if found.inline:
             return
+        limit = site.LIST_LIMIT
         for year, entries in found.years:
-            here = f"{found.folder}/{year}.html"
-            yield (
-                here,
-                self.render(
-                    "year.html.j2",
+            names = [
+                f"{year}.html" if start == 0 else f"{year}-{start // limit + 1}.html"
+                for start in range(0, len(entries), limit)
+            ]
+            for index, name in enumerate(names):
+                here = f"{found.folder}/{name}"
+                part = entries[index * limit : (index + 1) * limit]
+                yield (
                     here,
-                    f"{heading}: {year}",
-                    heading=heading,
-                    year=year,
-                    entries=entries,
-                    back=found.folder,
-                ),
-            )
+                    self.render(
+                        "year.html.j2",
+                        here,
+                        f"{heading}: {year}",
+                        heading=heading,
+                        year=year,
+                        entries=part,
+                        back=found.folder,
+                        parts=names if len(names) > 1 else [],
+                        current=name,
+                    ),
+                )
 
     def record(self, entry: Entry) -> bytes:
         data = self.data

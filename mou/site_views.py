@@ -363,7 +363,10 @@ def _html(value: Value, up: str) -> str:
         href = value.href if external else up + value.href
         return f'<a href="{escape(href)}">{escape(value.text)}</a>'
     if shape == "list":
-        return "<ul>" + "".join(f"<li>{_html(item, up)}</li>" for item in value.items) + "</ul>"
+        # Short words and names (parties, states, topics, tags) read as one line.
+        short = all(i.shape in ("text", "link") and len(i.text) <= 40 for i in value.items)
+        items = "".join(f"<li>{_html(item, up)}</li>" for item in value.items)
+        return f'<ul class="inline">{items}</ul>' if short else f"<ul>{items}</ul>"
     if shape == "fields":
         pairs = (f"<dt>{escape(f.label)}</dt><dd>{_html(f.value, up)}</dd>" for f in value.fields)
         return "<dl>" + "".join(pairs) + "</dl>"

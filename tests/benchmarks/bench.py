@@ -202,6 +202,36 @@ def size_section(size: int, repeat: int, peer_repeat: int, schema: Path) -> floa
     return cold
 
 
+def site_section(size: int, repeat: int) -> None:
+    """`mou site` of a `size` record against `mou validate` of it (both without the cache),
+    and the size of its largest pages (issue 11: ≤ 3× validate; no page over 200 KB but the
+    search index)."""
+    mou = BIN / "mou"
+    root = WORK / f"records-{size}"
+    output = WORK / f"site-{size}"
+    print(f"mou site, {size:,} records")
+    validate = timed([mou, "--no-cache", "--records", root, "validate"], repeat)
+    site = timed(
+        [mou, "--no-cache", "--records", root, "site", "--as-of", "2025-12-31", "--output", output],
+        repeat,
+        before=lambda: shutil.rmtree(output, ignore_errors=True),
+    )
+    line("mou --no-cache validate", validate)
+    line("mou --no-cache site (into an empty folder)", site)
+    target("site / validate (both uncached)", site, validate, "≤ 3", site <= 3 * validate)
+    pages = sorted(
+        (path.stat().st_size, path.relative_to(output).as_posix())
+        for path in output.rglob("*")
+        if path.is_file() and path.name != "search-index.js"
+    )
+    over = [name for size_of, name in pages if size_of > 200_000]
+    print(
+        f"  {len(pages):,} files; the largest: "
+        + ", ".join(f"{name} {size_of / 1000:.0f} KB" for size_of, name in pages[-3:])
+    )
+    print(f"  pages over 200 KB: {len(over)}" + (f" (e.g. {', '.join(over[:4])})" if over else ""))
+
+
 def diff_section(size: int, repeat: int, cold: float) -> None:
     """`mou diff` between two commits of a `size` record that differ in one file."""
     mou = BIN / "mou"
@@ -307,6 +337,7 @@ def main() -> None:
     for size in sizes:
         cold = size_section(size, repeat, peer_repeat, schema_dir / "record.schema.json")
     diff_section(max(sizes), repeat, cold)
+    site_section(max(sizes), repeat)
     startup_section(repeat)
     if memory_size:
         memory_section(memory_size)
