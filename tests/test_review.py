@@ -315,7 +315,7 @@ def test_representation_exchanges_requests_actions_contacts(base_tree: Tree) -> 
     assert result.contacts == (("cis", 10), ("iom", 182))
 
 
-def test_seminar_counts_topics_and_participants(base_tree: Tree) -> None:
+def test_seminar_counts_topics_and_participants(base_tree: Tree, run: Run) -> None:
     seminar = (
         "kind: seminar\nform: seminar\ntitle: S\ndate: {d}\nstatus: {s}\nlocation: M\n"
         "format: online\norganizers: [cis]\ntopics: [{t}]\n"
@@ -337,6 +337,9 @@ def test_seminar_counts_topics_and_participants(base_tree: Tree) -> None:
     assert s.topics == (("irregular-migration", 2), ("trafficking-in-human-beings", 0))
     assert s.states == ("ARM", "KAZ")
     assert len(s.records) == 4
+    markdown = run("--records", str(root), "review", "--period", "2024-H1", "--as-of", "2024-12-31")
+    # The postponed sentence keeps its space and the line break after it.
+    assert "Cancelled: 1. 1 postponed, not counted.\n65 participants" in markdown.output
 
 
 # --- the demo record's review: golden files -------------------------------------------------
