@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from mou.load import Entry, RecordSet, load
+from mou.models import CONTACT_DETAILS
 from mou.parse import parse
-from mou.problems import Problem
+from mou.problems import MAX_BYTES, Problem
 from mou.read import SUFFIXES, Snapshot, find_files, snapshot
 from mou.read import record_id as id_of
 from mou.selection import record_data
@@ -55,8 +56,10 @@ def revision_snapshot(root: Path, revision: str) -> tuple[Snapshot, set[str]]:
         _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     except GitError:
         raise GitError(f"{revision!r} is not a known revision (a branch, tag or commit)") from None
-    listing = _git(top, "ls-tree", "-r", "-z", revision, "--", prefix or ".")
+    # -l: each blob's size, so that a file past the limit is never read (MOU004)
+    listing = _git(top, "ls-tree", "-r", "-l", "-z", revision, "--", prefix or ".")
     blobs: dict[str, str] = {}
+    too_large: dict[str, Problem] = {}
     tree: set[str] = set()
     for line in listing.decode("utf-8").split("\0"):
         if not line:
@@ -64,18 +67,23 @@ def revision_snapshot(root: Path, revision: str) -> tuple[Snapshot, set[str]]:
         header, _, name = line.partition("\t")
         path = name[len(prefix) :]
         tree.add(path)
-        _, kind, blob = header.split()
+        _, kind, blob, size = header.split()
         if (
             kind == "blob"
             and path.endswith(SUFFIXES)
             and not any(part.startswith(".") for part in path.split("/"))
         ):
-            blobs[path] = blob
+            if int(size) > MAX_BYTES:
+                message = f"file is {int(size):,} bytes; the limit is {MAX_BYTES:,}"
+                too_large[path] = Problem("MOU004", message, path)
+            else:
+                blobs[path] = blob
 
     def fetch(paths: list[str]) -> dict[str, bytes]:
         return dict(zip(paths, _contents(top, [blobs[path] for path in paths]), strict=True))
 
-    return Snapshot(root, sorted(blobs), blobs=blobs, fetch=fetch), tree
+    paths = sorted([*blobs, *too_large])
+    return Snapshot(root, paths, blobs=blobs, unreadable=too_large, fetch=fetch), tree
 
 
 def _contents(top: Path, objects: list[str]) -> list[bytes]:
@@ -183,6 +191,20 @@ def field_changes(before: Any, after: Any, where: str = "") -> Iterator[FieldCha
         yield FieldChange(where, before, after)
 
 
+HIDDEN = "(hidden: --include-contact-details shows it)"
+
+
+def _private(change: FieldChange, shown: bool) -> FieldChange:
+    """A change of a contact's e-mail or phone, its values hidden unless `shown`."""
+    if shown or change.field.rsplit(".", 1)[-1] not in CONTACT_DETAILS:
+        return change
+    return FieldChange(
+        change.field,
+        None if change.before is None else HIDDEN,
+        None if change.after is None else HIDDEN,
+    )
+
+
 def _finding_key(problem: Problem) -> tuple[str, str, str]:
     return (problem.code, problem.record or problem.path, problem.message)
 
@@ -208,9 +230,10 @@ def difference(
             entry = old[identifier]
             changes.append(Change(identifier, entry.kind, entry.path, "removed"))
         else:
-            was = record_data(old[identifier], contact_details=contact_details)
-            now = record_data(new[identifier], contact_details=contact_details)
-            fields = tuple(field_changes(was, now))
+            # Compared in full, so that a changed e-mail shows; its values only when asked.
+            was = record_data(old[identifier], contact_details=True)
+            now = record_data(new[identifier], contact_details=True)
+            fields = tuple(_private(f, contact_details) for f in field_changes(was, now))
             if fields:
                 entry = new[identifier]
                 changes.append(Change(identifier, entry.kind, entry.path, "changed", fields))

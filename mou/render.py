@@ -31,6 +31,7 @@ from mou.review import (
     TopicCount,
     review_json,
 )
+from mou.sandbox import render_bounded
 from mou.selection import ActionItem, title_of
 from mou.words import Words
 
@@ -356,10 +357,11 @@ def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | N
     """A Jinja environment for the review templates; a user's template gets a sandbox and
     StrictUndefined (a misspelt name is an error, not an empty string)."""
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from mou.sandbox import sandbox
 
     loader = jinja2.FileSystemLoader(str(folder or templates_folder()))
-    kind: Callable[..., Any] = SandboxedEnvironment if sandboxed else jinja2.Environment
+    kind: Callable[..., Any] = sandbox if sandboxed else jinja2.Environment
     env = kind(
         loader=loader,
         autoescape=html,
@@ -388,7 +390,7 @@ def render_user_template(
     html = path.suffix.lower() in (".html", ".htm", ".xml", ".svg")
     env = environment(sandboxed=True, html=html, folder=path.parent)
     context = template_context(review, language, contact_details=contact_details)
-    return str(env.get_template(path.name).render(context))
+    return render_bounded(env.get_template(path.name), context)
 
 
 def render_review(

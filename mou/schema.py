@@ -56,12 +56,12 @@ def render(schema: dict[str, Any]) -> str:
 
 
 def write_schemas(directory: Path) -> list[Path]:
-    from mou.write import write_text
+    from mou.write import output_target, write_text
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, schema in schemas().items():
         target = directory / name
-        write_text(target, render(schema))
+        write_text(output_target(target, "mou schema"), render(schema))  # never a FIFO, a device
         written.append(target)
     return written

@@ -75,6 +75,8 @@ def quick_validate(args: list[str]) -> int | None:
         today = date.fromisoformat(options["as_of"]) if "as_of" in options else date.today()
     except ValueError:
         return None
+    if today.year < 1000:  # the full CLI refuses it (periods.FIRST_YEAR)
+        return None
     outcome = validation.validate(root, today)
     text, code = validation.report(outcome, root, output_format, strict="strict" in options)
     sys.stdout.write(text)

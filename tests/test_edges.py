@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import REPO, Run
 from mou import read
 from mou.escape import code_span, github_plain, markdown_text, terminal_safe, uri_path
 from mou.models import id_error
@@ -320,3 +323,248 @@ def test_a_hostile_journal_moves_nothing_in_or_out(
     assert (tmp_path / "outside.yaml").read_text() == "secret\n"
     assert not (tmp_path / "escaped.yaml").exists()
     assert not (root / "exchanges").exists()
+
+
+# --- user templates -----------------------------------------------------------------------
+
+TEMPLATES = {
+    "self.md.j2": ('{% include "self.md.j2" %}', "self.md.j2:1: the template calls or includes"),
+    "macro.md.j2": (
+        "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+        "macro.md.j2:1: the template calls or includes itself",
+    ),
+    "huge.md.j2": ('{{ "a" * 3000000000 }}', "would build a value past the template limits"),
+    "power.md.j2": ("{{ 10 ** 10000000 }}", "would build a value past the template limits"),
+    "date.md.j2": ('{{ w.date("x") }}', "date.md.j2:1: AssertionError: a function was given"),
+    "double.md.j2": (
+        '{% set ns = namespace(s="ab") %}{% for i in range(64) %}'
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+        "more memory than allowed",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_a_failing_user_template_is_a_clean_error(
+    name: str, base_tree: Tree, run: Run, tmp_path: Path
+) -> None:
+    text, message = TEMPLATES[name]
+    (tmp_path / name).write_text(text + "\n")
+    result = run(
+        "--records", str(base_tree({})), "review", "--period", "2024",
+        "--template", str(tmp_path / name),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_slow_user_template_is_stopped(
+    base_tree: Tree, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mou import sandbox
+
+    monkeypatch.setattr(sandbox, "SECONDS", 1)
+    slow = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    (tmp_path / "slow.md.j2").write_text(slow)
+    result = run(
+        "--records", str(base_tree({})), "review", "--period", "2024",
+        "--template", str(tmp_path / "slow.md.j2"),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "ran for more than 1 s" in result.output
+
+
+def test_user_templates_see_contact_details_only_when_asked(run: Run, tmp_path: Path) -> None:
+    template = tmp_path / "contacts.md.j2"
+    template.write_text(
+        "{% for c in review.contact_persons %}[{{ c.email }}|{{ c.phone }}]{% endfor %}\n"
+        "{{ review }}\n"
+    )
+    demo = str(REPO / "examples" / "demo")
+    arguments = ["--records", demo, "review", "--period", "2021..2025", "--template"]
+    hidden = run(*arguments, str(template))
+    shown = run(*arguments, str(template), "--include-contact-details")
+    assert hidden.exit_code == shown.exit_code == 0
+    assert "@example.org" in shown.output
+    assert "@" not in hidden.output
+    assert "+375" not in hidden.output
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0999-12-31"])
+def test_an_as_of_before_the_year_1000_is_refused(day: str, base_tree: Tree, run: Run) -> None:
+    result = run("--records", str(base_tree({})), "validate", "--as-of", day)
+    assert result.exit_code == 2
+    assert "a date from the year 1000 on" in result.output
+
+
+# --- bounded values -----------------------------------------------------------------------
+
+ARRANGEMENT = """kind: arrangement
+title: Costs
+date: 2024-01-10
+status: signed
+expenses:
+  - item: Venue
+    payer: cis
+    amount: {amount}
+    currency: USD
+"""
+
+
+@pytest.mark.parametrize(
+    ("amount", "valid"),
+    [
+        ('"12345678901234567890123456789.00"', False),
+        ("1e400000", False),
+        ('"1000000000000000"', False),
+        ('"999999999999999.99"', True),
+        ("1E+3", True),
+    ],
+)
+@pytest.mark.parametrize("output_format", ["md", "text", "html", "json"])
+def test_every_amount_that_validates_renders_exactly(
+    amount: str, valid: bool, output_format: str, base_tree: Tree, run: Run
+) -> None:
+    root = base_tree({"2024-01-10-costs.yaml": ARRANGEMENT.format(amount=amount)})
+    checked = run("--records", str(root), "validate", "--format", "json", "--as-of", "2025-01-01")
+    codes = {d["code"] for d in json.loads(checked.output)["diagnostics"]}
+    assert ("MOU102" not in codes) is valid
+    result = run("--records", str(root), "review", "--period", "2024", "--format", output_format)
+    assert result.exit_code in (0, 1)
+    if valid and output_format == "json":
+        assert "E+" not in result.output and "e+" not in result.output
+
+
+def test_diagnostics_are_capped_per_file(base_tree: Tree, run: Run) -> None:
+    items = ", ".join(["{}"] * 400)
+    root = base_tree({"2024-01-01-many.yaml": f"kind: meeting\nparticipants: [{items}]\n"})
+    result = run("--records", str(root), "validate", "--format", "json", "--as-of", "2025-01-01")
+    found = [d for d in json.loads(result.output)["diagnostics"] if "many" in d["path"]]
+    assert len(found) == 51
+    assert found[-1]["message"].startswith("… and ")
+    assert found[-1]["severity"] == "error"
+
+
+def test_a_list_past_its_limit_stops_the_file(base_tree: Tree, run: Run) -> None:
+    items = ", ".join(["{}"] * 340_000)  # the 1 MiB file of the issue: 680,007 diagnostics
+    root = base_tree(
+        {"2024-01-01-many.yaml": f"kind: meeting\nparticipants: [{items}]\n"[:1_000_000]}
+    )
+    result = run("--records", str(root), "validate", "--format", "json", "--as-of", "2025-01-01")
+    found = [d for d in json.loads(result.output)["diagnostics"] if "many" in d["path"]]
+    assert [(d["code"], d["message"]) for d in found] == [
+        ("MOU004", "a list of more than 1,000 items")
+    ]
+
+
+def test_mou_records_slash_fails_at_once(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for root in ("/", str(tmp_path)):
+        result = run("--records", root, "validate")
+        assert result.exit_code == 2
+        assert "is not a records folder" in result.output
+
+
+# --- output escaping per destination ------------------------------------------------------
+
+FORGED = "a\n::error file=evil.yaml::INJECTED"
+
+
+def test_github_lines_never_forge_an_annotation(
+    base_tree: Tree, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = base_tree({f"{FORGED}.yaml": "kind: exchange\ntitle: \x1b]0;TITLE\x07\n"})
+    monkeypatch.chdir(root)
+    lines = run("validate", "--format", "github").output.splitlines()
+    commands = [line for line in lines if line.lstrip().startswith(("::", "##["))]
+    assert len(commands) == 2  # mou's own two annotations, on the escaped file name
+    assert all(line.startswith("::error file=a%0A%3A%3Aerror file=evil.yaml") for line in commands)
+    assert all("\x1b" not in line for line in lines)
+
+
+def test_text_outputs_show_control_characters_escaped(base_tree: Tree, run: Run) -> None:
+    title = "\x1b]0;TITLE\x07\u202eevil"
+    root = base_tree({"2024-01-01-x.yaml": f'kind: exchange\nsubject: "{title}"\n'})
+    for arguments in (["validate"], ["validate", "--format", "github"], ["list"]):
+        output = run("--records", str(root), *arguments).output
+        assert "\x1b" not in output and "\u202e" not in output and "\x07" not in output
+
+
+def _git(folder: Path, *arguments: str) -> None:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(
+        ["git", "-C", str(folder), *identity, *arguments], check=True, capture_output=True
+    )
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A git repository whose records/ (the base memorandum) is committed as `base`."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "tests" / "cases" / "_base", repo / "records")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    _git(repo, "tag", "base")
+    return repo
+
+
+NAMES = ["Bad, name:50%", "встреча", "a\nb", "back`tick"]
+
+
+def test_sarif_uris_are_encoded_and_relative_to_the_repository(
+    repository: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from urllib.parse import unquote
+
+    root = repository / "records"
+    for name in NAMES:
+        (root / f"{name}.yaml").write_text("kind: nothing\n")
+    uri = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$")  # RFC 3986 path characters
+    seen = []
+    for cwd in (repository, root, repository.parent):
+        monkeypatch.chdir(cwd)
+        sarif = json.loads(run("--records", str(root), "validate", "--format", "sarif").output)
+        locations = [r["locations"][0]["physicalLocation"] for r in sarif["runs"][0]["results"]]
+        uris = sorted({loc["artifactLocation"]["uri"] for loc in locations})
+        assert all(loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%" for loc in locations)
+        assert all(uri.fullmatch(u) and not u.startswith("/") for u in uris)
+        seen.append(uris)
+    assert seen[0] == seen[1] == seen[2]  # wherever mou is run from
+    assert {unquote(u) for u in seen[0]} == {f"records/{name}.yaml" for name in NAMES}
+
+
+def test_markdown_diff_keeps_hostile_names_in_their_code_spans(repository: Path, run: Run) -> None:
+    root = repository / "records"
+    name = "x`![img](https:evil.example-x.png)`"
+    (root / f"{name}.yaml").write_text("kind: exchange\n")
+    _git(repository, "add", "-A")
+    _git(repository, "commit", "-q", "-m", "hostile")
+    output = run("--records", str(root), "diff", "base", "HEAD", "--format", "md").output
+    span = f"``{name}.yaml:1``"  # a fence longer than any run of backticks inside: inert
+    assert span in output
+    assert output.count("![img]") == output.count(span)
+
+
+def test_a_large_blob_is_not_read_by_diff(repository: Path, run: Run) -> None:
+    root = repository / "records"
+    (root / "big.yaml").write_bytes(b"kind: exchange\nnotes: |\n" + b"  x\n" * 600_000)
+    _git(repository, "add", "-A")
+    _git(repository, "commit", "-q", "-m", "big")
+    result = run("--records", str(root), "diff", "base", "HEAD", "--format", "json")
+    found = json.loads(result.output)["new_findings"]
+    assert [(f["path"], f["code"]) for f in found] == [("big.yaml", "MOU004")]
+
+
+def test_contact_values_are_never_quoted(base_tree: Tree, run: Run) -> None:
+    contact = (
+        "kind: contact\nparty: cis\nname: X\nemail: 'Name <private@leak.example>'\n"
+        "phone: '+1 555'\nfrom: 2024-01-01\n"
+    )
+    root = base_tree({"contacts/x.yaml": contact})
+    for output_format in ("text", "json", "sarif", "github"):
+        result = run("--records", str(root), "validate", "--format", output_format)
+        assert "MOU102" in result.output
+        assert "private@leak" not in result.output
+    review = run("--records", str(root), "review", "--period", "2024", "--format", "md")
+    assert "private@leak" not in review.output

@@ -44,6 +44,7 @@ ORDER = [
     "grid",
     "tables",
     "lifecycle_text",
+    "sandbox",
     "render",
     "stats_render",
     "sqlite_tables",

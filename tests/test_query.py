@@ -326,9 +326,13 @@ def test_diff_between_revisions(history: Path, run: Run) -> None:
     data = json.loads(run("--records", records, "diff", "v1", "v2", "--format", "json").output)
     assert [(c["id"], c["change"]) for c in data["changes"]] == [
         ("a1", "changed"),
+        ("c1", "changed"),
         ("e2", "removed"),
         ("e3", "added"),
-    ]  # the contact's e-mail changed, but a diff never shows contact details
+    ]  # the contact's e-mail changed: shown as a change, its values hidden
+    (c1,) = [c for c in data["changes"] if c["id"] == "c1"]
+    hidden = "(hidden: --include-contact-details shows it)"
+    assert c1["fields"] == [{"field": "email", "before": hidden, "after": hidden}]
     (a1,) = [c for c in data["changes"] if c["id"] == "a1"]
     assert a1["fields"] == [
         {"field": "expenses[0].amount", "before": "100.00", "after": "250.00"},
@@ -347,7 +351,8 @@ def test_diff_between_revisions(history: Path, run: Run) -> None:
             "--include-contact-details",
         ).output
     )
-    assert "c1" in [c["id"] for c in detailed["changes"]]
+    (c1,) = [c for c in detailed["changes"] if c["id"] == "c1"]
+    assert "@" in c1["fields"][0]["before"] and "@" in c1["fields"][0]["after"]
 
 
 def test_diff_reports_a_new_error_and_defaults_to_the_working_tree(history: Path, run: Run) -> None:
@@ -381,12 +386,16 @@ def test_actions_csv(run: Run) -> None:
 
 def test_diff_as_text(history: Path, run: Run) -> None:
     text = run("--records", str(history / "records"), "diff", "v1", "v2", "--format", "text")
-    assert text.output.splitlines()[:7] == [
+    hidden = "(hidden: --include-contact-details shows it)"
+    assert text.output.splitlines()[:10] == [
         "Record changes: v1 → v2",
         "",
-        "1 added, 1 changed, 1 removed.",
+        "1 added, 2 changed, 1 removed.",
         "",
         "changed: a1.yaml (arrangement)",
         "    expenses[0].amount: 100.00 → 250.00",
         "    expenses[0].status: planned → paid",
+        "",
+        "changed: contacts/c1.yaml (contact)",
+        f"    email: {hidden} → {hidden}",
     ]

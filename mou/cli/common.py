@@ -184,10 +184,15 @@ def parse_as_of(text: str | None) -> date:
 
     if text is None:
         return date.today()
+    from mou.periods import FIRST_YEAR
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--as-of {text!r}: expected a date such as 2024-12-31") from None
+    if day.year < FIRST_YEAR:  # periods and cadences reach back from it
+        raise UsageError(f"--as-of {text}: a date from the year {FIRST_YEAR} on")
+    return day
 
 
 def parse_period(text: str | None) -> Period | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -178,9 +178,30 @@ def _render_user(data: Review, language: str, template: Path, contact_details: b
         raise UsageError(f"{template}: {error.message}") from None
     except jinja2.exceptions.SecurityError as error:
         raise UsageError(f"{template}: not allowed in a template: {error}") from None
-    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
-        # The template's own code failed (a division by zero, a missing key...).
-        raise UsageError(f"{template}: {type(error).__name__}: {error}") from None
+    except RecursionError:
+        where = _template_line(sys.exc_info()[2], template)
+        raise UsageError(f"{where}: the template calls or includes itself without end") from None
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        AssertionError,
+        LookupError,
+        TypeError,
+        ValueError,
+    ) as error:
+        # The template's own code failed (a division by zero, a missing key, a bad argument
+        # to a filter or to w.date, a limit of mou.sandbox...).
+        where = _template_line(error.__traceback__, template)
+        detail = str(error) or "a function was given a value of the wrong kind"
+        raise UsageError(f"{where}: {type(error).__name__}: {detail}") from None
+
+
+def _template_line(trace: Any, template: Path) -> str:
+    """`TEMPLATE:LINE` of the deepest frame of the traceback in the user's template."""
+    import traceback
+
+    lines = [f.lineno for f in traceback.extract_tb(trace) if f.filename == str(template)]
+    return f"{template}:{lines[-1]}" if lines and lines[-1] else str(template)
 
 
 @command(name="calendar")
