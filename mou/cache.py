@@ -147,10 +147,10 @@ def decode(data: bytes) -> Any:
     payload = data[start:]
     if len(payload) != length or hashlib.blake2b(payload, digest_size=16).digest() != digest:
         raise ValueError("truncated or corrupt")
-    try:
-        return _Unpickler(io.BytesIO(payload)).load()
-    except Exception as error:  # any failure to load means: not an entry we trust
-        raise ValueError(f"unreadable: {error}") from None
+    value = _unpack(payload)
+    if value is None:
+        raise ValueError("unreadable")
+    return value
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -199,7 +199,7 @@ class Cache:
         """The shard holding the blob ids that start with `prefix` (two hex digits)."""
         return self.folder / f"v{FORMAT}" / "parsed" / f"{prefix}.pack"
 
-    def _load_shard(self, prefix: str) -> dict[str, ParsedEntry]:
+    def _load_shard(self, prefix: str) -> dict[str, bytes]:
         shard = _read(self._shard(prefix))
         return shard if isinstance(shard, dict) else {}
 
@@ -212,14 +212,16 @@ class Cache:
         for prefix, wanted in by_shard.items():
             shard = self._load_shard(prefix)
             for blob in wanted:
-                entry: Any = shard.get(blob)
+                packed = shard.get(blob)
+                entry: Any = _unpack(packed) if isinstance(packed, bytes) else None
                 if _is_parsed_entry(entry):
                     found[blob] = entry
         return found
 
-    def store_parsed(self, entries: Mapping[str, ParsedEntry]) -> None:
-        """Add entries (blob id → value and problems), trimming each shard to its share."""
-        by_shard: dict[str, dict[str, ParsedEntry]] = {}
+    def store_parsed(self, entries: Mapping[str, bytes]) -> None:
+        """Add entries (blob id → `pack((value, problems))`), trimming each shard to its share.
+        Entries come packed: a few bytes each, where the values would take ten times more."""
+        by_shard: dict[str, dict[str, bytes]] = {}
         for blob, entry in entries.items():
             by_shard.setdefault(blob[:2], {})[blob] = entry
         share = max(1, self.limit // SHARDS)
@@ -229,7 +231,7 @@ class Cache:
                 shard.pop(blob, None)  # re-added at the end: the newest
             shard.update(new)
             data = encode(shard)
-            while len(data) > share and len(shard) > 1:
+            while len(data) > share and len(shard) > 1:  # drop the oldest, in proportion
                 drop = max(1, len(shard) - len(shard) * share // len(data))
                 for blob in list(shard)[:drop]:
                     del shard[blob]
@@ -269,6 +271,18 @@ class Cache:
         for _, old in kept[self.results_kept :]:
             with contextlib.suppress(OSError):
                 os.unlink(old)
+
+
+def pack(entry: ParsedEntry) -> bytes:
+    """A parsed file's entry as bytes, for `Cache.store_parsed`."""
+    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(data: bytes) -> Any:
+    try:
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception:  # any failure to load means: not an entry we trust
+        return None
 
 
 def _is_parsed_entry(entry: Any) -> bool:

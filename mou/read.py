@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mou.cache import Cache, ParsedEntry, blob_id
+from mou.cache import Cache, blob_id, pack
 from mou.problems import MAX_BYTES, Problem, as_row
 
 SUFFIXES = (".yaml", ".yml")
@@ -84,25 +84,29 @@ PARALLEL_FROM = 2000
 ParsedFile = tuple[Any, list[Problem]]
 
 
-def parse_files(root: Path, paths: list[str]) -> list[ParsedFile]:
-    """Read and parse `paths` here, one after the other."""
-    return [read_and_parse(root, path) for path in paths]
-
-
-def _parse_chunk(root: Path, paths: list[str], data: list[bytes] | None) -> list[ParsedFile]:
+def _parse_chunk(
+    root: Path, paths: list[str], data: list[bytes] | None
+) -> list[tuple[Any, list[Problem], str | None]]:
+    """Parse `paths` (read here, unless their `data` is given): each file's value, problems
+    and the blob id of the bytes parsed (None when it could not be read)."""
     import gc
 
     gc.disable()  # many small containers, no cycles: the collector only costs time here
-    if data is None:
-        return parse_files(root, paths)
-    return [read_and_parse(root, path, content) for path, content in zip(paths, data, strict=True)]
+    parsed: list[tuple[Any, list[Problem], str | None]] = []
+    for index, path in enumerate(paths):
+        read = read_record_file(root, path) if data is None else data[index]
+        if isinstance(read, Problem):
+            parsed.append((None, [read], None))
+        else:
+            parsed.append((*read_and_parse(root, path, read), blob_id(read)))
+    return parsed
 
 
 def parse_in_workers(
     root: Path, paths: list[str], data: list[bytes] | None = None
-) -> Iterator[ParsedFile]:
-    """Parse `paths` (read here, or their `data` given in the same order) in one worker
-    process per core; the results, in order, as they come.
+) -> Iterator[tuple[Any, list[Problem], str | None]]:
+    """Parse `paths` (read by the workers, or their `data` given in the same order) in one
+    worker process per core; the results (value, problems, blob id), in order, as they come.
 
     The work is handed out when this is called, not when the results are first asked for.
     """
@@ -119,7 +123,7 @@ def parse_in_workers(
     pool = ProcessPoolExecutor(workers, mp_context=context)
     results = pool.map(_parse_chunk, [root] * len(chunks), chunks, contents)
 
-    def drain() -> Iterator[ParsedFile]:
+    def drain() -> Iterator[tuple[Any, list[Problem], str | None]]:
         try:
             for chunk in results:
                 yield from chunk
@@ -244,6 +248,8 @@ class Snapshot:
     problems: list[Problem] = field(default_factory=list)
     # Reads the bytes of files not in `data` (a git revision's blobs are fetched when needed).
     fetch: Callable[[list[str]], dict[str, bytes]] | None = None
+    # Files not in `data` are on disk, where worker processes can read them themselves.
+    on_disk: bool = False
 
     def contents(self, paths: Iterable[str]) -> dict[str, bytes]:
         """The bytes of `paths` that are readable, fetched first when not at hand."""
@@ -263,21 +269,40 @@ class Snapshot:
             {p: self.unreadable[p] for p in kept if p in self.unreadable},
             [],
             self.fetch,
+            self.on_disk,
         )
 
 
 def snapshot(root: Path) -> Snapshot:
-    """Read every record file under `root` once (reading is cheap next to parsing)."""
+    """Read and hash every record file under `root` (reading is cheap next to parsing).
+
+    A small record keeps the bytes read. A large one does not (they would be held by every
+    worker process too): a file needed again is read again, and if it changed meanwhile its
+    blob id here becomes the new one, so that nothing is cached under the old."""
     taken = Snapshot(root, [])
     taken.paths = find_files(root, taken.problems)
+    keep = len(taken.paths) < PARALLEL_FROM
     folders: dict[str, bool] = {}
     for path in taken.paths:
         read = read_record_file(root, path, folders=folders)
         if isinstance(read, Problem):
             taken.unreadable[path] = read
         else:
-            taken.data[path] = read
+            if keep:
+                taken.data[path] = read
             taken.blobs[path] = blob_id(read)
+
+    def again(paths: list[str]) -> dict[str, bytes]:
+        found = {}
+        for path in paths:
+            read = read_record_file(root, path, folders=folders)
+            if isinstance(read, bytes):
+                taken.blobs[path] = blob_id(read)
+                found[path] = read
+        return found
+
+    if not keep:
+        taken.fetch, taken.on_disk = again, True
     return taken
 
 
@@ -290,28 +315,49 @@ def parse_snapshot(
     readable = [path for path in paths if path in taken.blobs]
     found = store.parsed({taken.blobs[path] for path in readable}) if store is not None else {}
     missing = [path for path in readable if taken.blobs[path] not in found]
-    contents = taken.contents(missing)
-    data = [contents[path] for path in missing]
-    if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        fresh: Iterator[ParsedFile] = parse_in_workers(taken.root, missing, data)
-    else:
-        fresh = iter([read_and_parse(taken.root, p, d) for p, d in zip(missing, data, strict=True)])
-    new: dict[str, ParsedEntry] = {}
+    fresh = _parse_missing(taken, missing)
+    new: dict[str, bytes] = {}  # packed at once: the values themselves are not kept
     for path in paths:
         if path in taken.unreadable:
             yield None, [taken.unreadable[path]]
             continue
-        blob = taken.blobs[path]
-        entry = found.get(blob)
+        entry = found.get(taken.blobs[path])
         if entry is None:
-            value, problems = next(fresh)
-            new[blob] = (value, [as_row(problem) for problem in problems])
+            value, problems, blob = next(fresh)
+            if blob is None:  # gone or unreadable since it was hashed: not cached
+                taken.blobs.pop(path, None)
+                taken.unreadable[path] = problems[0]
+            else:
+                taken.blobs[path] = blob  # what was parsed, should the file have changed
+                if store is not None:
+                    new[blob] = pack((value, [as_row(problem) for problem in problems]))
             yield value, problems
         else:
             cached = (Problem(*row) for row in entry[1])
             yield entry[0], [p if p.path == path else replace(p, path=path) for p in cached]
     if store is not None and new:
         store.store_parsed(new)
+
+
+def _parse_missing(
+    taken: Snapshot, missing: list[str]
+) -> Iterator[tuple[Any, list[Problem], str | None]]:
+    """Parse the files `missing` from the cache: in worker processes when many (which read
+    the files themselves when they are on disk), else here."""
+    many = len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+    if many and taken.on_disk:
+        return parse_in_workers(taken.root, missing)
+    contents = taken.contents(missing)
+    data = [contents[path] for path in missing if path in contents]
+    if len(data) != len(missing):  # some file could not be read again
+        return (
+            parse_in_workers(taken.root, missing)
+            if many
+            else iter(_parse_chunk(taken.root, missing, None))
+        )
+    if many:
+        return parse_in_workers(taken.root, missing, data)
+    return iter(_parse_chunk(taken.root, missing, data))
 
 
 def document_status(root: Path, text: str, tree: set[str] | None = None) -> str:

@@ -37,7 +37,7 @@ def test_parsed_entries_come_back_equal_with_their_types(tmp_path: Path) -> None
     store = Cache(tmp_path)
     blob = cache.blob_id(b"x")
     assert store.parsed([blob]) == {}
-    store.store_parsed({blob: VALUE})
+    store.store_parsed({blob: cache.pack(VALUE)})
     found = store.parsed([blob, cache.blob_id(b"y")])
     assert found == {blob: VALUE}
     assert type(found[blob][0]["cost"]) is Decimal
@@ -86,13 +86,13 @@ def _tampered(data: bytes, how: str) -> bytes:
 def test_a_damaged_entry_is_ignored_then_rebuilt(tmp_path: Path, how: str) -> None:
     store = Cache(tmp_path)
     blob, key = cache.blob_id(b"x"), cache.key_of("k")
-    store.store_parsed({blob: VALUE})
+    store.store_parsed({blob: cache.pack(VALUE)})
     store.store_result(key, [1, 2])
     for path in _entry_files(tmp_path):
         path.write_bytes(_tampered(path.read_bytes(), how))
     assert store.parsed([blob]) == {}
     assert store.result(key) is None
-    store.store_parsed({blob: VALUE})
+    store.store_parsed({blob: cache.pack(VALUE)})
     store.store_result(key, [1, 2])
     assert store.parsed([blob]) == {blob: VALUE}
     assert store.result(key) == [1, 2]
@@ -105,7 +105,10 @@ def test_an_entry_of_another_mou_version_is_ignored(
     store = Cache(tmp_path)
     assert cache.code_version().startswith(mou.__version__ + "+")
     monkeypatch.setattr(cache, "code_version", lambda: "0.0.0-other")
-    foreign_result, foreign_shard = cache.encode("old"), cache.encode({"ab" * 20: VALUE})
+    foreign_result, foreign_shard = (
+        cache.encode("old"),
+        cache.encode({"ab" * 20: cache.pack(VALUE)}),
+    )
     monkeypatch.undo()
     for path, data in (
         (store._result_path(cache.key_of("k")), foreign_result),
@@ -140,9 +143,10 @@ def test_a_shard_that_is_not_a_mapping_or_holds_bad_entries_is_ignored(tmp_path:
     shard.parent.mkdir(parents=True)
     shard.write_bytes(cache.encode(["not", "a", "shard"]))
     assert store.parsed([blob]) == {}
-    shard.write_bytes(cache.encode({blob: "not an entry"}))
-    assert store.parsed([blob]) == {}
-    store.store_parsed({blob: VALUE})
+    for bad in ("not packed", pickle.dumps("not an entry"), pickle.dumps(_Evil()), b"\x80junk"):
+        shard.write_bytes(cache.encode({blob: bad}))
+        assert store.parsed([blob]) == {}
+    store.store_parsed({blob: cache.pack(VALUE)})
     assert store.parsed([blob]) == {blob: VALUE}
 
 
@@ -152,7 +156,7 @@ def test_parsed_entries_are_bounded_oldest_first(tmp_path: Path) -> None:
     big: ParsedEntry = ({"text": "x" * 300}, [])
     blobs = [f"00{i:038d}" for i in range(40)]  # all in shard 00
     for blob in blobs:
-        store.store_parsed({blob: big})
+        store.store_parsed({blob: cache.pack(big)})
     kept = store.parsed(blobs)
     assert 0 < len(kept) < len(blobs)
     assert blobs[-1] in kept and blobs[0] not in kept
@@ -175,7 +179,7 @@ def test_an_unwritable_cache_is_only_slower(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     store = Cache(blocker / "cache")
-    store.store_parsed({"ab" * 20: VALUE})
+    store.store_parsed({"ab" * 20: cache.pack(VALUE)})
     store.store_result(cache.key_of("k"), 1)
     assert store.parsed(["ab" * 20]) == {} and store.result(cache.key_of("k")) is None
 
@@ -210,7 +214,7 @@ def _hammer(folder: str, worker: int) -> list[str]:
     for round_ in range(30):
         blob = f"{round_ % 3:02d}{worker:038d}"
         entry: ParsedEntry = ({"worker": worker, "round": round_}, [])
-        store.store_parsed({blob: entry})
+        store.store_parsed({blob: cache.pack(entry)})
         for other, found in store.parsed([f"{round_ % 3:02d}{w:038d}" for w in range(4)]).items():
             if found[0]["worker"] != int(other[2:]):
                 wrong.append(f"parsed {other}: {found}")

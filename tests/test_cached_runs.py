@@ -291,3 +291,40 @@ def test_diff_reads_only_what_changed_and_says_what_a_full_read_says(
         args = ["--records", str(records), "diff", base, *([head] if head else [])]
         for result in _three_ways(run, [*args, "--format", "json", "--as-of", AS_OF]):
             assert result == (0, expected), (base, head)
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every record counts as large: bytes not kept after hashing, parsing in workers."""
+    from mou import read
+
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2)
+
+
+@pytest.mark.usefixtures("large")
+@pytest.mark.parametrize("args", COMMANDS[:5], ids=" ".join)
+def test_large_records_are_the_same_cached_or_not(run: Run, args: list[str]) -> None:
+    first, *others = _three_ways(run, ["--records", DEMO, *args])
+    assert others == [first, first]
+
+
+@pytest.mark.usefixtures("large")
+def test_a_file_changed_after_hashing_is_never_cached_under_its_old_bytes(tmp_path: Path) -> None:
+    from mou import read, validation
+
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO, root)
+    day = date(2025, 12, 31)
+    changed = root / "exchanges" / sorted(os.listdir(root / "exchanges"))[0]
+    original = changed.read_bytes()
+    taken = read.snapshot(root)
+    assert not taken.data  # a large record keeps no bytes
+    changed.write_bytes(original.replace(b"public_domain: true", b"public_domain: false"))
+    now = validation.validate_files(root, day, taken)
+    cache.set_enabled(False)
+    assert now == validation.validate(root, day)
+    assert any(problem.code == "MOU301" for problem in now.problems)
+    changed.write_bytes(original)
+    before = validation.validate(root, day)
+    cache.set_enabled(True)
+    assert validation.validate(root, day) == before
