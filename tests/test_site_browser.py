@@ -91,6 +91,7 @@ def test_no_serious_accessibility_violation(browser: Any, demo_site: Path, langu
 def test_keyboard_reaches_search_and_language_switch(browser: Any, demo_site: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.wait import WebDriverWait
 
     browser.get((demo_site / "en" / RECORD).as_uri())
     reached = set()
@@ -101,15 +102,20 @@ def test_keyboard_reaches_search_and_language_switch(browser: Any, demo_site: Pa
     assert {"q", "ru"} <= reached
     # Enter on the focused Russian link opens the same record in Russian.
     browser.find_element("css selector", 'a[hreflang="ru"]').send_keys(Keys.ENTER)
-    assert browser.current_url.endswith("/ru/" + RECORD)
+    WebDriverWait(browser, 30).until(lambda driver: driver.current_url.endswith("/ru/" + RECORD))
 
 
 def test_search_finds_records(browser: Any, demo_site: Path) -> None:
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.wait import WebDriverWait
 
     browser.get((demo_site / "ru" / "index.html").as_uri())
     field = browser.find_element("id", "q")
     field.send_keys("бюллетень", Keys.ENTER)  # a Russian word of the exchanges' subjects
+    # The index is fetched when the search is first used: wait for the results, not a time.
+    WebDriverWait(browser, 30).until(
+        lambda driver: len(driver.find_elements("css selector", "#results li a")) >= 2
+    )
     links = browser.find_elements("css selector", "#results li a")
     assert len(links) >= 2
     assert all("/ru/records/" in link.get_attribute("href") for link in links)
