@@ -259,6 +259,7 @@ LEFT = 20
 RIGHT = 20
 HEIGHT = 110
 AXIS = 70
+TITLED_MARKS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +294,7 @@ def clause_timeline(
     words: Words,
 ) -> ClauseTimeline:
     """Marks for the qualifying records (`(date, title)`, sorted) between `start` and `end`,
-    merged where they fall on the same pixel so the chart stays small whatever the record's
+    merged where they fall within two pixels, so the chart stays small whatever the record's
     size; a band over every gap longer than the cadence (from a record, or from `start`, to
     the next record or `end`)."""
     span = max((end - start).days, 1)
@@ -302,13 +303,17 @@ def clause_timeline(
     def x(day: date) -> float:
         return round(LEFT + plot * (min(max(day, start), end) - start).days / span, 1)
 
+    # Marks within two pixels of each other merge; past a few hundred records a mark's
+    # tooltip gives dates and counts only (the titles are on the year lists), so that the
+    # page stays small whatever the record's size.
     merged: dict[float, list[tuple[date, str]]] = {}
     for day, title in dates:
-        merged.setdefault(x(day), []).append((day, title))
+        merged.setdefault(round(x(day) / 2) * 2, []).append((day, title))
+    titled = len(dates) <= TITLED_MARKS
     marks = []
     for position, found in sorted(merged.items()):
         if len(found) == 1:
-            label = f"{words.date(found[0][0])}: {found[0][1]}"
+            label = words.date(found[0][0]) + (f": {found[0][1]}" if titled else "")
         else:
             label = words.ngettext("%(num)s record", "%(num)s records", len(found)) % {
                 "num": len(found)
