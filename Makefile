@@ -44,7 +44,7 @@ demo: venv
 	@echo "The demo's site is in examples/demo/site/: open examples/demo/site/index.html in a browser,"
 	@echo "or preview it with: .venv/bin/mou --records examples/demo site --as-of 2025-12-31 --output examples/demo/site --serve"
 
-# The fuzz harness with many fresh examples (`make test` runs 4, derandomised); FUZZ=N.
+# The fuzz harness with many fresh examples (`make test` runs 3, derandomised); FUZZ=N.
 FUZZ ?= 300
 fuzz: venv
 	MOU_FUZZ_EXAMPLES=$(FUZZ) MOU_FUZZ_RANDOM=1 $(BIN)/pytest tests/test_fuzz.py -p no:cacheprovider \

@@ -7,7 +7,7 @@ For each command: exit 0, 1 or 2; no traceback; no file written outside the reco
 bounded time (an alarm in-process, a timeout and `resource` limits in a subprocess); and no
 raw control or bidi character in any output that lands in a terminal or a log.
 
-`make test` runs a small derandomised sample (MOU_FUZZ_EXAMPLES, default 4); `make fuzz`
+`make test` runs a small derandomised sample (MOU_FUZZ_EXAMPLES, default 3); `make fuzz`
 runs many more with fresh randomness and prints hypothesis's statistics.
 """
 
@@ -36,7 +36,7 @@ from mou.cli import app
 from mou.escape import has_unsafe
 
 DEMO = REPO / "examples" / "demo"
-EXAMPLES = int(os.environ.get("MOU_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("MOU_FUZZ_EXAMPLES", "3"))
 RANDOM = os.environ.get("MOU_FUZZ_RANDOM") == "1"
 MOU = Path(sys.executable).parent / "mou"
 SECONDS = 60  # per command: far above any real run, so only a hang trips it
@@ -289,9 +289,22 @@ COMMANDS: list[tuple[list[str], str]] = [
     (["calendar"], "file"),
     (["show", "2024-11-20-consultations-geneva"], "terminal"),
     (["fmt", "--check"], "terminal"),
+    *[(["stats", "--format", f, "--as-of", "2025-12-31"], "terminal") for f in ("table", "md")],
+    (["stats", "--format", "json", "--costs", "--as-of", "2025-12-31"], "terminal"),
+    (["status", "--as-of", "2025-12-31"], "terminal"),
+    (["site", "--output", "out/site", "--as-of", "2025-12-31"], "terminal"),
+    (["export", "sqlite", "out/record.db"], "terminal"),
+    (["export", "xlsx", "out/record.xlsx"], "terminal"),
+    (["set", "2024-11-20-consultations-geneva", "summary=\x1b[2J"], "terminal"),
+    (["done", "2024-11-20-consultations-geneva#programme-draft"], "terminal"),
+    (["rename", "2024-11-20-consultations-geneva", "con"], "terminal"),
+    (["rm", "no-such-record"], "terminal"),
 ]
+# Where commands are told to write (--output, FILE): beside the root, checked separately.
+OUT = "out"
 DIFFS: list[tuple[list[str], str]] = [
-    (["diff", "HEAD~1", "--format", f], "terminal") for f in ("md", "text", "json")
+    *[(["diff", "HEAD~1", "--format", f], "terminal") for f in ("md", "text", "json")],
+    (["log", "2024-11-20-consultations-geneva"], "terminal"),
 ]
 
 
@@ -327,7 +340,7 @@ def snapshot(base: Path, root: Path) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
     for directory, folders, files in os.walk(base):
         if Path(directory) == base:
-            folders[:] = [f for f in folders if f not in (root.name, ".git")]
+            folders[:] = [f for f in folders if f not in (root.name, ".git", OUT)]
         for name in [*folders, *files]:
             status = os.lstat(os.path.join(directory, name))
             found[os.path.join(directory, name)] = (status.st_size, status.st_mtime_ns)
@@ -347,6 +360,7 @@ def check(arguments: list[str], lands: str, result: Result, output: str) -> None
 
 
 def run_in_process(base: Path, root: Path, commands: list[tuple[list[str], str]]) -> None:
+    (base / OUT).mkdir(exist_ok=True)
     before = snapshot(base, root)
     for arguments, lands in commands:
         with alarm(SECONDS):
@@ -354,6 +368,10 @@ def run_in_process(base: Path, root: Path, commands: list[tuple[list[str], str]]
         output = result.stdout + (result.stderr if result.stderr_bytes is not None else "")
         check(arguments, lands, result, output)
     assert snapshot(base, root) == before, "a file was written outside the records root"
+    written = [
+        p for p in (base / OUT).rglob("*") if p.is_symlink() or not p.resolve().is_relative_to(base)
+    ]
+    assert not written, f"written outside the temporary root: {written}"
 
 
 @FUZZ
