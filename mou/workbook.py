@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from mou.escape import terminal_safe
 from mou.kinds import ADDABLE, KINDS
 from mou.load import Entry, RecordSet
 from mou.models import Arrangement
@@ -219,7 +220,8 @@ def _cell(value: Any) -> Any:
         return value
     if isinstance(value, Money):
         return value.amount
-    return csv_cell(str(value))
+    # Control characters are not allowed in the sheet's XML: shown escaped, as in a terminal.
+    return csv_cell(terminal_safe(str(value), newlines=True))
 
 
 def _width(value: Any) -> int:

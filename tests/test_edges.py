@@ -568,3 +568,11 @@ def test_contact_values_are_never_quoted(base_tree: Tree, run: Run) -> None:
         assert "private@leak" not in result.output
     review = run("--records", str(root), "review", "--period", "2024", "--format", "md")
     assert "private@leak" not in review.output
+
+
+def test_export_xlsx_takes_control_characters(base_tree: Tree, run: Run, tmp_path: Path) -> None:
+    """Found by the fuzz harness: a file name holding ESC crashed the workbook."""
+    root = base_tree({"seminars/\x1b[2J.yaml": "kind: seminar\n"})
+    result = run("--records", str(root), "export", "xlsx", str(tmp_path / "record.xlsx"))
+    assert result.exit_code in (0, 1)
+    assert (tmp_path / "record.xlsx").stat().st_size > 0
