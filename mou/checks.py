@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from mou import codes
-from mou.fields import key_of
+from mou.fields import Loc, key_of, references
 from mou.kinds import KINDS
+from mou.life import clause_ids, life_findings, outside_life
 from mou.load import MEMORANDUM_ID, Entry, RecordSet, load
 from mou.models import (
     ID_MAX_LENGTH,
@@ -24,7 +25,6 @@ from mou.models import (
     Activity,
     Arrangement,
     Exchange,
-    Loc,
     Meeting,
     Memorandum,
     Programme,
@@ -32,7 +32,6 @@ from mou.models import (
     Request,
     Seminar,
     id_error,
-    references,
 )
 from mou.periods import PeriodError, parse_period
 from mou.problems import Problem, Validation, capped
@@ -234,7 +233,7 @@ def check_references(context: Context) -> Iterator[Problem]:
         declared = {
             "party": memorandum.party_ids,
             "topic": memorandum.topic_ids,
-            "clause": [clause.id for clause in memorandum.clauses],
+            "clause": clause_ids(memorandum),
         }
     iso = {
         "state": ("ISO 3166-1 alpha-3 state code", codes.states),
@@ -398,22 +397,25 @@ def check_arrangements(context: Context) -> Iterator[Problem]:
 
 @check
 def check_signing_date(context: Context) -> Iterator[Problem]:
-    """MOU305: no record is dated before the memorandum was signed."""
+    """MOU305: no record is dated before the memorandum was signed; MOU309/MOU310 on the
+    memorandum's life fields (mou.life); MOU311 for records outside its life."""
     memorandum = context.memorandum
     if memorandum is None:
         return
     signed = memorandum.signed.date
     for entry in context.records.entries:
         model = entry.model
-        if isinstance(model, Memorandum) or model.dated >= signed:
+        if isinstance(model, Memorandum):
+            for code, loc, message in life_findings(model):
+                yield context.at(code, entry, loc, message)
             continue
         name = KINDS[model.kind].date_key
-        yield context.at(
-            "MOU305",
-            entry,
-            (name,),
-            f"dated {model.dated}, before the memorandum was signed on {signed}",
-        )
+        outside = outside_life(memorandum, model.dated)
+        if model.dated < signed:
+            message = f"dated {model.dated}, before the memorandum was signed on {signed}"
+            yield context.at("MOU305", entry, (name,), message)
+        elif outside is not None:
+            yield context.at("MOU311", entry, (name,), outside)
 
 
 @check

@@ -182,3 +182,29 @@ def _references_in(annotation: Any, path: RefPath) -> Iterator[tuple[RefPath, Re
 def reference_paths(model: type[BaseModel]) -> tuple[tuple[RefPath, Ref], ...]:
     """Every path in `model` whose value names a party, state, topic, ... or another record."""
     return tuple(_references_in(model, ()))
+
+
+# --- references ---------------------------------------------------------------------------
+
+Loc = tuple[str | int, ...]
+
+
+def references(record: BaseModel) -> Iterator[tuple[Loc, Ref, str]]:
+    """(location in the file, marker, value) of every reference the record makes."""
+    for path, marker in reference_paths(type(record)):
+        current: list[tuple[Any, Loc]] = [(record, ())]
+        for step in path:
+            following: list[tuple[Any, Loc]] = []
+            for value, loc in current:
+                if step == "*" and isinstance(value, tuple):
+                    following.extend((item, (*loc, i)) for i, item in enumerate(value))
+                elif step == "*" and isinstance(value, dict):
+                    following.extend((item, (*loc, key)) for key, item in value.items())
+                elif step == "{}" and isinstance(value, dict):
+                    following.extend((key, (*loc, key)) for key in value)
+                elif isinstance(step, tuple) and value is not None:
+                    following.append((getattr(value, step[0]), (*loc, step[1])))
+            current = following
+        for value, loc in current:
+            if value is not None:
+                yield loc, marker, value

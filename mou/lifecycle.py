@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from mou.commit import Changes, Outcome, commit
+from mou.fields import references
 from mou.history import Change, difference
 from mou.keys import KeyUsageError, place, read_value, resolve
 from mou.kinds import MODELS
 from mou.load import Entry, RecordSet, load
-from mou.models import id_error, references
+from mou.models import id_error
 from mou.problems import RefusalError, UsageError
 from mou.read import find_files, read_and_parse, record_id
 from mou.write import MODELINE, canonical, dump

@@ -9,7 +9,6 @@ reference from the models themselves rather than from a hand-kept list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal, get_args
@@ -28,7 +27,7 @@ from pydantic import (
 )
 
 from mou import codes
-from mou.fields import LOCALIZED, Ref, keys, reference_paths
+from mou.fields import LOCALIZED, Ref, keys
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
@@ -163,7 +162,7 @@ Amount = Annotated[
 ]
 
 
-def _cadence(value: str) -> str:
+def _duration(value: str) -> str:
     import isodate
 
     try:
@@ -171,11 +170,13 @@ def _cadence(value: str) -> str:
     except (isodate.ISO8601Error, ValueError):
         raise ValueError(f"`{value}` is not an ISO 8601 duration such as P6M or P1Y") from None
     if value.find("T") >= 0 or not value.startswith("P") or not duration:
-        raise ValueError("a cadence is a whole number of years, months, weeks or days: P6M")
+        raise ValueError("expected a whole number of years, months, weeks or days: P6M")
     return value
 
 
-Cadence = Annotated[str, StringConstraints(pattern=r"^P"), AfterValidator(_cadence)]
+# A cadence; a term, renewal term or notice period of the memorandum.
+Duration = Annotated[str, StringConstraints(pattern=r"^P"), AfterValidator(_duration)]
+Cadence = Duration
 URL_PATTERN = r"^https?://\S+$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
@@ -304,11 +305,35 @@ def _check_evidence(entry: str) -> str:
     return entry
 
 
+ClauseId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za-z]+)*$")]
+
+
 class Clause(Part):
-    id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za-z]+)*$")]
+    id: ClauseId
     summary: LocalizedText
     evidence: tuple[Annotated[Text, AfterValidator(_check_evidence)], ...] = ()
     cadence: Cadence | None = None
+
+
+class ClauseChanges(Part):
+    # New clauses, the whole text of changed ones as amended, the ids of removed ones.
+    added: tuple[Clause, ...] = ()
+    changed: tuple[Clause, ...] = ()
+    removed: tuple[ClauseId, ...] = ()
+
+
+class Amendment(Part):
+    id: Slug
+    date: IsoDate
+    title: LocalizedText
+    document: Document | None = None
+    clauses: ClauseChanges = ClauseChanges()
+
+
+class Termination(Part):
+    date: IsoDate
+    by: Party
+    document: Document | None = None
 
 
 class Memorandum(Record):
@@ -316,10 +341,19 @@ class Memorandum(Record):
     title: LocalizedText
     short_title: LocalizedText | None = None
     signed: Signing
+    # Its life (all optional; mou.life does the arithmetic, checks MOU309-MOU311 the order).
+    entry_into_force: IsoDate | Literal["signature"] | None = None
+    term: Duration | None = None
+    expires: IsoDate | None = None
+    renewal: Literal["automatic", "by-agreement", "none"] | None = None
+    renewal_term: Duration | None = None
+    notice: Duration | None = None
     parties: tuple[PartyDeclaration, ...] = Field(min_length=2)
     states: tuple[State, ...] = ()
     topics: tuple[Slug | TopicDeclaration, ...] = ()
     clauses: tuple[Clause, ...] = Field(min_length=1)
+    amendments: tuple[Amendment, ...] = ()
+    terminated: Termination | None = None
 
     date_field: ClassVar[str] = "signed"  # its date is the signing's: signed.date
 
@@ -470,29 +504,3 @@ def evidences(entry: str, record: Record) -> bool:
     if record.kind != kind:
         return False
     return not subtype or (isinstance(record, Meeting) and record.type == subtype)
-
-
-# --- references ---------------------------------------------------------------------------
-
-Loc = tuple[str | int, ...]
-
-
-def references(record: Record) -> Iterator[tuple[Loc, Ref, str]]:
-    """(location in the file, marker, value) of every reference the record makes."""
-    for path, marker in reference_paths(type(record)):
-        current: list[tuple[Any, Loc]] = [(record, ())]
-        for step in path:
-            following: list[tuple[Any, Loc]] = []
-            for value, loc in current:
-                if step == "*" and isinstance(value, tuple):
-                    following.extend((item, (*loc, i)) for i, item in enumerate(value))
-                elif step == "*" and isinstance(value, dict):
-                    following.extend((item, (*loc, key)) for key, item in value.items())
-                elif step == "{}" and isinstance(value, dict):
-                    following.extend((key, (*loc, key)) for key in value)
-                elif isinstance(step, tuple) and value is not None:
-                    following.append((getattr(value, step[0]), (*loc, step[1])))
-            current = following
-        for value, loc in current:
-            if value is not None:
-                yield loc, marker, value

@@ -79,13 +79,13 @@ def parse_period(text: str) -> Period:
 
 def add_duration(day: date, duration: str) -> date:
     """`day` plus an ISO 8601 duration in calendar arithmetic: 2024-01-31 + P1M = 2024-02-29."""
-    result = day + _duration(duration)
+    result = day + duration_of(duration)
     assert isinstance(result, date)
     return result
 
 
 @cache
-def _duration(text: str) -> Any:
+def duration_of(text: str) -> Any:
     import isodate
 
     return isodate.parse_duration(text)

@@ -231,6 +231,37 @@ CODES: dict[str, Code] = {
             An action item of a meeting is `status: open` and its `due` date has passed.
             The diagnostic's record is the meeting; the action id is in the message.""",
         ),
+        _code(
+            "MOU309",
+            E,
+            N_("the memorandum's life dates are out of order"),
+            """
+            A memorandum is signed, then enters into force (`entry_into_force`), then runs
+            to its expiry (`expires`, or the end of its `term`). Amendments are dated within
+            that life (not before signing, not after termination), and a memorandum is
+            terminated (`terminated.date`) after it was signed.""",
+        ),
+        _code(
+            "MOU310",
+            E,
+            N_("the memorandum's term, renewal or amendments do not fit together"),
+            """
+            A memorandum runs for a `term` (a duration) or until a date it `expires`, not
+            both. `renewal: automatic` needs a `renewal_term` and a term or expiry to renew;
+            a `renewal_term` or a `notice` needs a term or expiry, and only automatic renewal
+            has a renewal term. Amendment ids are unique; an amendment adds clauses the text
+            does not have yet and changes or removes clauses it has at the amendment's date.""",
+        ),
+        _code(
+            "MOU311",
+            W,
+            N_("record dated before entry into force or after termination"),
+            """
+            The memorandum entered into force after it was signed, or it was terminated,
+            and a record is dated before its entry into force or after its termination.
+            Work in those days was not done under the memorandum: check the date, or
+            whether the record belongs here.""",
+        ),
     )
 }
 

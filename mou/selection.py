@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from mou import kinds
+from mou.fields import references
 from mou.load import Entry, RecordSet
 from mou.models import (
     CONTACT_DETAILS,
@@ -27,7 +28,6 @@ from mou.models import (
     Record,
     evidences,
     field_order,
-    references,
 )
 from mou.periods import Period
 

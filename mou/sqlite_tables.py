@@ -22,7 +22,7 @@ from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel
 
-from mou.fields import Localized, Ref, fields, marker
+from mou.fields import Localized, Ref, fields, marker, references
 from mou.kinds import KINDS, MODELS
 from mou.load import Entry, RecordSet
 from mou.models import (
@@ -33,7 +33,6 @@ from mou.models import (
     PartyDeclaration,
     TopicDeclaration,
     localized,
-    references,
 )
 from mou.output import diagnostic
 from mou.problems import Problem

@@ -18,9 +18,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from mou.fields import references
 from mou.kinds import KINDS
 from mou.load import Entry, RecordSet
-from mou.models import Memorandum, Record, references
+from mou.models import Memorandum, Record
 from mou.periods import Period
 from mou.review import Cost, clause_review
 from mou.review import costs as review_costs

@@ -21,6 +21,7 @@ ORDER = [
     "models",
     "kinds",
     "periods",
+    "life",
     "load",
     "checks",
     "output",
