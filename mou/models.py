@@ -73,6 +73,7 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+ClauseId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za-z]+)*$")]
 
 
 def _language(value: str) -> str:
@@ -174,9 +175,7 @@ def _duration(value: str) -> str:
     return value
 
 
-# A cadence; a term, renewal term or notice period of the memorandum.
 Duration = Annotated[str, StringConstraints(pattern=r"^P"), AfterValidator(_duration)]
-Cadence = Duration
 URL_PATTERN = r"^https?://\S+$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
@@ -305,18 +304,14 @@ def _check_evidence(entry: str) -> str:
     return entry
 
 
-ClauseId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za-z]+)*$")]
-
-
 class Clause(Part):
     id: ClauseId
     summary: LocalizedText
     evidence: tuple[Annotated[Text, AfterValidator(_check_evidence)], ...] = ()
-    cadence: Cadence | None = None
+    cadence: Duration | None = None
 
 
 class ClauseChanges(Part):
-    # New clauses, the whole text of changed ones as amended, the ids of removed ones.
     added: tuple[Clause, ...] = ()
     changed: tuple[Clause, ...] = ()
     removed: tuple[ClauseId, ...] = ()
@@ -341,7 +336,6 @@ class Memorandum(Record):
     title: LocalizedText
     short_title: LocalizedText | None = None
     signed: Signing
-    # Its life (all optional; mou.life does the arithmetic, checks MOU309-MOU311 the order).
     entry_into_force: IsoDate | Literal["signature"] | None = None
     term: Duration | None = None
     expires: IsoDate | None = None

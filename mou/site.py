@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from mou.fields import Ref
+from mou.fields import Ref, references
 from mou.history import Revision
 from mou.load import Entry, RecordSet
 from mou.models import (
@@ -29,7 +29,6 @@ from mou.models import (
     Memorandum,
     Programme,
     Seminar,
-    references,
 )
 from mou.periods import Period
 from mou.problems import Problem

@@ -15,9 +15,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from mou import site
+from mou.fields import references
 from mou.kinds import KINDS
 from mou.load import Entry
-from mou.models import references
 from mou.render import environment, templates_folder
 from mou.selection import title_of
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing

@@ -19,9 +19,9 @@ from typing import Any
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from mou.fields import Ref, fields
+from mou.fields import Loc, Ref, fields, references
 from mou.load import Entry
-from mou.models import Expense, Loc, field_order, references
+from mou.models import Expense, field_order
 from mou.periods import add_duration
 from mou.problems import N_
 from mou.timeline import Tick
