@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from mou.life import has_life, term_on
 from mou.load import Entry
 from mou.models import Meeting, Memorandum, Seminar
 from mou.periods import Period
@@ -58,7 +59,37 @@ def calendar(
     for item in action_items(entries, as_of, open_only=True):
         if item.action.due is not None and in_period(item.action.due):
             ical.add_component(_due(item, item.action.due, words, stamp))
+    term = term_on(memorandum, as_of) if has_life(memorandum) else None
+    if term is not None and memorandum.terminated is None:
+        for day, what in ((term.notice_by, "notice"), (term.end, "term-end")):
+            if day is not None and in_period(day):
+                ical.add_component(
+                    _life_event(day, what, term.number, words=words, name=name, stamp=stamp)
+                )
     return bytes(ical.to_ical())
+
+
+def _life_event(
+    day: date, what: str, renewals: int, *, words: Words, name: str, stamp: datetime
+) -> Any:
+    """The current term's last day to give notice, or its end, as an all-day event with a
+    reminder (its UID names the term, so a renewal makes a new event)."""
+    from icalendar import Event
+
+    summary = (
+        words.gettext("Last day to give notice")
+        if what == "notice"
+        else words.gettext("Current term ends")
+    )
+    event = Event()
+    event.add("uid", f"memorandum-{what}-{renewals}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("summary", f"{name}: {summary}")
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add_component(_reminder(summary))
+    return event
 
 
 def _reminder(text: str) -> Any:

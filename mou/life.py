@@ -21,14 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from mou.models import Amendment, Memorandum
 from mou.periods import duration_of
 
-State = Literal["pending", "in-force", "notice", "expired", "terminated"]
-STATES: tuple[State, ...] = ("pending", "in-force", "notice", "expired", "terminated")
-NOTICE_DAYS = 90  # how long before a notice deadline the state is `notice` (status warns)
+State = Literal["pending", "in-force", "notice-window", "expired", "terminated"]
+STATES: tuple[State, ...] = get_args(State)
+NOTICE_DAYS = 90  # how long before a notice deadline the state is `notice-window` (status warns)
 LIFE_FIELDS = (
     "entry_into_force",
     "term",
@@ -150,7 +150,7 @@ def term_on(memorandum: Memorandum, day: date) -> Term | None:
 
 def life_on(memorandum: Memorandum, day: date, notice_days: int = NOTICE_DAYS) -> Life:
     """Where the memorandum stands on `day`. `notice_days`: how long before a notice deadline
-    the state is `notice` (the deadline itself included)."""
+    the state is `notice-window` (the deadline itself included)."""
     since = in_force_since(memorandum)
     term = term_on(memorandum, day)
     ends = term.end if term else None
@@ -169,7 +169,7 @@ def life_on(memorandum: Memorandum, day: date, notice_days: int = NOTICE_DAYS) -
         and term.notice_by is not None
         and term.notice_by - timedelta(days=notice_days) <= day <= term.notice_by
     ):
-        state = "notice"
+        state = "notice-window"
     else:
         state = "in-force"
     amendments = tuple(sorted(memorandum.amendments, key=lambda a: a.date))
@@ -261,3 +261,37 @@ def outside_life(memorandum: Memorandum, day: date) -> str | None:
     if terminated is not None and day > terminated.date:
         return f"dated {day}, after the memorandum was terminated on {terminated.date}"
     return None
+
+
+def life_data(life: Life) -> dict[str, Any]:
+    """The life on its day as plain data with stable keys (dates as ISO text): what the
+    review's and the status's JSON carry."""
+
+    def day(value: date | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    term = life.term
+    return {
+        "state": life.state,
+        "in_force_since": day(life.in_force_since),
+        "term": None
+        if term is None
+        else {
+            "renewals": term.number,
+            "start": day(term.start),
+            "end": day(term.end),
+            "notice_by": day(term.notice_by),
+        },
+        "ends": day(life.ends),
+        "amendments": [
+            {
+                "id": a.id,
+                "date": day(a.date),
+                "title": a.title,
+                "added": [c.id for c in a.clauses.added],
+                "changed": [c.id for c in a.clauses.changed],
+                "removed": list(a.clauses.removed),
+            }
+            for a in life.amendments
+        ],
+    }

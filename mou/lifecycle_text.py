@@ -9,6 +9,7 @@ from typing import Any
 
 from mou.escape import json_safe, markdown_text, terminal_safe
 from mou.history import Revision
+from mou.life import life_data
 from mou.models import localized
 from mou.selection import ActionItem
 from mou.status import ClauseDue, Status
@@ -128,6 +129,7 @@ def status_text(status: Status) -> str:
             "Parties without a designated contact",
             [f"    {terminal_safe(p)}" for p in status.parties_without_contact],
         ),
+        ("The memorandum's term", _life_lines(status)),
     ]
     shown = [(title, body) for title, body in sections if body]
     for title, body in shown:
@@ -140,6 +142,20 @@ def status_text(status: Status) -> str:
         f"{_plural(status.warnings, 'warning')} (see `mou validate`).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _life_lines(status: Status) -> list[str]:
+    """The memorandum's notice deadline within `notice_days`, or its expiry or termination."""
+    life = status.life
+    if life is None or life.state in ("in-force", "pending"):
+        return []
+    if life.state == "notice-window" and life.term and life.term.notice_by:
+        days = (life.term.notice_by - status.as_of).days
+        return [
+            f"    notice of non-renewal or termination by {life.term.notice_by} "
+            f"({f'in {_days(days)}' if days else 'today'}); the term ends {life.term.end}"
+        ]
+    return [f"    {life.state}: its last day in force was {life.ends}"]
 
 
 def _plural(count: int, word: str) -> str:
@@ -217,5 +233,5 @@ def status_json(status: Status) -> str:
         },
         "parties_without_contact": list(status.parties_without_contact),
         "findings": {"errors": status.errors, "warnings": status.warnings},
-    }
+    } | ({"life": life_data(status.life)} if status.life else {})
     return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mou.escape import json_safe, markdown_text, terminal_safe
+from mou.life import Life
 from mou.load import Entry
 from mou.models import Contact, Meeting, Memorandum, Programme, Request, Seminar
 from mou.periods import Period
@@ -162,6 +163,32 @@ class MemorandumView:
 
 
 @dataclass(frozen=True, slots=True)
+class AmendmentView:
+    id: str
+    date: date
+    title: str
+    added: tuple[str, ...]  # clause ids
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LifeView:
+    """The memorandum's life on the review's cut-off day (mou.life): `state` is a code for
+    `w.word`; `term_end` the current term's last day; `ends` the last day in force as things
+    stand (the term's end, or a termination)."""
+
+    state: str
+    in_force_since: date
+    renewals: int
+    term_end: date | None
+    notice_by: date | None
+    ends: date | None
+    terminated: date | None
+    amendments: tuple[AmendmentView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SeminarsView:
     held: int
     planned: int
@@ -210,6 +237,7 @@ class ReviewView:
     contact_persons: tuple[ContactView, ...]
     findings: tuple[Problem, ...]
     bilateral: tuple[RecordView, ...]
+    life: LifeView | None  # None when the memorandum says nothing of its life
 
 
 class _Viewer:
@@ -287,6 +315,23 @@ class _Viewer:
         signed = SigningView(m.signed.date, text(m.signed.place))
         return MemorandumView(text(m.title), text(m.short_title), m.tags, signed, parties)
 
+    def life(self, life: Life | None, m: Memorandum) -> LifeView | None:
+        if life is None:
+            return None
+        amendments = tuple(
+            AmendmentView(
+                a.id, a.date, self.w.text(a.title), tuple(c.id for c in a.clauses.added),
+                tuple(c.id for c in a.clauses.changed), a.clauses.removed,
+            )
+            for a in life.amendments
+        )  # fmt: skip
+        term = life.term
+        return LifeView(
+            life.state, life.in_force_since, life.renewals, term.end if term else None,
+            term.notice_by if term else None, life.ends,
+            m.terminated.date if m.terminated else None, amendments,
+        )  # fmt: skip
+
 
 def review_view(review: Review, words: Words, *, contact_details: bool = False) -> ReviewView:
     """The view of `review` that templates read, in the language of `words`."""
@@ -316,6 +361,7 @@ def review_view(review: Review, words: Words, *, contact_details: bool = False) 
         contact_persons=tuple(map(v.contact, review.contact_persons)),
         findings=review.findings,
         bilateral=tuple(map(v.record, review.bilateral)),
+        life=v.life(review.life, review.memorandum),
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from mou.life import Life, has_life, life_data, life_on
 from mou.load import Entry, RecordSet
 from mou.models import (
     Arrangement,
@@ -142,6 +143,7 @@ class Review:
     contact_persons: tuple[Entry, ...]  # designated on some day of the period up to the cut-off
     findings: tuple[Problem, ...]
     bilateral: tuple[Entry, ...] = field(default=())  # left out of everything above
+    life: Life | None = None  # on the cut-off day, when the memorandum states its life
 
 
 def review(
@@ -183,6 +185,7 @@ def review(
             for e in entries
             if is_bilateral(e.model) and within(e.model, period.start, period.end)
         ),
+        life=life_on(memorandum, cut_off) if has_life(memorandum) else None,
     )
 
 
@@ -430,7 +433,7 @@ def review_data(review: Review, *, contact_details: bool = False) -> dict[str, A
         ],
         "bilateral": _ids(review.bilateral),
         "findings": [diagnostic(p) for p in review.findings],
-    }
+    } | ({"life": life_data(review.life)} if review.life else {})
 
 
 def review_json(review: Review, *, contact_details: bool = False) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from mou.life import NOTICE_DAYS, Life, has_life, life_on
 from mou.load import Entry, RecordSet
 from mou.models import Clause, Meeting, Request, Seminar
 from mou.periods import Period, add_duration
@@ -51,6 +52,8 @@ class Status:
     parties_without_contact: tuple[str, ...]
     errors: int
     warnings: int
+    life: Life | None = None  # when the memorandum states its life (mou.life)
+    notice_days: int = NOTICE_DAYS  # warned this many days before a notice deadline
 
     @property
     def overdue(self) -> bool:
@@ -59,10 +62,14 @@ class Status:
 
 
 def status(
-    records: RecordSet, findings: Sequence[Problem], as_of: date, within: int = DEFAULT_WITHIN
+    records: RecordSet,
+    findings: Sequence[Problem],
+    as_of: date,
+    within: int = DEFAULT_WITHIN,
+    notice_days: int = NOTICE_DAYS,
 ) -> Status:
-    """What needs attention on `as_of`, looking `within` days ahead. The record must have a
-    memorandum."""
+    """What needs attention on `as_of`, looking `within` days ahead (and `notice_days` ahead of
+    the memorandum's notice deadline). The record must have a memorandum."""
     memorandum = records.memorandum
     if memorandum is None:
         raise ValueError("the record has no readable memorandum")
@@ -91,6 +98,8 @@ def status(
         parties_without_contact=tuple(party for party, days in contacts if days),
         errors=errors,
         warnings=len(findings) - errors,
+        life=life_on(memorandum, as_of, notice_days) if has_life(memorandum) else None,
+        notice_days=notice_days,
     )
 
 

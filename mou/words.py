@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from mou import models
 from mou.fields import fields, literals
+from mou.life import STATES
 from mou.models import Memorandum, localized
 from mou.periods import Period
 from mou.problems import CODES, Problem, Severity
@@ -35,7 +36,7 @@ PACKAGE = Path(__file__).parent
 @cache
 def vocabulary() -> dict[str, str]:
     """Each code of the record's closed vocabularies, and the message that names it."""
-    codes: list[str] = [*get_args(ClauseStatus), *(str(s) for s in Severity)]
+    codes: list[str] = [*get_args(ClauseStatus), *(str(s) for s in Severity), *STATES]
     for value in vars(models).values():
         if isinstance(value, type) and issubclass(value, BaseModel):
             for field in fields(value):

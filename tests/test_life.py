@@ -120,7 +120,7 @@ def test_renewals_anchored_on_the_day_after_expires() -> None:
     ("day", "number", "state"),
     [
         ("2020-01-31", 0, "in-force"),
-        ("2022-11-01", 0, "notice"),  # within 90 days of the deadline, 2023-01-30
+        ("2022-11-01", 0, "notice-window"),  # within 90 days of the deadline, 2023-01-30
         ("2023-12-31", 0, "in-force"),  # past the deadline: in force to its end
         ("2024-01-30", 0, "in-force"),
         ("2024-01-31", 0, "expired"),
@@ -148,11 +148,11 @@ def test_notice_window_edges() -> None:
     )
     # The term ends 2020-12-31; notice by 2020-09-30; warned 90 days (or as asked) before.
     assert life_on(m, d("2020-07-01")).state == "in-force"
-    assert life_on(m, d("2020-07-02")).state == "notice"
-    assert life_on(m, d("2020-09-30")).state == "notice"
+    assert life_on(m, d("2020-07-02")).state == "notice-window"
+    assert life_on(m, d("2020-09-30")).state == "notice-window"
     assert life_on(m, d("2020-10-01")).state == "in-force"  # renewal is now certain
     assert life_on(m, d("2020-09-01"), notice_days=10).state == "in-force"
-    assert life_on(m, d("2020-09-20"), notice_days=10).state == "notice"
+    assert life_on(m, d("2020-09-20"), notice_days=10).state == "notice-window"
     renewed = life_on(m, d("2021-01-01"))
     assert renewed.renewals == 1
     assert renewed.term == Term(1, d("2021-01-01"), d("2021-12-31"), d("2021-09-30"))

@@ -257,6 +257,15 @@ def status(
     within: Annotated[
         int, typer.Option("--within", metavar="DAYS", min=0, help="How far ahead to look.")
     ] = 30,
+    notice_days: Annotated[
+        int,
+        typer.Option(
+            "--notice-days",
+            metavar="DAYS",
+            min=0,
+            help="Warn this many days before the memorandum's notice deadline.",
+        ),
+    ] = 90,
     output_format: Annotated[
         StatusFormat, typer.Option("--format", help="text or json.")
     ] = StatusFormat.text,
@@ -278,6 +287,6 @@ def status(
     records = load(root)
     if records.memorandum is None:
         raise no_memorandum()
-    found = status_of(records, run_checks(records, today), today, within)
+    found = status_of(records, run_checks(records, today), today, within, notice_days)
     sys.stdout.write(status_json(found) if output_format == "json" else status_text(found))
     return PROBLEMS if check and found.overdue else OK
