@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, get_args
 
-from mou.models import Amendment, Memorandum
+from mou.models import Amendment, Clause, Memorandum
 from mou.periods import duration_of
 
 State = Literal["pending", "in-force", "notice-window", "expired", "terminated"]
@@ -180,6 +180,31 @@ def clause_ids(memorandum: Memorandum) -> list[str]:
     """Every clause id the memorandum has had: as signed, then those amendments added."""
     added = [c.id for a in memorandum.amendments for c in a.clauses.added]
     return [clause.id for clause in memorandum.clauses] + added
+
+
+def clause_terms(
+    memorandum: Memorandum, first: date, last: date
+) -> Iterator[tuple[Clause, date, date]]:
+    """Each clause in force on some day of `first`..`last`, in the memorandum's order (added
+    ones after): its text as amended by `last`, the first day it counts (the date of the
+    amendment adding it, else `date.min`) and the last (the day before the amendment
+    removing it, else `date.max`)."""
+    text = {clause.id: clause for clause in memorandum.clauses}
+    since = dict.fromkeys(text, date.min)
+    until = dict.fromkeys(text, date.max)
+    for amendment in sorted(memorandum.amendments, key=lambda a: a.date):
+        if amendment.date > last:
+            break
+        changes = amendment.clauses
+        text |= {clause.id: clause for clause in (*changes.changed, *changes.added)}
+        for clause in changes.added:
+            since[clause.id], until[clause.id] = amendment.date, date.max
+        for clause_id in changes.removed:
+            until[clause_id] = amendment.date - timedelta(days=1)
+    for clause_id, clause in text.items():
+        start, end = since.get(clause_id, date.min), until.get(clause_id, date.max)
+        if end >= first:
+            yield clause, start, end
 
 
 # --- what can be wrong with the life fields (MOU309, MOU310) -----------------------------------

@@ -9,13 +9,13 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from mou.life import Life, has_life, life_data, life_on
+from mou.life import Life, clause_terms, has_life, life_data, life_on
 from mou.load import Entry, RecordSet
 from mou.models import (
     Arrangement,
@@ -164,7 +164,7 @@ def review(
         period=period,
         as_of=as_of,
         cut_off=cut_off,
-        clauses=tuple(clause_review(c, qualifying, period, cut_off) for c in memorandum.clauses),
+        clauses=tuple(_amended_clauses(memorandum, qualifying, period, cut_off)),
         meetings=tuple(sorted(meetings, key=_meeting_order)),
         representation=_representation(meetings, memorandum.party_ids),
         seminars=_seminars(in_period, memorandum),
@@ -187,6 +187,21 @@ def review(
         ),
         life=life_on(memorandum, cut_off) if has_life(memorandum) else None,
     )
+
+
+def _amended_clauses(
+    memorandum: Memorandum, qualifying: Sequence[Entry], period: Period, cut_off: date
+) -> Iterator[ClauseReview]:
+    """Each clause in force in the period, as amended by the cut-off: a clause an amendment
+    added counts records from the amendment's date, a removed one up to the day before."""
+    for clause, since, until in clause_terms(memorandum, period.start, cut_off):
+        if since == date.min and until == date.max:
+            yield clause_review(clause, qualifying, period, cut_off)
+            continue
+        first, last = max(period.start, since), min(cut_off, until)
+        if first <= last:
+            counted = [e for e in qualifying if since <= e.model.dated <= until]
+            yield clause_review(clause, counted, Period(period.label, first, period.end), last)
 
 
 def _meeting(entry: Entry) -> Meeting:

@@ -139,3 +139,41 @@ def test_calendar_has_the_notice_deadline_and_the_term_end(run: Run, life_root: 
     assert "DTSTART;VALUE=DATE:20170930" in out
     outside = run("--records", life_root, "calendar", "--as-of", "2017-01-01", "--period", "2016")
     assert "memorandum-notice" not in outside.output
+
+
+def clause_counts(run: Run, root: Path, period: str) -> dict[str, int]:
+    options = ("--records", str(root), "review", "--period", period, "--as-of", "2016-12-31")
+    result = run(*options, "--format", "json")
+    return {c["id"]: c["count"] for c in json.loads(result.output)["clauses"]}
+
+
+def clause_text(run: Run, root: Path, period: str) -> str:
+    options = ("--records", str(root), "review", "--period", period, "--as-of", "2016-12-31")
+    return str(run(*options, "--format", "md").output)
+
+
+def test_clauses_follow_the_amendment_before_across_and_after(run: Run, tmp_path: Path) -> None:
+    # protocol-1 (2015-03-02) adds clause 6, changes 2, removes 1.1.
+    root = case_tree("life-illustrative", tmp_path / "life")
+    for day in ("2015-01-10", "2015-06-01"):
+        (root / f"{day}-activity.yaml").write_text(
+            f'kind: activity\nclause: "1.1"\ntitle: Cooperation\ndate: {day}\n'
+            "parties: [cis, iom]\nstates: [ARM, KAZ]\n",
+            encoding="utf-8",
+        )
+    (root / "2015-02-01-activity.yaml").write_text(
+        'kind: activity\nclause: "6"\ntitle: Training before the protocol\ndate: 2015-02-01\n'
+        "parties: [cis, iom]\nstates: [ARM, KAZ]\n",
+        encoding="utf-8",
+    )
+    before = clause_counts(run, root, "2014")
+    assert list(before) == ["1.1", "1.2", "2"]
+    assert "| 2. Consultations. |" in clause_text(run, root, "2014")
+    across = clause_counts(run, root, "2015")
+    assert list(across) == ["1.1", "1.2", "2", "6"]
+    assert across["1.1"] == 1  # the activity of 2015-01-10, not the one after removal
+    assert "| 2. Consultations twice a year. |" in clause_text(run, root, "2015")
+    assert across["6"] == 0  # training before the protocol added the clause does not count
+    after = clause_counts(run, root, "2016")
+    assert list(after) == ["1.2", "2", "6"]
+    assert after["6"] == 1  # 2016-04-12
