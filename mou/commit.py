@@ -81,6 +81,11 @@ def commit(
         except FileExistsError as error:  # written by something that does not take the lock
             name = error.filename2 or error.filename
             raise RefusalError(f"{name} appeared meanwhile") from None
+        except PermissionError as error:  # a read-only folder: the user's to fix (exit 2)
+            raise UnsafePathError(
+                f"cannot write {error.filename}: {error.strerror}; you need write access to "
+                "it and to its folder"
+            ) from None
         except OSError as error:
             raise RefusalError(f"cannot write {error.filename}: {error.strerror}") from None
     return Outcome(changes, problems, written=True, records=records)

@@ -257,6 +257,24 @@ def test_a_lock_that_cannot_be_taken_exits_2_with_advice(base_tree: Tree, run: R
     assert not (root / "exchanges").exists()
 
 
+def test_a_folder_that_refuses_the_write_exits_2_with_advice(
+    base_tree: Tree, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only kind folder (the lock taken, the write refused): exit 2, nothing written.
+    Tests run as root, which permissions do not stop, so the refusal is injected."""
+    from mou import commit
+
+    def refuse(root: Path, changes: object) -> None:
+        raise PermissionError(13, "Permission denied", str(root / "exchanges"))
+
+    monkeypatch.setattr(commit, "apply", refuse)
+    root = base_tree({})
+    result = run("--records", str(root), "add-exchange", *EXCHANGE, "--id", "memo")
+    assert result.exit_code == 2
+    assert "exchanges: Permission denied; you need write access" in result.output
+    assert not (root / "exchanges").exists()
+
+
 # --- --output -----------------------------------------------------------------------------
 
 
