@@ -11,12 +11,13 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
 lint: venv
 	$(BIN)/ruff check mou tests
 	$(BIN)/ruff format --check mou tests
+	$(BIN)/zizmor --offline --quiet .github/workflows mou/scaffold/records.yml
 
 typecheck: venv
 	$(BIN)/mypy

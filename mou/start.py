@@ -84,7 +84,9 @@ def quick_validate(args: list[str]) -> int | None:
     return code
 
 
-def main() -> None:
+def main(prog_name: str | None = None) -> None:
+    """Run mou on `sys.argv`; `prog_name` names the program in help and usage lines (for
+    `python -m mou`, whose argv[0] is `__main__.py`)."""
     args = sys.argv[1:]
     if args == ["--version"]:
         from mou import __version__
@@ -96,7 +98,7 @@ def main() -> None:
         raise SystemExit(code)
     from mou.cli import main as full
 
-    full()
+    full(prog_name)
 
 
 if __name__ == "__main__":

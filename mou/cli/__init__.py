@@ -82,5 +82,5 @@ def main_options(
     context.obj = Settings(records)
 
 
-def main() -> None:
-    app()
+def main(prog_name: str | None = None) -> None:
+    app(prog_name=prog_name)
