@@ -183,14 +183,15 @@ def lock(root: Path, timeout: float = 60) -> Iterator[None]:
 def schema_reference(root: Path, path: str) -> str:
     """The modeline's schema path, relative to the record's folder: the nearest
     `schema/record.schema.json` from the records root up to the repository's top (the folder
-    holding `.git`), else `<root>/../schema/`, where `mou init` puts it."""
+    holding `.git`; outside git, the root's parent), else `<root>/../schema/`, where `mou init`
+    puts it. Never above the repository: a stray schema folder elsewhere is not the record's."""
     start = root.resolve()
+    chain = (start, *start.parents)
+    top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), 1)
     schema = start.parent / "schema" / SCHEMA_FILE
-    for folder in (start, *start.parents):
+    for folder in chain[: top + 1]:
         if (folder / "schema" / SCHEMA_FILE).is_file():
             schema = folder / "schema" / SCHEMA_FILE
-            break
-        if (folder / ".git").exists():
             break
     record_folder = (start / path).parent
     return Path(os.path.relpath(schema, record_folder)).as_posix()

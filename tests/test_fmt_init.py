@@ -119,6 +119,7 @@ def test_init_then_fill_in_the_parties(tmp_path: Path, run: Run) -> None:
         ".gitignore",
         ".github/workflows/records.yml",
         ".pre-commit-config.yaml",
+        ".github/dependabot.yml",
         "schema/record.schema.json",
     ):
         assert (target / name).is_file(), name

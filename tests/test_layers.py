@@ -66,6 +66,7 @@ ORDER = [
     "completion",
     "cli",
     "start",
+    "__main__",
 ]
 PACKAGES = ("scaffold", "cli")  # modules that are folders: each of their files is that stage
 

@@ -168,3 +168,25 @@ def test_write_new_never_overwrites(tmp_path: Path) -> None:
         write_new(target, "kind: y\n")
     assert target.read_text() == "kind: x\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]  # no temporary file left
+
+
+def test_the_schema_is_looked_up_only_inside_the_records_repository(tmp_path: Path) -> None:
+    """A stray `schema/` above the repository is not the record's (the suite stays hermetic)."""
+    from mou.write import SCHEMA_FILE, schema_reference
+
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / SCHEMA_FILE).write_text("{}", encoding="utf-8")
+    outside_git = tmp_path / "a" / "b" / "records"
+    outside_git.mkdir(parents=True)
+    assert schema_reference(outside_git, "meetings/x.yaml") == "../../schema/record.schema.json"
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "schema").mkdir()
+    (repository / "schema" / SCHEMA_FILE).write_text("{}", encoding="utf-8")
+    nested = repository / "deep" / "records"
+    nested.mkdir(parents=True)
+    assert schema_reference(nested, "memorandum.yaml") == "../../schema/record.schema.json"
+    bare = tmp_path / "bare"
+    (bare / ".git").mkdir(parents=True)
+    (bare / "records").mkdir()
+    assert schema_reference(bare / "records", "x.yaml") == "../schema/record.schema.json"

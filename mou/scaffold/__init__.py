@@ -71,6 +71,7 @@ def scaffold(
     files.update({f"records/{KINDS[kind].folder}/.gitkeep": "" for kind in ADDABLE})
     files.update({f"schema/{name}": render(schema) for name, schema in schemas().items()})
     files[".github/workflows/records.yml"] = (HERE / "records.yml").read_text(encoding="utf-8")
+    files[".github/dependabot.yml"] = (HERE / "dependabot.yml").read_text(encoding="utf-8")
     files[".pre-commit-config.yaml"] = (HERE / "pre-commit-config.yaml").read_text("utf-8")
     files[".gitignore"] = (HERE / "gitignore").read_text(encoding="utf-8")
     written, kept = [], []
