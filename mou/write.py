@@ -188,11 +188,8 @@ def schema_reference(root: Path, path: str) -> str:
     start = root.resolve()
     chain = (start, *start.parents)
     top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), 1)
-    schema = start.parent / "schema" / SCHEMA_FILE
-    for folder in chain[: top + 1]:
-        if (folder / "schema" / SCHEMA_FILE).is_file():
-            schema = folder / "schema" / SCHEMA_FILE
-            break
+    found = (f / "schema" / SCHEMA_FILE for f in chain[: top + 1])
+    schema = next((s for s in found if s.is_file()), start.parent / "schema" / SCHEMA_FILE)
     record_folder = (start / path).parent
     return Path(os.path.relpath(schema, record_folder)).as_posix()
 
