@@ -61,7 +61,7 @@ schema: venv
 # Extract the words mou writes into mou/locale/mou.pot and merge them into each catalog;
 # translate what is new in mou/locale/*/LC_MESSAGES/mou.po (tests fail until every word is).
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project mou \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NT:1,2 --no-location --sort-output --project mou \
 		--copyright-holder "mou developers" -o mou/locale/mou.pot .
 	$(BIN)/pybabel update -i mou/locale/mou.pot -d mou/locale -D mou --no-fuzzy-matching --ignore-obsolete
 

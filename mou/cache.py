@@ -38,7 +38,7 @@ from typing import Any
 
 from mou import __version__
 
-FORMAT = 1
+FORMAT = 2  # 2: a problem carries its message's words (template and values)
 MAGIC = b"MOUC"
 # magic, format, length of the version text, payload length, digest of the payload
 _HEADER = struct.Struct(">4sBHQ16s")

@@ -9,6 +9,7 @@ import dataclasses
 import difflib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from mou.models import (
     Memorandum,
     Record,
 )
-from mou.problems import Problem
+from mou.problems import N_, NT, Problem, T, Text
 from mou.progress import reporter
 from mou.read import Snapshot, parse_snapshot, read_and_parse, record_id, snapshot
 
@@ -166,11 +167,14 @@ def build_entry(
         return records.position(path, loc, key=key)
 
     if not isinstance(value, dict):
-        kind_name = "a list" if isinstance(value, list) else "a single value"
+        if isinstance(value, list):
+            message = T(N_("a record is a mapping with `kind:`, not a list"))
+        else:
+            message = T(N_("a record is a mapping with `kind:`, not a single value"))
         problems.append(
             Problem(
                 "MOU002",
-                f"a record is a mapping with `kind:`, not {kind_name}",
+                message,
                 path,
                 *at(()),
                 record,
@@ -181,9 +185,11 @@ def build_entry(
     model = MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         if kind is None:
-            message = f"no `kind:`; one of: {', '.join(MODELS)}"
+            message = T(N_("no `kind:`; one of: {kinds}"), kinds=", ".join(MODELS))
         else:
-            message = f"unknown kind `{kind}`{_did_you_mean(str(kind), MODELS)}"
+            message = T(
+                N_("unknown kind `{kind}`{hint}"), kind=kind, hint=_did_you_mean(str(kind), MODELS)
+            )
         problems.append(Problem("MOU002", message, path, *at(("kind",)), record))
         return None, None, problems
     if problems:  # a file with duplicate keys is not validated further: which value wins?
@@ -202,28 +208,28 @@ def _with_record(problem: Problem, record: str) -> Problem:
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{matches[0]}`?)" if matches else ""
+    return T(N_(" (did you mean `{match}`?)"), match=matches[0]) if matches else ""
 
 
 _TYPE_MESSAGES = {
-    "tuple_type": "expected a list",
-    "list_type": "expected a list",
-    "dict_type": "expected a mapping",
-    "model_type": "expected a mapping",
-    "model_attributes_type": "expected a mapping",
-    "string_type": "expected text",
-    "bool_type": "expected true or false",
-    "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "date_type": "expected an ISO 8601 date such as 2024-03-12",
-    "string_too_short": "must not be empty",
+    "tuple_type": N_("expected a list"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a mapping"),
+    "model_type": N_("expected a mapping"),
+    "model_attributes_type": N_("expected a mapping"),
+    "string_type": N_("expected text"),
+    "bool_type": N_("expected true or false"),
+    "int_type": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "date_type": N_("expected an ISO 8601 date such as 2024-03-12"),
+    "string_too_short": N_("must not be empty"),
 }
 
 _PATTERN_MESSAGES = {
-    ID_PATTERN: "is not an id: lower-case letters and digits joined by single hyphens",
-    URL_PATTERN: "is not an http(s) URL",
-    EMAIL_PATTERN: "is not an e-mail address",
-    LANGUAGE_PATTERN: "is not an ISO 639 language code (en, ru, ...)",
+    ID_PATTERN: N_("{value} is not an id: lower-case letters and digits joined by single hyphens"),
+    URL_PATTERN: N_("{value} is not an http(s) URL"),
+    EMAIL_PATTERN: N_("{value} is not an e-mail address"),
+    LANGUAGE_PATTERN: N_("{value} is not an ISO 639 language code (en, ru, ...)"),
 }
 
 
@@ -270,37 +276,52 @@ def _validation_problems(
         kind = detail["type"]
         name = _dotted(loc)
         if kind == "missing":
-            code, where, message = "MOU101", at(loc[:-1]), f"missing required field `{name}`"
+            code, where = "MOU101", at(loc[:-1])
+            message = T(N_("missing required field `{name}`"), name=name)
         elif kind == "extra_forbidden":
             hint = ""
             if len(loc) == 1:
                 hint = _did_you_mean(str(loc[0]), keys(model))
-            code, where, message = "MOU103", at(loc, key=True), f"unknown field `{name}`{hint}"
+            code, where = "MOU103", at(loc, key=True)
+            message = T(N_("unknown field `{name}`{hint}"), name=name, hint=hint)
         elif detail.get("input", "") is None:
-            code, where, message = "MOU101", at(loc), f"required field `{name}` has no value"
+            code, where = "MOU101", at(loc)
+            message = T(N_("required field `{name}` has no value"), name=name)
         else:
             code, where = "MOU102", at(loc)
             private = bool(loc) and loc[-1] in CONTACT_DETAILS  # never quoted: it may leak
-            message = f"`{name}`: {_explain(detail, quote=not private)}"
+            message = T(
+                N_("`{name}`: {detail}"), name=name, detail=explain(detail, quote=not private)
+            )
         problems.append(Problem(code, message, path, where[0], where[1], record))
     return problems
 
 
-def _explain(detail: Any, *, quote: bool = True) -> str:
-    """What is wrong with a value; `quote=False` never repeats the value (contact details)."""
+def explain(detail: Any, *, quote: bool = True) -> str:
+    """What is wrong with a value, in mou's words (a `Text`); `quote=False` never repeats the
+    value (contact details)."""
     kind, ctx = detail["type"], detail.get("ctx", {})
-    shown = f"`{detail.get('input')}`" if quote else "the value"
+    given = detail.get("input")
+    shown = f"`{given}`" if quote else T(N_("the value"))
     if kind == "value_error":
-        return str(ctx.get("error", detail["msg"]))
+        error = ctx.get("error", detail["msg"])
+        reason = error.args[0] if isinstance(error, ValueError) and error.args else error
+        return reason if isinstance(reason, Text) else str(reason)
     if kind == "literal_error":
-        return f"{shown} is not one of: {ctx.get('expected', '').replace(chr(39), '')}"
+        choices = ctx.get("expected", "").replace(chr(39), "").replace(" or ", ", ")
+        return T(N_("{value} is not one of: {choices}"), value=shown, choices=choices)
     if kind == "string_pattern_mismatch":
-        return f"{shown} " + _PATTERN_MESSAGES.get(ctx.get("pattern"), "has the wrong form")
+        wrong_form = N_("{value} has the wrong form")
+        return T(_PATTERN_MESSAGES.get(ctx.get("pattern"), wrong_form), value=shown)
     if kind == "too_short":
         count = ctx.get("min_length")
-        return f"needs at least {count} {'entry' if count == 1 else 'entries'}"
+        return NT("needs at least {n} entry", "needs at least {n} entries", count)
     if kind == "string_too_long":
-        return f"at most {ctx.get('max_length')} characters"
+        return T(N_("at most {n} characters"), n=ctx.get("max_length"))
     if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}"
-    return _TYPE_MESSAGES.get(kind, str(detail["msg"]))
+        return T(N_("must be at least {n}"), n=ctx.get("ge", ctx.get("gt")))
+    if kind == "string_type" and isinstance(given, int | float | Decimal) and given is not True:
+        return T(N_('expected text: write "{value}" in quotes'), value=given)
+    if kind in _TYPE_MESSAGES:
+        return T(_TYPE_MESSAGES[kind])
+    return str(detail["msg"])

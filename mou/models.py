@@ -28,6 +28,7 @@ from pydantic import (
 
 from mou import codes
 from mou.fields import LOCALIZED, Ref, keys
+from mou.problems import N_, T
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
@@ -65,8 +66,10 @@ def _iso_date(value: Any) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError as error:
-            raise ValueError(f"{value} is not a calendar date ({error})") from None
-    raise ValueError("expected an ISO 8601 date such as 2024-03-12")
+            raise ValueError(
+                T(N_("{value} is not a calendar date ({error})"), value=value, error=error)
+            ) from None
+    raise ValueError(T(N_("expected an ISO 8601 date such as 2024-03-12")))
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
@@ -78,7 +81,9 @@ ClauseId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za
 
 def _language(value: str) -> str:
     if value not in codes.languages():
-        raise ValueError(f"`{value}` is not an ISO 639 language code (en, ru, fr, ...)")
+        raise ValueError(
+            T(N_("`{value}` is not an ISO 639 language code (en, ru, fr, ...)"), value=value)
+        )
     return value
 
 
@@ -89,15 +94,19 @@ Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN), AfterVali
 def validate_localized(value: Any) -> str | dict[str, str]:
     if isinstance(value, str):
         if not value.strip():
-            raise ValueError("text must not be empty")
+            raise ValueError(T(N_("text must not be empty")))
         return value
     if isinstance(value, dict) and value:
         for language, text in value.items():
             _language(language)
             if not isinstance(text, str) or not text.strip():
-                raise ValueError(f"the `{language}` text must be non-empty text")
+                raise ValueError(
+                    T(N_("the `{language}` text must be non-empty text"), language=language)
+                )
         return dict(value)
-    raise ValueError("expected text, or a mapping of language code to text ({en: ..., ru: ...})")
+    raise ValueError(
+        T(N_("expected text, or a mapping of language code to text ({{en: ..., ru: ...}})"))
+    )
 
 
 _LOCALIZED_SCHEMA = {
@@ -139,13 +148,15 @@ def _amount(value: Any) -> Decimal:
     ):
         value = Decimal(value)
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise ValueError('expected a decimal amount such as "12500.00"')
+        raise ValueError(T(N_('expected a decimal amount such as "12500.00"')))
     if value <= 0:
-        raise ValueError("an amount must be positive")
+        raise ValueError(T(N_("an amount must be positive")))
     if value.adjusted() >= MONEY_DIGITS:
-        raise ValueError(f"an amount has at most {MONEY_DIGITS} digits before the decimal point")
+        raise ValueError(
+            T(N_("an amount has at most {n} digits before the decimal point"), n=MONEY_DIGITS)
+        )
     if value.as_tuple().exponent < -MONEY_DECIMALS:  # type: ignore[operator]
-        raise ValueError(f"an amount has at most {MONEY_DECIMALS} decimal places")
+        raise ValueError(T(N_("an amount has at most {n} decimal places"), n=MONEY_DECIMALS))
     return Decimal(f"{value:f}")  # plain notation: 1E+3 is 1000, in every format
 
 
@@ -169,9 +180,11 @@ def _duration(value: str) -> str:
     try:
         duration = isodate.parse_duration(value)
     except (isodate.ISO8601Error, ValueError):
-        raise ValueError(f"`{value}` is not an ISO 8601 duration such as P6M or P1Y") from None
+        raise ValueError(
+            T(N_("`{value}` is not an ISO 8601 duration such as P6M or P1Y"), value=value)
+        ) from None
     if value.find("T") >= 0 or not value.startswith("P") or not duration:
-        raise ValueError("expected a whole number of years, months, weeks or days: P6M")
+        raise ValueError(T(N_("expected a whole number of years, months, weeks or days: P6M")))
     return value
 
 
@@ -294,13 +307,11 @@ def _evidence_kinds() -> list[str]:
 def _check_evidence(entry: str) -> str:
     kind, _, subtype = entry.partition("/")
     if kind not in _evidence_kinds():
-        raise ValueError(
-            f"evidence `{entry}`: `{kind}` is not a record kind ({', '.join(_evidence_kinds())})"
-        )
+        message = N_("evidence `{entry}`: `{kind}` is not a record kind ({kinds})")
+        raise ValueError(T(message, entry=entry, kind=kind, kinds=", ".join(_evidence_kinds())))
     if subtype and (kind != "meeting" or subtype not in MEETING_TYPES):
-        raise ValueError(
-            f"evidence `{entry}`: only meetings have types ({', '.join(MEETING_TYPES)})"
-        )
+        message = N_("evidence `{entry}`: only meetings have types ({types})")
+        raise ValueError(T(message, entry=entry, types=", ".join(MEETING_TYPES)))
     return entry
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from mou import __version__
 from mou.escape import github_data, github_plain, github_property, json_safe, one_line, uri_path
-from mou.problems import CODES, Problem, Severity
+from mou.problems import CODES, N_, NT, Problem, Severity, T, catalog, render
 
 
 def counts(problems: Sequence[Problem]) -> tuple[int, int]:
@@ -29,28 +29,32 @@ def display_path(root: Path, path: str) -> str:
     return shown.replace(os.sep, "/")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def summary(problems: Sequence[Problem], files: int) -> str:
+def summary(problems: Sequence[Problem], files: int, language: str = "en") -> str:
     errors, warnings = counts(problems)
-    checked = f"in {_plural(files, 'file')}"
+    in_files = NT("in {n} file", "in {n} files", files)
     if not problems:
-        return f"No problems {checked}."
-    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} {checked}."
+        text = T(N_("No problems {files}."), files=in_files)
+    else:
+        text = T(
+            N_("{errors}, {warnings} {files}."),
+            errors=NT("{n} error", "{n} errors", errors),
+            warnings=NT("{n} warning", "{n} warnings", warnings),
+            files=in_files,
+        )
+    return text if language == "en" else render(text.words(), catalog(language))
 
 
-def as_text(problems: Sequence[Problem], root: Path, files: int) -> str:
-    """One line a problem (`path:line:column: severity code message`), then the summary;
-    paths and messages shown escaped (`\\x1b`, `\\n`), so that no record text or file name
-    reaches the terminal raw or breaks the line."""
+def as_text(problems: Sequence[Problem], root: Path, files: int, language: str = "en") -> str:
+    """One line a problem (`path:line:column: severity code message`), then the summary, in
+    `language`; paths and messages shown escaped (`\\x1b`, `\\n`), so that no record text or
+    file name reaches the terminal raw or breaks the line."""
+    words = catalog(language)
     lines = [
-        f"{one_line(display_path(root, p.path))}:{p.line}:{p.column}: {p.severity} {p.code} "
-        f"{one_line(p.message)}"
+        f"{one_line(display_path(root, p.path))}:{p.line}:{p.column}: {words.gettext(p.severity)} "
+        f"{p.code} {one_line(p.text(language))}"
         for p in problems
     ]
-    return "\n".join([*lines, summary(problems, files)]) + "\n"
+    return "\n".join([*lines, summary(problems, files, language)]) + "\n"
 
 
 def as_github(problems: Sequence[Problem], root: Path, files: int) -> str:

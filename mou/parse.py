@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from mou.problems import MAX_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_NODES, Problem
+from mou.problems import MAX_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_NODES, N_, Problem, T, Text, too_large
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python parser is a slow but exact fallback.
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -173,6 +173,16 @@ def _mark(event: Any) -> Pos:
     return (mark.line, mark.column)
 
 
+_TOO_MANY = N_("more than {n} values in one file")
+_LONG_LIST = N_("a list of more than {n} items")
+_NOT_UTF8 = N_(
+    "not UTF-8: byte 0x{byte} cannot start or continue a character (save the file as UTF-8)"
+)
+_NOT_ALLOWED = N_(
+    "character {character} is not allowed in YAML (a control character or non-character)"
+)
+
+
 def parse(data: bytes, path: str, *, positions: bool = True) -> Parsed:
     """Parse one YAML document from `data`. Never raises for bad input: problems are returned.
 
@@ -185,17 +195,13 @@ def parse(data: bytes, path: str, *, positions: bool = True) -> Parsed:
         problems.append(Problem(code, message, path, pos[0] + 1, pos[1] + 1))
 
     if len(data) > MAX_BYTES:
-        problem("MOU004", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}", (0, 0))
+        problem("MOU004", too_large(len(data), MAX_BYTES), (0, 0))
         return Parsed(None, None, problems)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
-        problem(
-            "MOU001",
-            f"not UTF-8: byte 0x{data[error.start]:02x} cannot start or "
-            "continue a character (save the file as UTF-8)",
-            _byte_position(data, error.start),
-        )
+        byte = f"{data[error.start]:02x}"
+        problem("MOU001", T(_NOT_UTF8, byte=byte), _byte_position(data, error.start))
         return Parsed(None, None, problems)
     try:
         try:
@@ -209,24 +215,26 @@ def parse(data: bytes, path: str, *, positions: bool = True) -> Parsed:
         at = (mark.line, mark.column) if mark else (0, 0)
         reason = error.problem or error.context or "unreadable"
         if "nesting depth" in reason:  # libyaml's own limit, far above ours
-            problem("MOU004", f"nested more than {MAX_DEPTH} levels deep", at)
+            problem("MOU004", T(N_("nested more than {depth} levels deep"), depth=MAX_DEPTH), at)
         else:
-            problem("MOU001", f"YAML syntax: {reason}", at)
+            problem("MOU001", _syntax(reason, data, mark), at)
         return Parsed(None, None, problems)
     except yaml.reader.ReaderError as error:  # no mark: the byte offset says where
         character = error.character
         shown = f"U+{character:04X}" if isinstance(character, int) else repr(character)
         problem(
             "MOU001",
-            f"character {shown} is not allowed in YAML (a control character or non-character)",
+            T(_NOT_ALLOWED, character=shown),
             _byte_position(data, error.position),
         )
         return Parsed(None, None, problems)
     except yaml.YAMLError as error:
-        problem("MOU001", f"YAML: {error}", (0, 0))
+        problem("MOU001", T(N_("YAML: {error}"), error=str(error)), (0, 0))
         return Parsed(None, None, problems)
     if value is None and not problems:
-        problem("MOU001", "the file is empty: a record is a YAML mapping with a `kind:`", (0, 0))
+        problem(
+            "MOU001", T(N_("the file is empty: a record is a YAML mapping with a `kind:`")), (0, 0)
+        )
     return Parsed(value, where, problems)
 
 
@@ -266,12 +274,14 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
         kind = type(event)
         nodes += 1
         if nodes > MAX_NODES:
-            problem("MOU004", f"more than {MAX_NODES:,} values in one file", _mark(event))
+            problem("MOU004", T(_TOO_MANY, n=f"{MAX_NODES:,}"), _mark(event))
             raise _UnreadableError
         if kind is scalar_event:
             if event.anchor is not None:
                 problem(
-                    "MOU004", f"anchor &{event.anchor}: records do not use anchors", _mark(event)
+                    "MOU004",
+                    T(N_("anchor &{name}: records do not use anchors"), name=event.anchor),
+                    _mark(event),
                 )
                 raise _UnreadableError
             text = event.value
@@ -285,14 +295,22 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
                 if tag is not None:
                     value, fits = _resolve_tagged(tag, text)
                     if not fits:
-                        problem("MOU004", f"tag {_short(tag)} is not allowed here", _mark(event))
+                        problem(
+                            "MOU004",
+                            T(N_("tag {tag} is not allowed here"), tag=_short(tag)),
+                            _mark(event),
+                        )
                         raise _UnreadableError
                 elif event.style == "":
                     value = resolve_plain(text)
                 else:
                     value = text
             except NumberTooLongError:
-                problem("MOU102", f"a number of more than {MAX_DIGITS:,} digits", _mark(event))
+                problem(
+                    "MOU102",
+                    T(N_("a number of more than {digits} digits"), digits=f"{MAX_DIGITS:,}"),
+                    _mark(event),
+                )
                 value = text
             if is_map and key is None:
                 key = text  # keys are text, whatever they look like
@@ -303,16 +321,24 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
         elif kind is map_start or kind is seq_start:
             pos = _mark(event)
             if event.anchor is not None:
-                problem("MOU004", f"anchor &{event.anchor}: records do not use anchors", pos)
+                problem(
+                    "MOU004",
+                    T(N_("anchor &{name}: records do not use anchors"), name=event.anchor),
+                    pos,
+                )
                 raise _UnreadableError
             if event.tag is not None and event.tag not in (_CORE + "map", _CORE + "seq"):
-                problem("MOU004", f"tag {_short(event.tag)} is not allowed here", pos)
+                problem(
+                    "MOU004", T(N_("tag {tag} is not allowed here"), tag=_short(event.tag)), pos
+                )
                 raise _UnreadableError
             if len(stack) >= MAX_DEPTH:
-                problem("MOU004", f"nested more than {MAX_DEPTH} levels deep", pos)
+                problem(
+                    "MOU004", T(N_("nested more than {depth} levels deep"), depth=MAX_DEPTH), pos
+                )
                 raise _UnreadableError
             if is_map and key is None:
-                problem("MOU102", "a mapping key must be plain text", pos)
+                problem("MOU102", T(N_("a mapping key must be plain text")), pos)
                 raise _UnreadableError
             stack.append((container, where, is_map, key, key_pos))
             is_map = kind is map_start
@@ -325,12 +351,20 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
             value, pos = container, where
             container, where, is_map, key, key_pos = stack.pop()
         elif kind is alias_event:
-            problem("MOU004", f"alias *{event.anchor}: records do not use aliases", _mark(event))
+            problem(
+                "MOU004",
+                T(N_("alias *{name}: records do not use aliases"), name=event.anchor),
+                _mark(event),
+            )
             raise _UnreadableError
         elif kind is doc_start:
             documents += 1
             if documents > 1:
-                problem("MOU001", "more than one YAML document: one record per file", _mark(event))
+                problem(
+                    "MOU001",
+                    T(N_("more than one YAML document: one record per file")),
+                    _mark(event),
+                )
                 raise _UnreadableError
             continue
         elif kind is stream_end:
@@ -344,7 +378,11 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
                     raise _NeedPositionsError  # only positions tell where the first one was
                 problem(
                     "MOU003",
-                    f"duplicate key `{key}` (first at line {where.keys[key][0] + 1})",
+                    T(
+                        N_("duplicate key `{key}` (first at line {line})"),
+                        key=key,
+                        line=where.keys[key][0] + 1,
+                    ),
                     key_pos,
                 )
             else:
@@ -356,9 +394,18 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
         elif container is not None:
             container.append(value)
             if len(container) > MAX_ITEMS:
-                problem("MOU004", f"a list of more than {MAX_ITEMS:,} items", _mark(event))
+                problem("MOU004", T(_LONG_LIST, n=f"{MAX_ITEMS:,}"), _mark(event))
                 raise _UnreadableError
             if track:
                 where.items.append(pos)
         else:
             root, root_where = value, pos
+
+
+def _syntax(reason: str, data: bytes, mark: Any) -> Text:
+    """libyaml's reason, with a hint where people trip: a tab in the indentation."""
+    index = getattr(mark, "index", None)
+    at_tab = isinstance(index, int) and data.decode("utf-8")[index : index + 1] == "\t"
+    if "tab" in reason or at_tab:
+        return T(N_("YAML does not allow tabs for indentation: indent with spaces"))
+    return T(N_("YAML syntax: {reason}"), reason=reason)

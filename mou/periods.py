@@ -9,6 +9,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from mou.problems import N_, T
+
 _FORMS = re.compile(
     r"(?P<year>\d{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?"
 )
@@ -31,16 +33,17 @@ class Period:
 # Reviews reach a little before and after their period (the day before, the next month):
 # years at the very ends of the calendar are refused, not crashed on.
 FIRST_YEAR, LAST_YEAR = 1000, 9998
-HELP = "a period is 2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these"
+HELP = N_("a period is 2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these")
 
 
 def _single(text: str) -> tuple[date, date]:
     match = _FORMS.fullmatch(text)
     if not match:
-        raise PeriodError(f"`{text}` is not a period: {HELP}")
+        raise PeriodError(T(N_("`{text}` is not a period: {why}"), text=text, why=T(HELP)))
     year = int(match["year"])
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(f"`{text}`: a period lies within the years {FIRST_YEAR}–{LAST_YEAR}")
+        within = N_("`{text}`: a period lies within the years {first}–{last}")
+        raise PeriodError(T(within, text=text, first=FIRST_YEAR, last=LAST_YEAR))
     try:
         if match["half"]:
             first = 1 if match["half"] == "1" else 7
@@ -56,7 +59,9 @@ def _single(text: str) -> tuple[date, date]:
             return date(year, month, 1), _month_end(year, month)
         return date(year, 1, 1), date(year, 12, 31)
     except ValueError as error:
-        raise PeriodError(f"`{text}` is not a period: {error}") from None
+        raise PeriodError(
+            T(N_("`{text}` is not a period: {why}"), text=text, why=str(error))
+        ) from None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -71,7 +76,7 @@ def parse_period(text: str) -> Period:
         start, _ = _single(first)
         _, end = _single(last)
         if end < start:
-            raise PeriodError(f"`{text}` ends before it starts")
+            raise PeriodError(T(N_("`{text}` ends before it starts"), text=text))
         return Period(text, start, end)
     start, end = _single(text)
     return Period(text, start, end)

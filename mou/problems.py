@@ -2,13 +2,23 @@
 
 A `Problem` is the whole interface between the loader, the checks and the output formats.
 Codes are stable: tools and people grep for them, so a code's meaning never changes.
+
+A problem's message is built from a `Text`: an English template (a message of the gettext
+catalogs) and its values. The English text is kept in `message`; the template and values in
+`words`, as plain values (what the cache stores), so that the message is translated where it
+is shown (`translated`), in any language, from the same cached result.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import gettext
 
 # The limits MOU004 states: bytes in one record file, levels of nesting in it.
 MAX_BYTES = 1024 * 1024
@@ -35,6 +45,123 @@ class Code:
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's marker: translated where it is shown
     return message
+
+
+# A message as plain values: ("T", template, plural template or "", ((name, value), ...)),
+# a value being text, a number or another such message.
+Words = tuple[str, str, str, tuple[tuple[str, Any], ...]]
+
+
+class Text(str):
+    """A message before it is shown: an English template with `{name}` fields (a message of
+    the catalogs, marked with `N_` where it is written) and the values of its fields. With a
+    `plural` template, the field `n` chooses the form (`1 decimal place`, `2 decimal places`).
+    As text it is the English message, so it goes wherever text goes; a `Problem` built with
+    it keeps its words, to be translated where it is shown."""
+
+    template: str
+    values: tuple[tuple[str, Any], ...]
+    plural: str
+
+    def __new__(
+        cls, template: str, values: tuple[tuple[str, Any], ...] = (), plural: str = ""
+    ) -> Text:
+        words = ("T", template, plural, _plain(values))
+        self = super().__new__(cls, render(words))
+        self.template, self.values, self.plural = template, values, plural
+        return self
+
+    def words(self) -> Words:
+        return ("T", self.template, self.plural, _plain(self.values))
+
+
+def _plain(values: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    return tuple(
+        (name, value.words() if isinstance(value, Text) else _value(value))
+        for name, value in values
+    )
+
+
+def _value(value: Any) -> Any:
+    """A field's value as the cache keeps it: text, a whole number or a Decimal."""
+    from decimal import Decimal
+
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return str(value)
+    return value
+
+
+def T(template: str, **values: Any) -> Text:  # noqa: N802 - reads as the message it builds
+    """A message: `T(N_("unknown field `{name}`"), name=name)`."""
+    return Text(template, tuple(values.items()))
+
+
+def NT(singular: str, plural: str, n: int, **values: Any) -> Text:  # noqa: N802
+    """A message with plural forms, chosen by `n` (also a field of the templates)."""
+    return Text(singular, (("n", n), *values.items()), plural)
+
+
+def render(words: Words, catalog: gettext.NullTranslations | None = None) -> str:
+    """The message's text: English, or through `catalog`."""
+    _, template, plural, values = words
+    shown = {name: render(value, catalog) if _is_words(value) else value for name, value in values}
+    if plural:
+        count = int(shown["n"])
+        if catalog is None:
+            template = template if count == 1 else plural
+        else:
+            template = catalog.ngettext(template, plural, count)
+    elif catalog is not None:
+        template = catalog.gettext(template)
+    return template.format(**shown)
+
+
+def _is_words(value: Any) -> bool:
+    return isinstance(value, tuple) and len(value) == 4 and value[0] == "T"
+
+
+def too_large(size: int, limit: int) -> Text:
+    """MOU004's message for a file over the size limit."""
+    return T(N_("file is {size} bytes; the limit is {limit}"), size=f"{size:,}", limit=f"{limit:,}")
+
+
+def language_of_environment() -> str:
+    """The language of messages when none is asked for: $MOU_LANG, else the locale
+    ($LC_ALL, $LC_MESSAGES, $LANG) when it is Russian, else English."""
+    for name in ("MOU_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    return "en"
+
+
+@cache
+def catalog(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of `language` (English needs none: the messages are English)."""
+    import gettext
+    from pathlib import Path
+
+    if language == "en":
+        return gettext.NullTranslations()
+    compiled = Path(__file__).parent / "locale" / language / "LC_MESSAGES" / "mou.mo"
+    source = compiled.with_suffix(".po")
+    if compiled.is_file() and (
+        not source.is_file() or compiled.stat().st_mtime >= source.stat().st_mtime
+    ):
+        with compiled.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    # A source tree nobody built, or a catalog edited since: compile it in memory.
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with source.open("rb") as handle:
+        po = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, po)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def _code(code: str, severity: Severity, title: str, explanation: str) -> Code:
@@ -268,7 +395,8 @@ CODES: dict[str, Code] = {
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding, located in a file. `line` and `column` are 1-based."""
+    """One finding, located in a file. `line` and `column` are 1-based. Built with a `Text`
+    as its message, it keeps the English text in `message` and the message's `words`."""
 
     code: str
     message: str
@@ -276,6 +404,18 @@ class Problem:
     line: int = 1
     column: int = 1
     record: str | None = None
+    words: Words | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "words", self.message.words())
+            object.__setattr__(self, "message", str(self.message))
+
+    def text(self, language: str) -> str:
+        """The message in `language` (English when it has no words)."""
+        if language == "en" or self.words is None:
+            return self.message
+        return render(self.words, catalog(language))
 
     @property
     def severity(self) -> Severity:
@@ -307,6 +447,7 @@ class Validation:
 # At most this many problems are shown for one file; one more line counts the rest, so that
 # a hostile file costs time and memory in proportion to this, not to its size.
 PER_FILE = 50
+_MORE = N_("… and {n} more problems in this file (fix the ones above first)")
 
 
 def capped(problems: list[Problem], limit: int = PER_FILE) -> list[Problem]:
@@ -322,7 +463,7 @@ def capped(problems: list[Problem], limit: int = PER_FILE) -> list[Problem]:
         hidden = found[limit:]
         if hidden:
             worst = next((p for p in hidden if p.severity is Severity.ERROR), hidden[0])
-            message = f"… and {len(hidden):,} more problems in this file (fix the ones above first)"
+            message = T(_MORE, n=f"{len(hidden):,}")
             kept.append(Problem(worst.code, message, path, worst.line, worst.column, worst.record))
     return kept
 
@@ -334,3 +475,12 @@ def as_row(problem: Problem) -> tuple[Any, ...]:
 
 
 PROBLEM_FIELDS = tuple(field.name for field in fields(Problem))
+
+
+def translated(problems: list[Problem], language: str) -> list[Problem]:
+    """`problems` with their messages in `language`."""
+    if language == "en":
+        return problems
+    import dataclasses
+
+    return [dataclasses.replace(p, message=p.text(language), words=None) for p in problems]

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mou.cache import Cache, blob_id, pack
-from mou.problems import MAX_BYTES, Problem, as_row
+from mou.problems import MAX_BYTES, N_, Problem, T, as_row, too_large
 
 SUFFIXES = (".yaml", ".yml")
 # Where a change to several files keeps its journal (mou.commit) until it is complete: a dot
@@ -38,7 +38,11 @@ def find_files(root: Path, problems: list[Problem] | None = None) -> list[str]:
         if problems is not None and error.filename is not None:
             relative = os.path.relpath(error.filename, root).replace(os.sep, "/")
             reason = error.strerror or "cannot be listed"
-            problems.append(Problem("MOU001", f"cannot read this folder: {reason}", relative))
+            problems.append(
+                Problem(
+                    "MOU001", T(N_("cannot read this folder: {reason}"), reason=reason), relative
+                )
+            )
 
     for directory, folders, files in os.walk(root, onerror=unreadable):
         folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
@@ -147,11 +151,11 @@ def read_and_parse(root: Path, path: str, data: bytes | None = None) -> ParsedFi
 
 
 _KINDS_OF_FILE = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, N_("a folder")),
+    (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+    (stat.S_ISSOCK, N_("a socket")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
 )
 
 
@@ -159,7 +163,7 @@ def not_regular(mode: int) -> str | None:
     """What a file that is not a regular file is, or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in _KINDS_OF_FILE if test(mode)), "not a regular file")
+    return next((name for test, name in _KINDS_OF_FILE if test(mode)), N_("not a regular file"))
 
 
 def inside(root: Path, full: str) -> bool:
@@ -193,7 +197,9 @@ def read_record_file(
         link = stat.S_ISLNK(status.st_mode)
         if not known or (link and not inside(root, full)):
             return Problem(
-                "MOU001", "a symbolic link to a place outside the records root: not read", path
+                "MOU001",
+                T(N_("a symbolic link to a place outside the records root: not read")),
+                path,
             )
         what = not_regular(os.stat(full).st_mode if link else status.st_mode)
         if what is None:
@@ -207,11 +213,15 @@ def read_record_file(
             finally:
                 os.close(descriptor)
         if what:
-            return Problem("MOU001", f"{what}, not a regular file: not read", path)
+            return Problem(
+                "MOU001", T(N_("{what}, not a regular file: not read"), what=T(what)), path
+            )
     except OSError as error:
-        return Problem("MOU001", f"cannot read: {error.strerror or error}", path)
+        return Problem(
+            "MOU001", T(N_("cannot read: {reason}"), reason=error.strerror or error), path
+        )
     if size > limit:
-        return Problem("MOU004", f"file is {size:,} bytes; the limit is {limit:,}", path)
+        return Problem("MOU004", too_large(size, limit), path)
     return data
 
 

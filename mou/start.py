@@ -16,7 +16,8 @@ from pathlib import Path
 
 
 def _validate_arguments(args: list[str]) -> dict[str, str] | None:
-    """The options of `mou [--records PATH] validate [--format F] [--strict] [--as-of D]`,
+    """The options of `mou [--records PATH] validate [--format F] [--strict] [--as-of D]
+    [--lang L]`,
     or None for any other command line."""
     options: dict[str, str] = {}
     allowed = {"--records": "records"}
@@ -27,7 +28,7 @@ def _validate_arguments(args: list[str]) -> dict[str, str] | None:
         if not command and word == "--no-cache":
             options["no_cache"] = "yes"
         elif not command and word == "validate":
-            command, allowed = True, {"--format": "format", "--as-of": "as_of"}
+            command, allowed = True, {"--format": "format", "--as-of": "as_of", "--lang": "lang"}
         elif command and word == "--strict":
             options["strict"] = "yes"
         elif name in allowed and allowed[name] not in options:
@@ -77,8 +78,15 @@ def quick_validate(args: list[str]) -> int | None:
         return None
     if today.year < 1000:  # the full CLI refuses it (periods.FIRST_YEAR)
         return None
+    from mou.problems import language_of_environment
+
+    language = options.get("lang") or language_of_environment()
+    if language not in ("en", "ru"):
+        return None  # the full CLI says what --lang takes
     outcome = validation.validate(root, today)
-    text, code = validation.report(outcome, root, output_format, strict="strict" in options)
+    text, code = validation.report(
+        outcome, root, output_format, strict="strict" in options, language=language
+    )
     sys.stdout.write(text)
     sys.stdout.flush()
     return code

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from mou import cache
-from mou.output import FORMATTERS, counts
-from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row
+from mou.output import FORMATTERS, as_text, counts
+from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row, translated
 from mou.read import Snapshot, document_status, snapshot
 
 FORMATS = tuple(FORMATTERS)
@@ -87,9 +87,15 @@ def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def report(outcome: Validation, root: Path, output_format: str, *, strict: bool) -> tuple[str, int]:
+def report(
+    outcome: Validation, root: Path, output_format: str, *, strict: bool, language: str = "en"
+) -> tuple[str, int]:
     """The text `mou validate` prints, and its exit code: 1 for errors (or warnings with
-    `strict`), else 0."""
-    text = FORMATTERS[output_format](outcome.problems, root, outcome.files)
+    `strict`), else 0. Messages in `language` (the cached problems keep their words)."""
+    if output_format == "text":
+        text = as_text(outcome.problems, root, outcome.files, language)
+    else:
+        problems = translated(outcome.problems, language)
+        text = FORMATTERS[output_format](problems, root, outcome.files)
     errors, warnings = counts(outcome.problems)
     return text, 1 if errors or (strict and warnings) else 0

@@ -25,7 +25,7 @@ from mou.fields import fields, literals
 from mou.life import STATES
 from mou.models import Memorandum, localized
 from mou.periods import Period
-from mou.problems import CODES, Problem, Severity
+from mou.problems import Problem, Severity, catalog
 from mou.review import ClauseStatus
 
 # Babel locales: British English writes dates the way international secretariats do.
@@ -55,30 +55,9 @@ def extract_vocabulary(
         yield 0, "N_", message, []
 
 
-@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The compiled catalog of `language` (English needs none: the messages are English)."""
-    if language == "en":
-        return gettext.NullTranslations()
-    compiled = PACKAGE / "locale" / language / "LC_MESSAGES" / "mou.mo"
-    source = compiled.with_suffix(".po")
-    if compiled.is_file() and (
-        not source.is_file() or compiled.stat().st_mtime >= source.stat().st_mtime
-    ):
-        with compiled.open("rb") as handle:
-            return gettext.GNUTranslations(handle)
-    # A source tree nobody built, or a catalog edited since: compile it in memory.
-    import io
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with source.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return catalog(language)
 
 
 class Words:
@@ -161,11 +140,8 @@ class Words:
         return str(self.locale.territories.get(country.alpha_2, code))
 
     def finding(self, problem: Problem) -> str:
-        """A finding in the language: the detailed message in English (as `mou validate` writes
-        it), what its code means in the other languages."""
-        if self.language == "en":
-            return problem.message
-        return self.gettext(CODES[problem.code].title)
+        """A finding's detailed message in the language (as `mou validate --lang` writes it)."""
+        return problem.text(self.language)
 
     def states(self, codes: Iterable[str]) -> list[str]:
         """States' names in the language, in its alphabetical order."""

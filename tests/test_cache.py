@@ -20,7 +20,7 @@ from mou.cache import Cache, ParsedEntry
 
 VALUE: ParsedEntry = (
     {"kind": "meeting", "cost": Decimal("12.50"), "n": 10, "ok": True, "x": None, "l": [1, "a"]},
-    [("MOU003", "duplicate key `a`", 3, 1)],
+    [("MOU003", "duplicate key `a`", 3, 1, ("T", "duplicate key `{key}`", "", (("key", "a"),)))],
 )
 
 

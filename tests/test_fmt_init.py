@@ -165,8 +165,33 @@ def test_init_with_parties_validates_at_once_and_never_overwrites(tmp_path: Path
 
 def test_init_refuses_a_bad_party_and_writes_nothing(tmp_path: Path, run: Run) -> None:
     result = run("init", str(tmp_path / "new"), "--party", "just-a-name")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--party 'just-a-name': expected ID=NAME" in result.output
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    "parties,message",
+    [
+        (["A=Org"], "--party 'A=Org': `A` is not an id"),
+        (["a b=Org"], "is not an id"),
+        (["a=Org", "a=Other"], "the party `a` is given twice"),
+    ],
+)
+def test_init_checks_the_parties_it_writes(
+    tmp_path: Path, run: Run, parties: list[str], message: str
+) -> None:
+    options = [word for party in parties for word in ("--party", party)]
+    result = run("init", str(tmp_path / "new"), *options)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_init_names_the_signed_option(tmp_path: Path, run: Run) -> None:
+    result = run("init", str(tmp_path / "new"), "--signed", "2020-02-30")
+    assert result.exit_code == 2
+    assert "--signed '2020-02-30': expected a date" in result.output
     assert not (tmp_path / "new").exists()
 
 

@@ -68,7 +68,11 @@ ORDER = [
     "start",
     "__main__",
 ]
-PACKAGES = ("scaffold", "cli")  # modules that are folders: each of their files is that stage
+PACKAGES = (
+    "scaffold",
+    "checks",
+    "cli",
+)  # modules that are folders: each of their files is that stage
 
 
 def _files(module: str) -> list[Path]:

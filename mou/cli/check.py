@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mou.cli.common import OK, PROBLEMS, command, parse_as_of, records_root, say
+from mou.cli.common import OK, PROBLEMS, Language, command, parse_as_of, records_root, say
 
 
 class DiagnosticsFormat(StrEnum):
@@ -38,14 +38,30 @@ def validate(
             "--as-of", metavar="DATE", help="Check dates against this day instead of today."
         ),
     ] = None,
+    language: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of the messages: en or ru. Default: $MOU_LANG, else the locale's "
+            "(ru when it is Russian), else en.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Run every check over the whole record. Exit 0 clean, 1 errors (or warnings with --strict)."""
     root = records_root(context)
     today = parse_as_of(as_of)
     from mou import validation
+    from mou.problems import language_of_environment
 
     chosen = output_format.value if output_format else validation.default_format()
-    text, code = validation.report(validation.validate(root, today), root, chosen, strict=strict)
+    text, code = validation.report(
+        validation.validate(root, today),
+        root,
+        chosen,
+        strict=strict,
+        language=language.value if language else language_of_environment(),
+    )
     sys.stdout.write(text)
     return code
 

@@ -178,8 +178,8 @@ def records_root(context: typer.Context) -> Path:
 # --- options ------------------------------------------------------------------------------
 
 
-def parse_as_of(text: str | None) -> date:
-    """--as-of (or another date option): the day, today when not given."""
+def parse_as_of(text: str | None, option: str = "--as-of") -> date:
+    """--as-of (or another date `option`, named in the message): the day, today when not given."""
     from mou.problems import UsageError
 
     if text is None:
@@ -189,9 +189,9 @@ def parse_as_of(text: str | None) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--as-of {text!r}: expected a date such as 2024-12-31") from None
+        raise UsageError(f"{option} {text!r}: expected a date such as 2024-12-31") from None
     if day.year < FIRST_YEAR:  # periods and cadences reach back from it
-        raise UsageError(f"--as-of {text}: a date from the year {FIRST_YEAR} on")
+        raise UsageError(f"{option} {text}: a date from the year {FIRST_YEAR} on")
     return day
 
 

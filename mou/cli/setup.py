@@ -43,7 +43,7 @@ def init(
     written, kept = scaffold(
         directory,
         title=title,
-        signed=parse_as_of(signed) if signed else date.today(),
+        signed=parse_as_of(signed, "--signed") if signed else date.today(),
         place=place,
         parties=party or [],
         languages=language or ["en"],

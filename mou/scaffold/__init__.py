@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from string import Template
 
-from mou.problems import RefusalError
+from mou.problems import RefusalError, UsageError
 
 HERE = Path(__file__).parent
 
@@ -20,12 +20,10 @@ def memorandum_text(
     title: str, signed: date, place: str, parties: list[str], languages: list[str]
 ) -> str:
     """The commented memorandum template with the given values filled in."""
-    declared = ""
+    declared, seen = "", set()
     for text in parties:
-        party_id, separator, name = text.partition("=")
-        if not separator or not party_id.strip() or not name.strip():
-            raise ScaffoldError(f"--party {text!r}: expected ID=NAME, e.g. iom=IOM Administration")
-        declared += f"\n  - id: {party_id.strip()}\n    name: {_quoted(name.strip())}"
+        party_id, name = _party(text, seen)
+        declared += f"\n  - id: {party_id}\n    name: {_quoted(name)}"
     template = Template((HERE / "memorandum.yaml").read_text(encoding="utf-8"))
     return template.substitute(
         title=_quoted(title),
@@ -34,6 +32,27 @@ def memorandum_text(
         languages="[" + ", ".join(languages) + "]",
         parties=declared or " []",
     )
+
+
+def _party(text: str, seen: set[str]) -> tuple[str, str]:
+    """`--party ID=NAME` read and checked as the memorandum's model checks a party."""
+    from pydantic import ValidationError
+
+    from mou.load import explain
+    from mou.models import PartyDeclaration
+
+    party_id, separator, name = (part.strip() for part in text.partition("="))
+    if not separator or not party_id or not name:
+        raise UsageError(f"--party {text!r}: expected ID=NAME, e.g. iom=IOM Administration")
+    if party_id in seen:
+        raise UsageError(f"--party {text!r}: the party `{party_id}` is given twice")
+    seen.add(party_id)
+    try:
+        PartyDeclaration.model_validate({"id": party_id, "name": name})
+    except ValidationError as error:
+        detail = error.errors()[0]
+        raise UsageError(f"--party {text!r}: {explain(detail)}") from None
+    return party_id, name
 
 
 def _quoted(text: str) -> str:
