@@ -119,6 +119,20 @@ def code_span(value: object) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def markdown_message(value: object) -> str:
+    """A diagnostic message in Markdown: what it quotes in backticks (ids, fields, values)
+    as code spans, fenced to hold any backticks of their own; the rest escaped as
+    `markdown_text` escapes it."""
+    text = " ".join(one_line(str(value)).split())
+    parts, last = [], 0
+    for quoted in re.finditer(r"`([^`]+)`", text):
+        parts.append(_MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), text[last : quoted.start()]))
+        parts.append(code_span(quoted.group(1)))
+        last = quoted.end()
+    parts.append(_MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), text[last:]))
+    return "".join(parts)
+
+
 # --- URIs ---------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ history, commit by commit, following renames (`mou log`)."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -134,13 +134,18 @@ def diff_revisions(
         load(taken.root, taken=taken.only(p for p in taken.paths if id_of(p) in ids), tree=tree)
         for taken, tree in ((before, before_tree), (after, after_tree))
     )
-    return difference(old.entries, new.entries, *findings, contact_details=contact_details)
+    valid = {entry.id for entry in new.entries}
+    invalid = {id_of(path): path for path in new.files if id_of(path) not in valid}
+    return difference(
+        old.entries, new.entries, *findings, contact_details=contact_details, invalid=invalid
+    )
 
 
 # --- what changed between two versions (mou diff) -------------------------------------------
 
-ChangeKind = Literal["added", "removed", "changed", "renamed"]  # renamed: only in a log
-CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "changed", "removed")
+# renamed: only in a log; invalid: the file is still there but can no longer be read as a record
+ChangeKind = Literal["added", "removed", "changed", "renamed", "invalid"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "changed", "invalid", "removed")
 
 
 class FieldChange(NamedTuple):
@@ -160,6 +165,7 @@ class Change:
     path: str
     change: ChangeKind
     fields: tuple[FieldChange, ...] = ()  # for changed records
+    findings: tuple[Problem, ...] = ()  # for invalid records: why the file cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +222,12 @@ def difference(
     after_problems: Sequence[Problem],
     *,
     contact_details: bool = False,
+    invalid: Mapping[str, str] | None = None,
 ) -> Difference:
     """What changed from one version of the record to another: records added, removed and
-    changed (field by field), and the findings that appeared or went away."""
+    changed (field by field), and the findings that appeared or went away. A record whose
+    file is still there (`invalid`: id → path) but no longer valid is "invalid", with the
+    findings of its file, not "removed"."""
     old = {e.id: e for e in before}
     new = {e.id: e for e in after}
     changes = []
@@ -226,6 +235,10 @@ def difference(
         if identifier not in old:
             entry = new[identifier]
             changes.append(Change(identifier, entry.kind, entry.path, "added"))
+        elif identifier in (invalid or {}):
+            path = (invalid or {})[identifier]
+            why = tuple(p for p in after_problems if p.path == path)
+            changes.append(Change(identifier, old[identifier].kind, path, "invalid", (), why))
         elif identifier not in new:
             entry = old[identifier]
             changes.append(Change(identifier, entry.kind, entry.path, "removed"))

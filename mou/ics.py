@@ -135,7 +135,8 @@ def _due(item: ActionItem, due: date, words: Words, stamp: datetime) -> Any:
 
     text = words.text(item.action.text)
     event = Event()
-    event.add("uid", f"{item.meeting.id}-{item.action.id}@{UID_DOMAIN}")
+    # `#` is in no id: a meeting `x-a1` and the action `a1` of meeting `x` never share a UID
+    event.add("uid", f"{item.meeting.id}#{item.action.id}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("summary", f"{words.gettext('Due')}: {text}")
     event.add("dtstart", due)

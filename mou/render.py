@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mou.escape import json_safe, markdown_text, terminal_safe
+from mou.escape import json_safe, markdown_message, markdown_text, terminal_safe
 from mou.life import Life
 from mou.load import Entry
 from mou.models import Contact, Meeting, Memorandum, Programme, Request, Seminar
@@ -419,6 +419,7 @@ def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | N
         keep_trailing_newline=True,
     )
     env.filters["md"] = markdown_text
+    env.filters["md_message"] = markdown_message
     return env
 
 

@@ -276,7 +276,6 @@ def _brief(target: Entry | None, identifier: str, field: str) -> dict[str, Any]:
 def find_record(records: RecordSet, record_id: str) -> Entry:
     """The record with this id; a UsageError naming close ids (and saying when a file of that
     name cannot be read) when there is none."""
-    import difflib
 
     from mou.problems import UsageError
 
@@ -284,13 +283,46 @@ def find_record(records: RecordSet, record_id: str) -> Entry:
     entry = by_id.get(record_id)
     if entry is not None:
         return entry
-    close = difflib.get_close_matches(record_id, list(by_id), n=3, cutoff=0.5)
+    close = suggestions(record_id, list(by_id.values()))
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     unreadable = any(
         path.rsplit("/", 1)[-1].rsplit(".", 1)[0] == record_id for path in records.files
     )
     why = " (its file has errors: run `mou validate`)" if unreadable else ""
     raise UsageError(f"no record {record_id}{why}{hint}")
+
+
+def suggestions(wanted: str, entries: list[Entry], limit: int = 3) -> list[str]:
+    """Ids to suggest for an id that names no record, best first: ids that start with it,
+    then records of its date, then ids that contain it, then ids and titles (any language)
+    that contain it or all its words, then ids spelt alike (edit distance)."""
+    import difflib
+    import re
+
+    from mou.kinds import title_of
+
+    lowered = wanted.lower()
+    day = re.match(r"\d{4}-\d{2}-\d{2}", lowered)
+    words = [w for w in re.split(r"[^\w]+", lowered[10:] if day else lowered) if len(w) > 2]
+
+    def titles(entry: Entry) -> str:
+        title = title_of(entry.model)
+        return " ".join(title.values() if isinstance(title, dict) else [str(title)]).lower()
+
+    tiers: list[list[str]] = [[], [], [], []]
+    for entry in entries:
+        identifier, text = entry.id, f"{entry.id} {titles(entry)}"
+        if identifier.startswith(lowered):
+            tiers[0].append(identifier)
+        elif day and identifier.startswith(day.group()):
+            tiers[1].append(identifier)
+        elif lowered in identifier:
+            tiers[2].append(identifier)
+        elif lowered in text or (words and all(w in text for w in words)):
+            tiers[3].append(identifier)
+    close = difflib.get_close_matches(lowered, [e.id for e in entries], n=limit, cutoff=0.5)
+    ranked = [identifier for tier in tiers for identifier in sorted(tier)] + close
+    return list(dict.fromkeys(ranked))[:limit]
 
 
 def show_document(entry: Entry, entries: Iterable[Entry], *, dates: bool) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from mou.escape import code_span, json_safe, markdown_text, one_line
+from mou.escape import code_span, json_safe, markdown_message, one_line
 from mou.grid import Grid, GridColumn, tsv_lines
 from mou.history import CHANGE_KINDS, Change, Difference
 from mou.load import Entry
@@ -218,6 +218,7 @@ def difference_json(difference: Difference, base: str, head: str) -> str:
                 "path": c.path,
                 "change": c.change,
                 "fields": [{"field": f, "before": b, "after": a} for f, b, a in c.fields],
+                **({"findings": [diagnostic(p) for p in c.findings]} if c.findings else {}),
             }
             for c in difference.changes
         ],
@@ -256,7 +257,7 @@ def _change_lines(change: Change, style: _Style) -> list[str]:
             f"{style.prefix('  - ', '    ')}{style.code(field)}: "
             f"{style.value(before)} → {style.value(after)}"
         )
-    return lines
+    return lines + _findings(change.findings, style, style.prefix("  - ", "    "))
 
 
 def change_lines(change: Change, *, markdown: bool) -> list[str]:
@@ -268,11 +269,20 @@ def change_lines(change: Change, *, markdown: bool) -> list[str]:
 def _finding_lines(title: str, problems: Sequence[Problem], style: _Style) -> list[str]:
     if not problems:
         return []
-    lines = ["", f"{style.prefix('### ')}{title}", ""]
+    return [
+        "",
+        f"{style.prefix('### ')}{title}",
+        "",
+        *_findings(problems, style, style.prefix("- ")),
+    ]
+
+
+def _findings(problems: Sequence[Problem], style: _Style, prefix: str) -> list[str]:
+    lines = []
     for p in problems:
-        message = markdown_text(p.message) if style.markdown else one_line(p.message)
+        message = markdown_message(p.message) if style.markdown else one_line(p.message)
         where = style.code(f"{p.path}:{p.line}")
-        lines.append(f"{style.prefix('- ')}{p.severity} {p.code} {where}: {message}")
+        lines.append(f"{prefix}{p.severity} {p.code} {where}: {message}")
     return lines
 
 

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from pydantic import BaseModel
 
 from mou.fields import fields
 from mou.kinds import MODELS
-from mou.models import field_order
+from mou.models import _iso_date, field_order
 from mou.problems import UsageError
 from mou.read import not_regular
 
@@ -101,11 +102,8 @@ def output_target(target: Path | str, option: str = "--output") -> Path:
 
 def write_new(target: Path, text: str) -> None:
     """Create `target` with `text`, atomically; FileExistsError if it exists (never overwrites).
-
-    The data goes to a temporary file first; a hard link then gives it its name in one step
-    that fails if the name is taken, so a killed writer leaves either the whole record or no
-    record (at most a dot-named temporary file, which is never read as a record).
-    """
+    A temporary file, then a hard link naming it in one step that fails if the name is taken:
+    a killed writer leaves the whole record or none (and maybe a dot-named temporary file)."""
     temporary = _temporary_copy(target, text.encode("utf-8"))
     try:
         os.link(temporary, target)
@@ -274,6 +272,7 @@ def canonical(
     if isinstance(data, dict):
         mapping = data if isinstance(data, CommentedMap) else CommentedMap(data)
         children: dict[str, type[BaseModel] | None] = {}
+        dates = {f.key for f in fields(model) if f.core is date} if model is not None else set()
         if model is not None:
             rank = {key: index for index, key in enumerate(field_order(model))}
             _reorder(mapping, sorted(mapping, key=lambda k: rank.get(k, len(rank))))
@@ -283,6 +282,9 @@ def canonical(
             value = mapping[key]
             if key == "amount" and model is not None and model.__name__ == "Expense":
                 mapping[key] = _amount_text(value, mapping.get("currency"))
+            elif key in dates and isinstance(value, str):  # a quoted date: written plain
+                with contextlib.suppress(ValueError):  # not a day: validation says so
+                    mapping[key] = _iso_date(value)
             else:
                 mapping[key] = canonical(value, children.get(key), fresh=fresh, flow=flow)
         return mapping
@@ -305,11 +307,10 @@ def canonical(
 def _reorder(mapping: Any, order: list[Any]) -> None:
     """Put `mapping`'s keys in `order`, keeping each comment line above the key it was above.
 
-    ruamel attaches the comment lines between two keys to the first of them; moved as they
-    are, they would end up above some other key. They are detached and put back in front of
-    the key they were written above. Where that cannot be done exactly (the comment would sit
-    above the first key, or after a nested block), the mapping keeps its written order: a
-    misplaced comment is worse than an unusual order.
+    ruamel attaches the comment lines between two keys to the first of them: they are put
+    back in front of the key they were written above. Where that cannot be done exactly (above
+    the first key, after a nested block), the mapping keeps its order: a misplaced comment is
+    worse than an unusual order.
     """
     keys = list(mapping)
     if keys == order:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, Run, build_tree, git
+from conftest import REPO, Run, build_tree, case_tree, git
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 DEMO = str(REPO / "examples" / "demo")
@@ -246,7 +246,7 @@ def test_calendar_parses_back_with_every_event_uid_and_alarm(run: Run, tmp_path:
     planned = events["2026-03-12-consultations-geneva@mou.invalid"]
     (alarm,) = planned.walk("VALARM")
     assert alarm.decoded("trigger").days == -1
-    due = events["2025-06-05-consultations-minsk-training-evaluation@mou.invalid"]
+    due = events["2025-06-05-consultations-minsk#training-evaluation@mou.invalid"]
     assert str(due["summary"]).startswith("Срок: ")
     assert due.walk("VALARM")
     assert not events["2024-06-20-council-of-heads-of-migration-bodies@mou.invalid"].walk("VALARM")
@@ -263,6 +263,29 @@ def test_calendar_period_filter_and_stable_uids(run: Run) -> None:
         "UID:2024-05-14-conference-irregular-migration@mou.invalid",
         "UID:2024-06-20-council-of-heads-of-migration-bodies@mou.invalid",
     ]
+
+
+def test_calendar_uids_are_unique_by_construction(tmp_path: Path, run: Run) -> None:
+    """A meeting `x-a1` and the action `a1` of meeting `x` are two events."""
+    meeting = (
+        "kind: meeting\ntype: consultation\ntitle: {title}\ndate: 2024-05-01\n"
+        "status: held\nlocation: Minsk\nformat: online\norganizer: cis\nobservers: [iom]\n{actions}"
+    )
+    actions = "actions:\n  - {id: a1, text: Report, owner: cis, due: 2024-09-01, status: open}\n"
+    root = case_tree("clean", tmp_path / "case")
+    build_tree(
+        root,
+        {
+            "meetings/2024-05-01-x.yaml": meeting.format(title="X", actions=actions),
+            "meetings/2024-05-01-x-a1.yaml": meeting.format(title="X a1", actions=""),
+        },
+    )
+    result = run("--records", str(root), "calendar", "--as-of", "2024-06-01")
+    assert result.exit_code == 0, result.output
+    uids = [line for line in result.stdout.splitlines() if line.startswith("UID:")]
+    assert "UID:2024-05-01-x-a1@mou.invalid" in uids
+    assert "UID:2024-05-01-x#a1@mou.invalid" in uids
+    assert len(uids) == len(set(uids))
 
 
 # --- mou diff --------------------------------------------------------------------------------
@@ -360,11 +383,25 @@ def test_diff_reports_a_new_error_and_defaults_to_the_working_tree(history: Path
     markdown = run("--records", records, "diff", "v2", "HEAD").output
     assert markdown.startswith("## Record changes: v2 → HEAD\n\n1 added.\n")
     assert "### New findings" in markdown
-    assert "error MOU204 `exchanges/e4.yaml:3`: unknown party \\`unhcr\\`" in markdown
+    assert "error MOU204 `exchanges/e4.yaml:3`: unknown party `unhcr`:" in markdown  # code spans
     (history / "records" / "exchanges" / "e4.yaml").unlink()  # fixed, not yet committed
     fixed = json.loads(run("--records", records, "diff", "HEAD", "--format", "json").output)
     assert [(c["id"], c["change"]) for c in fixed["changes"]] == [("e4", "removed")]
     assert [p["code"] for p in fixed["resolved_findings"]] == ["MOU204"]
+
+
+def test_diff_calls_a_record_that_became_unreadable_invalid(history: Path, run: Run) -> None:
+    records = history / "records"
+    (records / "exchanges" / "e3.yaml").write_text("kind: exchange\ntitle: [\n", "utf-8")
+    (records / "exchanges" / "e1.yaml").write_text(EXCHANGE.replace("from:", "frm:"), "utf-8")
+    found = json.loads(run("--records", str(records), "diff", "HEAD", "--format", "json").output)
+    changes = {c["id"]: c for c in found["changes"]}
+    assert {i: c["change"] for i, c in changes.items()} == {"e1": "invalid", "e3": "invalid"}
+    assert [f["code"] for f in changes["e3"]["findings"]] == ["MOU001"]
+    assert "MOU103" in [f["code"] for f in changes["e1"]["findings"]]
+    text = run("--records", str(records), "diff", "HEAD", "--format", "text").output
+    assert "2 invalid." in text and "invalid: exchanges/e3.yaml (exchange)" in text
+    assert "    error MOU001 exchanges/e3.yaml:" in text
 
 
 def test_diff_usage_errors(history: Path, run: Run, tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mou.cli.common import (
+    OK,
+    PROBLEMS,
     AsOfOption,
     ContactDetails,
     Language,
@@ -23,9 +25,27 @@ from mou.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from mou.load import Entry
+    from mou.load import Entry, RecordSet
     from mou.models import Clause, Memorandum
     from mou.words import Words
+
+
+def _left_out(records: RecordSet) -> int:
+    """Files that could not be read are left out of a listing: say which on standard error,
+    and exit 1 (`mou validate` says why)."""
+    read = {entry.path for entry in records.entries}
+    broken = sorted({p.path for p in records.problems if p.path not in read})
+    if not broken:
+        return OK
+    from mou.escape import terminal_safe
+
+    listed = ", ".join(terminal_safe(path) for path in broken)
+    typer.echo(
+        f"mou: left out {len(broken)} file(s) that could not be read (`mou validate` says "
+        f"why): {listed}",
+        err=True,
+    )
+    return PROBLEMS
 
 
 def _print_json(data: object) -> None:
@@ -50,16 +70,51 @@ def _kind(word: str | None) -> str | None:
 
 
 def _clause(memorandum: Memorandum | None, wanted: str | None) -> Clause | None:
-    from mou.problems import UsageError
-
     if wanted is None:
         return None
     clauses = {c.id: c for c in memorandum.clauses} if memorandum else {}
-    if wanted not in clauses:
-        raise UsageError(
-            f"--clause {wanted}: the memorandum declares {', '.join(clauses) or 'none'}"
-        )
+    _declared("--clause", wanted, list(clauses))
     return clauses[wanted]
+
+
+def _declared(option: str, wanted: str | None, choices: list[str]) -> None:
+    """A filter's value the memorandum must declare: exit 2 with the valid ones otherwise."""
+    from mou.problems import UsageError
+
+    if wanted is not None and wanted not in choices:
+        raise UsageError(
+            f"{option} {wanted}: the memorandum declares {', '.join(choices) or 'none'}"
+        )
+
+
+def _check_filters(
+    memorandum: Memorandum | None, kind: str | None, filters: dict[str, str | None]
+) -> None:
+    """--party, --topic, --state, --status: values that could match a record, else exit 2
+    with the valid ones (a typo would otherwise print an empty table)."""
+    from mou import codes
+    from mou.fields import fields, literals
+    from mou.kinds import KINDS
+    from mou.problems import UsageError
+
+    _declared("--party", filters.get("party"), memorandum.party_ids if memorandum else [])
+    _declared("--topic", filters.get("topic"), memorandum.topic_ids if memorandum else [])
+    state = filters.get("state")
+    if state is not None and state not in codes.states():
+        named = ", ".join(memorandum.states) if memorandum and memorandum.states else "none"
+        raise UsageError(
+            f"--state {state}: not an ISO 3166-1 alpha-3 code; the memorandum names {named}"
+        )
+    status = filters.get("status")
+    if status is not None:
+        models = [KINDS[kind].model] if kind else [k.model for k in KINDS.values()]
+        found = [
+            w for m in models for f in fields(m) if f.key == "status" for w in literals(f.core)
+        ]
+        statuses = list(dict.fromkeys(found))
+        if status not in statuses:
+            of = f" of {KINDS[kind].plural}" if kind else ""
+            raise UsageError(f"--status {status}: the statuses{of} are {', '.join(statuses)}")
 
 
 KindArgument = Annotated[
@@ -128,7 +183,7 @@ def list_records(
     columns: ColumnsOption = None,
     language: LanguageOption = Language.en,
     contact_details: ContactDetails = False,
-) -> None:
+) -> int:
     """List records, sorted by date, filtered by kind, period, party, topic, status, state or
     clause. `mou list contact` is the directory: it shows e-mail and phone."""
     from mou.load import load
@@ -138,6 +193,8 @@ def list_records(
     chosen = _columns(kind, output_format, columns)
     records = load(records_root(context))
     wanted_clause = _clause(records.memorandum, clause)
+    wanted = {"party": party, "topic": topic, "state": state, "status": status}
+    _check_filters(records.memorandum, kind, wanted)
     filters = Filters(
         kind=kind,
         period=parse_period(period),
@@ -157,6 +214,7 @@ def list_records(
         words = _words(records.memorandum, language.value)
         shown = record_columns(contacts=kind == "contact", details=details)
         print_table(output_format, records_title(len(found), words), shown, found, words)
+    return _left_out(records)
 
 
 def _columns(
@@ -258,6 +316,8 @@ def actions(
 
     today = parse_as_of(as_of)
     records = load(records_root(context))
+    memorandum = records.memorandum
+    _declared("--owner", owner, memorandum.party_ids if memorandum else [])
     items = action_items(
         records.entries, today, open_only=open_only, overdue_only=overdue, owner=owner
     )

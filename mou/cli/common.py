@@ -62,6 +62,15 @@ class Group(TyperGroup):
             return Group._added[name]
         return super().get_command(ctx, name)
 
+    def invoke(self, ctx: click.Context) -> object:
+        from typer._click.exceptions import BadParameter
+
+        try:
+            return super().invoke(ctx)
+        except BadParameter as error:  # an option's value Typer refused: say it plainly
+            error.message = plain_choice_message(error.message)
+            raise
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
@@ -74,6 +83,19 @@ class Group(TyperGroup):
                     rows.append((name, command.get_short_help_str(formatter.width - 20)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def plain_choice_message(message: str) -> str:
+    """Typer's `Value error, 'pdf' is not one of 'md', 'text'.` → `'pdf' is not one of: md,
+    text`; other messages unchanged (without pydantic's `Value error, `)."""
+    import re
+
+    message = message.removeprefix("Value error, ")
+    refused = re.fullmatch(r"(.*) is not one of (.*?)\.?", message, re.DOTALL)
+    if refused is None:
+        return message
+    choices = ", ".join(choice.strip().strip("'") for choice in refused[2].split(","))
+    return f"{refused[1]} is not one of: {choices}"
 
 
 app = typer.Typer(
