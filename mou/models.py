@@ -43,16 +43,24 @@ WINDOWS_RESERVED = frozenset(
 def id_error(name: str) -> str | None:
     """Why `name` cannot be an id (the file name of a record), or None when it can."""
     if len(name) > ID_MAX_LENGTH or not re.fullmatch(ID_PATTERN, name):
-        return (
-            "is not a valid id: lower-case letters and digits joined by single hyphens, "
-            f"at most {ID_MAX_LENGTH} characters"
-        )
+        return T(_NOT_AN_ID, n=ID_MAX_LENGTH)
     if name in WINDOWS_RESERVED:
-        return "is a name Windows reserves for a device: records must open on Windows too"
+        return T(N_("is a name Windows reserves for a device: records must open on Windows too"))
     return None
 
 
+_NOT_AN_ID = N_(
+    "is not a valid id: lower-case letters and digits joined by single hyphens, at most {n} "
+    "characters"
+)
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _wrong(template: str, **values: Any) -> ValueError:
+    """The error a validator raises: its message a template of the catalogs, with values."""
+    return ValueError(T(template, **values))
 
 
 # --- scalar types -------------------------------------------------------------------------
@@ -66,8 +74,8 @@ def _iso_date(value: Any) -> Any:
         try:
             return date.fromisoformat(value)
         except ValueError as error:
-            raise ValueError(
-                T(N_("{value} is not a calendar date ({error})"), value=value, error=error)
+            raise _wrong(
+                N_("{value} is not a calendar date ({why})"), value=value, why=error
             ) from None
     raise ValueError(T(N_("expected an ISO 8601 date such as 2024-03-12")))
 
@@ -81,9 +89,7 @@ ClauseId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]+([.-][0-9A-Za
 
 def _language(value: str) -> str:
     if value not in codes.languages():
-        raise ValueError(
-            T(N_("`{value}` is not an ISO 639 language code (en, ru, fr, ...)"), value=value)
-        )
+        raise _wrong(N_("`{value}` is not an ISO 639 language code (en, ru, fr, ...)"), value=value)
     return value
 
 
@@ -100,13 +106,9 @@ def validate_localized(value: Any) -> str | dict[str, str]:
         for language, text in value.items():
             _language(language)
             if not isinstance(text, str) or not text.strip():
-                raise ValueError(
-                    T(N_("the `{language}` text must be non-empty text"), language=language)
-                )
+                raise _wrong(N_("the `{language}` text must be non-empty text"), language=language)
         return dict(value)
-    raise ValueError(
-        T(N_("expected text, or a mapping of language code to text ({{en: ..., ru: ...}})"))
-    )
+    raise _wrong(N_("expected text, or a mapping of language code to text ({{en: ..., ru: ...}})"))
 
 
 _LOCALIZED_SCHEMA = {
@@ -152,26 +154,15 @@ def _amount(value: Any) -> Decimal:
     if value <= 0:
         raise ValueError(T(N_("an amount must be positive")))
     if value.adjusted() >= MONEY_DIGITS:
-        raise ValueError(
-            T(N_("an amount has at most {n} digits before the decimal point"), n=MONEY_DIGITS)
+        raise _wrong(
+            N_("an amount has at most {n} digits before the decimal point"), n=MONEY_DIGITS
         )
     if value.as_tuple().exponent < -MONEY_DECIMALS:  # type: ignore[operator]
         raise ValueError(T(N_("an amount has at most {n} decimal places"), n=MONEY_DECIMALS))
     return Decimal(f"{value:f}")  # plain notation: 1E+3 is 1000, in every format
 
 
-Amount = Annotated[
-    Decimal,
-    BeforeValidator(_amount),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
-                {"type": "number", "exclusiveMinimum": 0},
-            ]
-        }
-    ),
-]
+Amount = Annotated[Decimal, BeforeValidator(_amount)]  # its JSON Schema: mou.schema
 
 
 def _duration(value: str) -> str:
@@ -180,9 +171,9 @@ def _duration(value: str) -> str:
     try:
         duration = isodate.parse_duration(value)
     except (isodate.ISO8601Error, ValueError):
-        raise ValueError(
-            T(N_("`{value}` is not an ISO 8601 duration such as P6M or P1Y"), value=value)
-        ) from None
+        duration = None
+    if duration is None:
+        raise _wrong(N_("`{value}` is not an ISO 8601 duration such as P6M or P1Y"), value=value)
     if value.find("T") >= 0 or not value.startswith("P") or not duration:
         raise ValueError(T(N_("expected a whole number of years, months, weeks or days: P6M")))
     return value

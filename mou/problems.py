@@ -226,8 +226,9 @@ CODES: dict[str, Code] = {
             N_("invalid value"),
             """
             A value has the wrong type, is not one of the allowed words, is not an ISO date,
-            puts dates in the wrong order (end before start), or is an amount with more
-            decimals than its currency allows.""",
+            puts dates in the wrong order (end before start), is an amount with more
+            decimals than its currency allows, or is a document with both or neither of
+            `url` and `path`.""",
         ),
         _code(
             "MOU103",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 from mou.kinds import MODELS
 
@@ -15,18 +18,97 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def kind_schema(kind: str) -> dict[str, Any]:
-    return {"$schema": DIALECT, **MODELS[kind].model_json_schema(by_alias=True)}
+    schema = {"$schema": DIALECT, **MODELS[kind].model_json_schema(by_alias=True)}
+    _stricter({MODELS[kind].__name__: schema, **schema.get("$defs", {})})
+    return schema
+
+
+def _stricter(by_name: dict[str, Any]) -> None:
+    """What the models and per-file rules check in code, said in the schema too (model name →
+    its schema): ISO 3166 states and ISO 4217 currencies as lists, a positive amount with at
+    most its currency's decimals (when written as text, as mou writes it), a document with a
+    `url` or a `path`, not both."""
+    from mou import codes
+    from mou.fields import reference_paths
+
+    lists = {"state": sorted(codes.states()), "currency": sorted(codes.currencies())}
+    for model in _models():
+        properties = by_name.get(model.__name__, {}).get("properties", {})
+        for path, ref in reference_paths(model) if properties else ():
+            if ref.to in lists and all(part == "*" for part in path[1:]):
+                _enum(properties[path[0][1]], lists[ref.to])
+    if "Expense" in by_name:
+        _amounts(by_name["Expense"], lists["currency"])
+    if "Document" in by_name:
+        by_name["Document"]["oneOf"] = [
+            {"required": ["url"], "not": {"required": ["path"]}},
+            {"required": ["path"], "not": {"required": ["url"]}},
+        ]
+
+
+def _models() -> list[type[BaseModel]]:
+    """Every model of the record kinds, nested ones too."""
+    from mou.fields import fields
+
+    found: list[type[BaseModel]] = []
+    waiting: list[type[BaseModel]] = list(MODELS.values())
+    while waiting:
+        model = waiting.pop()
+        if model not in found:
+            found.append(model)
+            waiting.extend(f.model for f in fields(model) if f.model is not None)
+    return found
+
+
+def _enum(schema: dict[str, Any], values: list[str]) -> None:
+    """Text in `schema` (directly, as list items, or a branch of anyOf) limited to `values`."""
+    if schema.get("type") == "string":
+        schema["enum"] = values
+    for branch in [schema.get("items"), *schema.get("anyOf", [])]:
+        if isinstance(branch, dict):
+            _enum(branch, values)
+
+
+def _amount_text(places: int) -> dict[str, Any]:
+    from mou.models import MONEY_DECIMALS, MONEY_DIGITS
+
+    fraction = rf"(\.[0-9]{{1,{min(places, MONEY_DECIMALS)}}})?" if places else ""
+    pattern = rf"^(?=[0-9.]*[1-9])[0-9]{{1,{MONEY_DIGITS}}}{fraction}$"
+    return {"type": "string", "pattern": pattern}
+
+
+def _amounts(expense: dict[str, Any], currencies: list[str]) -> None:
+    from mou.codes import minor_unit
+    from mou.models import MONEY_DECIMALS
+
+    number = {"type": "number", "exclusiveMinimum": 0}
+    expense["properties"]["amount"] = {
+        "title": "Amount",
+        "description": "A positive decimal: as text (as mou writes it) at most the currency's "
+        "decimal places",
+        "anyOf": [_amount_text(MONEY_DECIMALS), number],
+    }
+    by_places: dict[int, list[str]] = {}
+    for currency in currencies:
+        by_places.setdefault(minor_unit(currency), []).append(currency)
+    expense["allOf"] = [
+        {
+            "if": {"properties": {"currency": {"enum": group}}, "required": ["currency"]},
+            "then": {"properties": {"amount": {"anyOf": [_amount_text(places), number]}}},
+        }
+        for places, group in sorted(by_places.items())
+    ]
 
 
 def record_schema() -> dict[str, Any]:
     """Any record: `kind` picks the kind's schema (if/then keeps error messages specific)."""
-    from pydantic import BaseModel
     from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
     models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
         (model, "validation") for model in MODELS.values()
     ]
     names, definitions = models_json_schema(models, by_alias=True)
+    _stricter(definitions.get("$defs", {}))
     return {
         "$schema": DIALECT,
         "title": "mou record",

@@ -3,6 +3,7 @@ JSON Schema can say it."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ INVALID = {
     "amount with a comma": ARRANGEMENT.replace("AMOUNT", '"12,50"'),
     "negative amount": ARRANGEMENT.replace("AMOUNT", '"-5"'),
     "amount as a word": ARRANGEMENT.replace("AMOUNT", "many"),
+    "zero amount": ARRANGEMENT.replace("AMOUNT", '"0.00"'),
     "unknown kind": "kind: meeting-notes\n",
 }
 
@@ -77,3 +79,59 @@ def test_schema_rejects_what_the_models_reject(name: str) -> None:
     if model is not None:
         with pytest.raises(ValueError):
             model.model_validate(value)
+
+
+# What mou checks of one file, whatever the other files say: its YAML and model (`load`), and
+# the per-file rules the schema can state (ISO codes, a currency's decimals, url or path).
+AS_OF = date(2025, 6, 1)
+ONE_FILE = ("ISO 4217", "ISO 3166", "decimal place", "`url` or its `path`")
+CASE_FILES = sorted(
+    path
+    for case in CASES.iterdir()
+    if case.is_dir() and not case.name.startswith("_")
+    for path in case.rglob("*.yaml")
+)
+
+
+def _mou_verdicts() -> dict[Path, bool]:
+    """Each case file → whether mou finds it wrong on its own."""
+    import tempfile
+
+    from conftest import case_tree
+    from mou.checks import run_checks
+    from mou.load import load
+
+    verdicts: dict[Path, bool] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for case in sorted({p.relative_to(CASES).parts[0] for p in CASE_FILES}):
+            root = case_tree(case, Path(folder) / case)
+            records = load(root)
+            problems = [
+                *records.problems,
+                *(
+                    p
+                    for p in run_checks(records, date(2025, 6, 1))
+                    if any(w in p.message for w in ONE_FILE)
+                ),
+            ]
+            wrong = {p.path for p in problems}
+            for path in CASE_FILES:
+                if path.relative_to(CASES).parts[0] == case:
+                    verdicts[path] = str(path.relative_to(CASES / case)) in wrong
+    return verdicts
+
+
+def test_the_schema_and_the_per_file_checks_agree_on_every_case_file() -> None:
+    """Over tests/cases: a file the schema accepts is one mou finds nothing wrong with on its
+    own, and the other way round. Left out: files that are not one YAML mapping, or that YAML
+    readers disagree on (duplicate keys, MOU001-MOU004): no schema sees what is in them."""
+    disagree = []
+    for path, wrong in _mou_verdicts().items():
+        parsed = parse(path.read_bytes(), path.name)
+        value = parsed.value
+        if not isinstance(value, dict) or parsed.problems:
+            continue
+        errors = [e.message[:80] for e in _validator().iter_errors(value)]
+        if bool(errors) != wrong:
+            disagree.append((str(path.relative_to(CASES)), "mou" if wrong else "schema", errors))
+    assert disagree == []

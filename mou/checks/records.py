@@ -265,10 +265,13 @@ def _hint(value: str, choices: frozenset[str] | list[str]) -> str:
 
 @check
 def check_documents(context: Context) -> Iterator[Problem]:
-    """MOU206: a document `path` is relative to the records root, stays inside it, and exists
+    """MOU102 for a document with both or neither of `url` and `path` (SPEC: `url | path`);
+    MOU206: a document `path` is relative to the records root, stays inside it, and exists
     (on disk, or in the revision's tree when the record was read from git)."""
     for entry in context.records.entries:
         for index, document in enumerate(entry.model.documents):
+            if (document.url is None) == (document.path is None):
+                yield context.at("MOU102", entry, ("documents", index), T(_URL_OR_PATH))
             if document.path is None:
                 continue
             loc = ("documents", index, "path")
@@ -318,6 +321,7 @@ def _undeclared(what: str, value: str, choices: list[str]) -> Text:
     )
 
 
+_URL_OR_PATH = N_("a document gives its `url` or its `path`: one of them, not both")
 _NO_MEMORANDUM = N_(
     "no memorandum.yaml at the records root ({root}); `mou init` writes one to fill in"
 )
