@@ -4,6 +4,7 @@ models only to list the keys of one record."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from mou.read import find_files, read_and_parse, record_id
@@ -62,3 +63,30 @@ def keys(root: Path, record: str, incomplete: str, *, values: bool = True) -> li
         choices = shape_of(slot.annotation).choices
         return [f"{key}={c}" for c in choices if f"{key}={c}".startswith(incomplete)]
     return [f"{k}=" for k in key_paths(model, value) if k.startswith(incomplete)]
+
+
+def declared(root: Path, what: str, incomplete: str) -> list[str]:
+    """The memorandum's declared `parties`, `topics`, `clauses` or `states` (ids) that start
+    with `incomplete`, read from the file as it is (no models)."""
+    value = (
+        read_and_parse(root, "memorandum.yaml")[0] if (root / "memorandum.yaml").is_file() else None
+    )
+    items = value.get(what) if isinstance(value, dict) else None
+    found = []
+    for item in items if isinstance(items, list) else []:
+        name = item.get("id") if isinstance(item, dict) else item
+        if isinstance(name, str | int | float) and str(name).startswith(incomplete):
+            found.append(str(name))
+    return found
+
+
+def periods(incomplete: str, today: date | None = None) -> list[str]:
+    """Periods near today, in each form (`2025`, `2025-H1`, `2025-Q3`, `2025-06`), that start
+    with `incomplete`; ranges are typed by hand."""
+    year = (today or date.today()).year
+    found = []
+    for shown in range(year - 3, year + 2):
+        found += [str(shown), f"{shown}-H1", f"{shown}-H2"]
+        found += [f"{shown}-Q{quarter}" for quarter in range(1, 5)]
+        found += [f"{shown}-{month:02d}" for month in range(1, 13)]
+    return [period for period in found if period.startswith(incomplete)]

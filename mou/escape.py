@@ -14,7 +14,9 @@ can use them; each output goes through the one function for its destination.
 
 from __future__ import annotations
 
+import os
 import re
+from typing import Any
 from urllib.parse import quote
 
 # Bidirectional controls (embeddings, overrides, isolates, marks), line/paragraph
@@ -131,6 +133,12 @@ def markdown_message(value: object) -> str:
         last = quoted.end()
     parts.append(_MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), text[last:]))
     return "".join(parts)
+
+
+def console_style() -> dict[str, Any]:
+    """rich Console options for the user's wishes: with NO_COLOR set (https://no-color.org),
+    no escape sequence at all (rich alone drops colours but keeps bold and underline)."""
+    return {"color_system": None} if os.environ.get("NO_COLOR") else {}
 
 
 # --- URIs ---------------------------------------------------------------------------------

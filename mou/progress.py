@@ -55,7 +55,9 @@ class TerminalBar(Reporter):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        console = self.console or Console(stderr=True)
+        from mou.escape import console_style
+
+        console = self.console or Console(stderr=True, **console_style())
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mou.escape import json_safe, markdown_message, markdown_text, terminal_safe
+from mou.escape import console_style, json_safe, markdown_message, markdown_text, terminal_safe
 from mou.life import Life
 from mou.load import Entry
 from mou.models import Contact, Meeting, Memorandum, Programme, Request, Seminar
@@ -478,4 +478,4 @@ def print_terminal(markdown: str) -> None:
 
     from mou.grid import markdown as laid_out
 
-    Console().print(laid_out(markdown), crop=False)
+    Console(**console_style()).print(laid_out(markdown), crop=False)

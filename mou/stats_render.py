@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from mou.escape import markdown_text, terminal_safe
+from mou.escape import console_style, markdown_text, terminal_safe
 from mou.problems import N_
 from mou.stats import ALL, Stats
 from mou.tables import as_csv, terminal_width
@@ -166,7 +166,8 @@ def print_wide(table: Any) -> None:
 
     unbounded = Console(width=100_000)  # a measurement is capped at the console's width
     needed = Measurement.get(unbounded, unbounded.options, table).minimum
-    Console(highlight=False, width=max(terminal_width(), needed)).print(table, crop=False)
+    width = max(terminal_width(), needed)
+    Console(highlight=False, width=width, **console_style()).print(table, crop=False)
 
 
 def as_csv_text(stats: Stats, words: Words) -> str:

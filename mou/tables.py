@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from mou.escape import code_span, json_safe, markdown_message, one_line
+from mou.escape import code_span, console_style, json_safe, markdown_message, one_line
 from mou.grid import Grid, GridColumn, tsv_lines
 from mou.history import CHANGE_KINDS, Change, Difference
 from mou.load import Entry
@@ -201,7 +201,9 @@ def print_rich(renderable: Any) -> None:
     id wider than the terminal wraps in the terminal, whole."""
     from rich.console import Console
 
-    Console(highlight=False, width=terminal_width()).print(renderable, crop=False)
+    Console(highlight=False, width=terminal_width(), **console_style()).print(
+        renderable, crop=False
+    )
 
 
 # --- mou diff -------------------------------------------------------------------------------

@@ -63,12 +63,13 @@ def test_show_searches_titles_too(run: Run) -> None:
 
     entries = load(Path(DEMO)).entries
     (with_word,) = [e for e in entries if e.id == "2025-04-08-training-cross-border-cooperation"]
-    title = str(
-        with_word.model.title.get("en")
-        if isinstance(with_word.model.title, dict)
-        else with_word.model.title
-    )
-    word = next(w for w in title.lower().split() if len(w) > 4 and w not in with_word.id)
+    from mou.kinds import title_of
+    from mou.models import localized
+
+    title = title_of(with_word.model)
+    assert isinstance(title, str | dict)
+    words = localized(title, "en").lower().split()
+    word = next(w for w in words if len(w) > 4 and w not in with_word.id)  # in the title only
     assert with_word.id in suggestions(word, entries)
 
 

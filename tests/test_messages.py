@@ -39,7 +39,7 @@ def _translated() -> set[str]:
     with (REPO / "mou/locale/ru/LC_MESSAGES/mou.po").open("rb") as handle:
         messages = read_po(handle, locale="ru")
     return {
-        message.id[0] if isinstance(message.id, tuple) else message.id
+        str(message.id[0] if isinstance(message.id, tuple | list) else message.id)
         for message in messages
         if message.id
         and all(message.string if isinstance(message.string, tuple) else [message.string])

@@ -18,6 +18,8 @@ from mou.cli.common import (
     ListFormat,
     PeriodOption,
     command,
+    complete_id,
+    completer,
     no_memorandum,
     parse_as_of,
     parse_period,
@@ -93,7 +95,6 @@ def _check_filters(
     """--party, --topic, --state, --status: values that could match a record, else exit 2
     with the valid ones (a typo would otherwise print an empty table)."""
     from mou import codes
-    from mou.fields import fields, literals
     from mou.kinds import KINDS
     from mou.problems import UsageError
 
@@ -107,14 +108,28 @@ def _check_filters(
         )
     status = filters.get("status")
     if status is not None:
-        models = [KINDS[kind].model] if kind else [k.model for k in KINDS.values()]
-        found = [
-            w for m in models for f in fields(m) if f.key == "status" for w in literals(f.core)
-        ]
-        statuses = list(dict.fromkeys(found))
+        statuses = _statuses(kind)
         if status not in statuses:
             of = f" of {KINDS[kind].plural}" if kind else ""
             raise UsageError(f"--status {status}: the statuses{of} are {', '.join(statuses)}")
+
+
+def _statuses(kind: str | None) -> list[str]:
+    """The statuses of `kind` (a name or plural), of every kind without one."""
+    from mou.fields import fields, literals
+    from mou.kinds import KINDS, kind_named
+
+    named = kind_named(kind) if kind else None
+    models = [named.model] if named else [k.model for k in KINDS.values()]
+    found = [w for m in models for f in fields(m) if f.key == "status" for w in literals(f.core)]
+    return list(dict.fromkeys(found))
+
+
+def _complete_status(context: typer.Context, incomplete: str) -> list[str]:
+    kind = context.params.get("kind")  # or, when parsing stopped early, the first word left
+    kind = kind or next((word for word in context.args if not word.startswith("-")), None)
+    statuses = _statuses(kind if isinstance(kind, str) else None)
+    return [status for status in statuses if status.startswith(incomplete)]
 
 
 KindArgument = Annotated[
@@ -132,12 +147,24 @@ PartyOption = Annotated[
         "--party",
         help="In any party field (organizer, observers, from, to, payer, lead, ...).",
         show_default=False,
+        autocompletion=completer("parties"),
     ),
 ]
-TopicOption = Annotated[str | None, typer.Option("--topic", show_default=False)]
-StatusOption = Annotated[str | None, typer.Option("--status", show_default=False)]
+TopicOption = Annotated[
+    str | None,
+    typer.Option("--topic", show_default=False, autocompletion=completer("topics")),
+]
+StatusOption = Annotated[
+    str | None, typer.Option("--status", show_default=False, autocompletion=_complete_status)
+]
 StateOption = Annotated[
-    str | None, typer.Option("--state", help="ISO 3166-1 alpha-3.", show_default=False)
+    str | None,
+    typer.Option(
+        "--state",
+        help="ISO 3166-1 alpha-3.",
+        show_default=False,
+        autocompletion=completer("states"),
+    ),
 ]
 ClauseOption = Annotated[
     str | None,
@@ -145,6 +172,7 @@ ClauseOption = Annotated[
         "--clause",
         help="Records that evidence the clause (whatever their status).",
         show_default=False,
+        autocompletion=completer("clauses"),
     ),
 ]
 ColumnsOption = Annotated[
@@ -270,7 +298,9 @@ class ShowFormat(StrEnum):
 @command()
 def show(
     context: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record's id.")],
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A record's id.", autocompletion=complete_id)
+    ],
     output_format: Annotated[ShowFormat, typer.Option("--format", help="yaml or json.")] = (
         ShowFormat.yaml
     ),
@@ -302,7 +332,11 @@ def actions(
     owner: Annotated[
         str | None,
         typer.Option(
-            "--owner", metavar="PARTY", help="Only this party's items.", show_default=False
+            "--owner",
+            metavar="PARTY",
+            help="Only this party's items.",
+            show_default=False,
+            autocompletion=completer("parties"),
         ),
     ] = None,
     output_format: ListFormatOption = None,

@@ -104,7 +104,7 @@ app = typer.Typer(
     help="Keep the implementation record of a memorandum of understanding as YAML in git: "
     "validate it, ask it questions, render the joint review.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -267,6 +267,37 @@ class ListFormat(StrEnum):
     csv = "csv"
 
 
+# --- shell completion (called on <Tab>: cheap, and never an error) ------------------------
+
+
+def completion_root(context: typer.Context) -> Path:
+    records = context.find_root().params.get("records")
+    return Settings(Path(records) if records else None).root()
+
+
+def complete_period(incomplete: str) -> list[str]:
+    from mou.completion import periods
+
+    return periods(incomplete)
+
+
+def completer(what: str) -> Callable[[typer.Context, str], list[str]]:
+    """Completion of what the memorandum declares: `parties`, `topics`, `clauses`, `states`."""
+
+    def complete(context: typer.Context, incomplete: str) -> list[str]:
+        from mou.completion import declared
+
+        return declared(completion_root(context), what, incomplete)
+
+    return complete
+
+
+def complete_id(context: typer.Context, incomplete: str) -> list[str]:
+    from mou.completion import ids
+
+    return ids(completion_root(context), incomplete)
+
+
 PeriodOption = Annotated[
     str | None,
     typer.Option(
@@ -274,6 +305,7 @@ PeriodOption = Annotated[
         metavar="PERIOD",
         help="2024, 2024-H1, 2024-Q3, 2024-03, 2024-03-12, or a range A..B of these.",
         show_default=False,
+        autocompletion=complete_period,
     ),
 ]
 OutputOption = Annotated[

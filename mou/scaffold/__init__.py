@@ -20,7 +20,7 @@ def memorandum_text(
     title: str, signed: date, place: str, parties: list[str], languages: list[str]
 ) -> str:
     """The commented memorandum template with the given values filled in."""
-    declared, seen = "", set()
+    declared, seen = "", set[str]()
     for text in parties:
         party_id, name = _party(text, seen)
         declared += f"\n  - id: {party_id}\n    name: {_quoted(name)}"
