@@ -196,11 +196,8 @@ def read_record_file(
         status = os.lstat(full)
         link = stat.S_ISLNK(status.st_mode)
         if not known or (link and not inside(root, full)):
-            return Problem(
-                "MOU001",
-                T(N_("a symbolic link to a place outside the records root: not read")),
-                path,
-            )
+            outside = N_("a symbolic link to a place outside the records root: not read")
+            return Problem("MOU001", T(outside), path)
         what = not_regular(os.stat(full).st_mode if link else status.st_mode)
         if what is None:
             descriptor = os.open(full, _READ_FLAGS)

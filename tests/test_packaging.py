@@ -36,7 +36,7 @@ def _scaffold_requirements() -> list[Requirement]:
     workflow = _yaml(SCAFFOLD / "records.yml")
     hook = _yaml(SCAFFOLD / "pre-commit-config.yaml")["repos"][0]["hooks"][0]
     return [
-        Requirement(workflow["jobs"]["validate"]["env"]["MOU_PACKAGE"]),
+        *(Requirement(job["env"]["MOU_PACKAGE"]) for job in workflow["jobs"].values()),
         *(Requirement(text) for text in hook["additional_dependencies"]),
     ]
 
@@ -127,7 +127,9 @@ def test_workflows_pin_actions_and_hold_no_credentials(path: Path) -> None:
     assert set(workflow["permissions"].values()) <= {"read", "none"}
     for name, job in workflow["jobs"].items():
         assert "timeout-minutes" in job, name
-        assert set(job.get("permissions", {}).values()) <= {"read", "none"}, name
+        granted = {k for k, v in job.get("permissions", {}).items() if v not in ("read", "none")}
+        deploys = any("deploy-pages@" in step.get("uses", "") for step in job["steps"])
+        assert granted <= ({"pages", "id-token"} if deploys else set()), name  # Pages needs them
         for step in job["steps"]:
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step["with"]["persist-credentials"] is False, name
