@@ -430,6 +430,8 @@ def test_catalog_template_is_current(tmp_path: Path) -> None:
             "babel.cfg",
             "-k",
             "N_",
+            "-k",
+            "NT:1,2",
             "--no-location",
             "--sort-output",
             "-o",
