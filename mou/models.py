@@ -1,10 +1,8 @@
 """The record kinds of SPEC §2 as pydantic models. No I/O.
 
-What one record can say about itself is checked here (types, closed vocabularies, formats);
-what needs the other records (references, parties the memorandum declares) is in checks.py.
-Fields that point elsewhere carry a `Ref` marker, so that checks and queries find every
-reference from the models themselves rather than from a hand-kept list.
-"""
+What one record can say about itself is checked here (types, vocabularies, formats); what
+needs the other records is in mou.checks. Fields that point elsewhere carry a `Ref` marker,
+so that checks and queries find every reference from the models themselves."""
 
 from __future__ import annotations
 
