@@ -25,6 +25,7 @@ from typing import Any, Literal, get_args
 
 from mou.models import Amendment, Clause, Memorandum
 from mou.periods import duration_of
+from mou.problems import N_, T, Text
 
 State = Literal["pending", "in-force", "notice-window", "expired", "terminated"]
 STATES: tuple[State, ...] = get_args(State)
@@ -213,15 +214,25 @@ def clause_terms(
 def _fields(memorandum: Memorandum) -> Iterator[Finding]:
     m = memorandum
     if m.term is not None and m.expires is not None:
-        yield "MOU310", ("expires",), "give a `term` or an `expires` date, not both"
+        yield "MOU310", ("expires",), T(N_("give a `term` or an `expires` date, not both"))
     if m.renewal == "automatic" and m.renewal_term is None:
-        yield "MOU310", ("renewal",), "automatic renewal needs a `renewal_term` (P1Y, ...)"
+        yield "MOU310", ("renewal",), T(N_("automatic renewal needs a `renewal_term` (P1Y, ...)"))
     if m.renewal_term is not None and m.renewal != "automatic":
-        yield "MOU310", ("renewal_term",), "a `renewal_term` needs `renewal: automatic`"
+        yield "MOU310", ("renewal_term",), T(N_("a `renewal_term` needs `renewal: automatic`"))
     if m.term is None and m.expires is None:
         for name in ("renewal", "renewal_term", "notice"):
             if getattr(m, name) is not None:
-                yield "MOU310", (name,), f"`{name}` needs a `term` or an `expires` date"
+                yield (
+                    "MOU310",
+                    (name,),
+                    T(N_("`{name}` needs a `term` or an `expires` date"), name=name),
+                )
+
+
+MISSING_CLAUSE = {
+    "changed": N_("changes clause {clause}, which the text does not have then"),
+    "removed": N_("removes clause {clause}, which the text does not have then"),
+}
 
 
 def _amendment_clauses(memorandum: Memorandum) -> Iterator[Finding]:
@@ -231,19 +242,25 @@ def _amendment_clauses(memorandum: Memorandum) -> Iterator[Finding]:
     for index, amendment in order:
         where: tuple[str | int, ...] = ("amendments", index)
         if amendment.id in seen:
-            yield "MOU310", (*where, "id"), f"amendment id `{amendment.id}` is repeated"
+            yield (
+                "MOU310",
+                (*where, "id"),
+                T(N_("amendment id `{id}` is repeated"), id=amendment.id),
+            )
         seen.add(amendment.id)
         changes = amendment.clauses
         for n, clause in enumerate(changes.added):
             if clause.id in clauses:
-                message = f"adds clause {clause.id}, which the text already has then"
+                message = T(
+                    N_("adds clause {clause}, which the text already has then"), clause=clause.id
+                )
                 yield "MOU310", (*where, "clauses", "added", n, "id"), message
         clauses |= {clause.id for clause in changes.added}
         named = [("changed", n, c.id) for n, c in enumerate(changes.changed)]
         named += [("removed", n, c) for n, c in enumerate(changes.removed)]
         for group, n, clause_id in named:
             if clause_id not in clauses:
-                message = f"{group} clause {clause_id}, which the text does not have then"
+                message = T(MISSING_CLAUSE[group], clause=clause_id)
                 yield "MOU310", (*where, "clauses", group, n), message
         clauses -= set(changes.removed)
 
@@ -252,20 +269,41 @@ def _order(memorandum: Memorandum) -> Iterator[Finding]:
     m, signed = memorandum, memorandum.signed.date
     since = in_force_since(m)
     if since < signed:
-        yield "MOU309", ("entry_into_force",), f"in force from {since}, before signing ({signed})"
+        yield (
+            "MOU309",
+            ("entry_into_force",),
+            T(N_("in force from {since}, before signing ({signed})"), since=since, signed=signed),
+        )
     first = first_term(m)
     if m.expires is not None and m.expires < since:
-        yield "MOU309", ("expires",), f"expires {m.expires}, before it is in force ({since})"
+        yield (
+            "MOU309",
+            ("expires",),
+            T(
+                N_("expires {expires}, before it is in force ({since})"),
+                expires=m.expires,
+                since=since,
+            ),
+        )
     if m.terminated is not None and m.terminated.date < signed:
-        message = f"terminated {m.terminated.date}, before signing ({signed})"
+        message = T(
+            N_("terminated {date}, before signing ({signed})"),
+            date=m.terminated.date,
+            signed=signed,
+        )
         yield "MOU309", ("terminated", "date"), message
     last = m.terminated.date if m.terminated else None
     if last is None and first is not None and m.renewal in (None, "none"):
         last = first.end
     for index, amendment in enumerate(m.amendments):
         if amendment.date < signed or (last is not None and amendment.date > last):
-            ends = f"after its end ({last})" if amendment.date >= signed else "before signing"
-            message = f"amendment `{amendment.id}` is dated {amendment.date}, {ends}"
+            if amendment.date >= signed:
+                template = N_(
+                    "amendment `{id}` is dated {date}, after the memorandum's end ({last})"
+                )
+            else:
+                template = N_("amendment `{id}` is dated {date}, before signing")
+            message = T(template, id=amendment.id, date=amendment.date, last=last)
             yield "MOU309", ("amendments", index, "date"), message
 
 
@@ -276,15 +314,23 @@ def life_findings(memorandum: Memorandum) -> Iterator[Finding]:
     yield from _amendment_clauses(memorandum)
 
 
-def outside_life(memorandum: Memorandum, day: date) -> str | None:
+def outside_life(memorandum: Memorandum, day: date) -> Text | None:
     """MOU311's message when a record dated `day` (on or after signing) falls before entry
     into force or after termination, else None."""
     since = in_force_since(memorandum)
     if memorandum.signed.date <= day < since:
-        return f"dated {day}, before the memorandum entered into force on {since}"
+        return T(
+            N_("dated {date}, before the memorandum entered into force on {since}"),
+            date=day,
+            since=since,
+        )
     terminated = memorandum.terminated
     if terminated is not None and day > terminated.date:
-        return f"dated {day}, after the memorandum was terminated on {terminated.date}"
+        return T(
+            N_("dated {date}, after the memorandum was terminated on {end}"),
+            date=day,
+            end=terminated.date,
+        )
     return None
 
 
