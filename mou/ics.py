@@ -74,21 +74,28 @@ def _life_event(
 ) -> Any:
     """The current term's last day to give notice, or its end, as an all-day event with a
     reminder (its UID names the term, so a renewal makes a new event)."""
-    from icalendar import Event
-
     summary = (
         words.gettext("Last day to give notice")
         if what == "notice"
         else words.gettext("Current term ends")
     )
-    event = Event()
-    event.add("uid", f"memorandum-{what}-{renewals}@{UID_DOMAIN}")
-    event.add("dtstamp", stamp)
-    event.add("summary", f"{name}: {summary}")
-    event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    uid = f"memorandum-{what}-{renewals}"
+    event = _all_day(uid, stamp, f"{name}: {summary}", day, day)
     event.add("transp", "TRANSPARENT")
     event.add_component(_reminder(summary))
+    return event
+
+
+def _all_day(uid: str, stamp: datetime, summary: str, first: date, last: date) -> Any:
+    """An event over the whole days `first`..`last`: what every event of the calendar is."""
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", f"{uid}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", first)
+    event.add("dtend", last + timedelta(days=1))
     return event
 
 
@@ -104,15 +111,8 @@ def _reminder(text: str) -> Any:
 
 def _event(entry: Entry, model: Meeting | Seminar, words: Words, name: str, stamp: datetime) -> Any:
     """A meeting or seminar as an all-day event, with a reminder when it is planned."""
-    from icalendar import Event
-
     title = words.text(title_of(entry))
-    event = Event()
-    event.add("uid", f"{entry.id}@{UID_DOMAIN}")
-    event.add("dtstamp", stamp)
-    event.add("summary", title)
-    event.add("dtstart", model.date)
-    event.add("dtend", (model.end_date or model.date) + timedelta(days=1))
+    event = _all_day(entry.id, stamp, title, model.date, model.end_date or model.date)
     event.add("location", words.text(model.location))
     event.add("status", STATUSES[model.status])
     kind = model.type if isinstance(model, Meeting) else model.form
@@ -131,16 +131,10 @@ def _event(entry: Entry, model: Meeting | Seminar, words: Words, name: str, stam
 
 def _due(item: ActionItem, due: date, words: Words, stamp: datetime) -> Any:
     """An open action's due date as an all-day event that takes no time, with a reminder."""
-    from icalendar import Event
-
     text = words.text(item.action.text)
-    event = Event()
     # `#` is in no id: a meeting `x-a1` and the action `a1` of meeting `x` never share a UID
-    event.add("uid", f"{item.meeting.id}#{item.action.id}@{UID_DOMAIN}")
-    event.add("dtstamp", stamp)
-    event.add("summary", f"{words.gettext('Due')}: {text}")
-    event.add("dtstart", due)
-    event.add("dtend", due + timedelta(days=1))
+    uid = f"{item.meeting.id}#{item.action.id}"
+    event = _all_day(uid, stamp, f"{words.gettext('Due')}: {text}", due, due)
     owner = words.party(item.action.owner)
     meeting = words.text(title_of(item.meeting))
     event.add("description", f"{owner}\n{meeting} ({item.id})")
