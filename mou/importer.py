@@ -25,6 +25,7 @@ from typing import Any
 
 from mou.add import Option, apply_defaults, new_id, with_article
 from mou.kinds import KINDS
+from mou.read import input_problem
 from mou.sheets import (
     ID_COLUMN,
     CellError,
@@ -105,8 +106,9 @@ class Sheet:
 def read_sheet(path: Path, kind: str, sheet: str | None = None) -> Sheet:
     """The sheet to import: a .csv file, or a workbook's sheet named `sheet`, else the one
     named after the kind's folder (`exchanges`), else its only sheet."""
-    if not path.is_file():
-        raise ImportFileError(f"{path}: no such file")
+    problem = input_problem(path)
+    if problem is not None:
+        raise ImportFileError(f"{path}: {problem}")
     if path.suffix.lower() == ".csv":
         if sheet is not None:
             raise ImportFileError("--sheet: a CSV file has one sheet")

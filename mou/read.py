@@ -166,6 +166,18 @@ def not_regular(mode: int) -> str | None:
     return next((name for test, name in _KINDS_OF_FILE if test(mode)), N_("not a regular file"))
 
 
+def input_problem(path: Path) -> str | None:
+    """Why `path` cannot be read as an input file (a sheet to import, a template, a reference
+    document), or None: a FIFO would hang the read and a device never end it."""
+    try:
+        what = not_regular(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as error:
+        return str(error.strerror)
+    return None if what is None else f"{what}, not a regular file"
+
+
 def inside(root: Path, full: str) -> bool:
     """Whether `full`, every symbolic link resolved, lies inside `root` (resolved too)."""
     base = os.path.realpath(root)

@@ -594,3 +594,40 @@ def test_export_xlsx_takes_control_characters(base_tree: Tree, run: Run, tmp_pat
     result = run("--records", str(root), "export", "xlsx", str(tmp_path / "record.xlsx"))
     assert result.exit_code in (0, 1)
     assert (tmp_path / "record.xlsx").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "{path}", "--kind", "exchange"],
+        ["review", "--period", "2024", "--template", "{path}"],
+        [
+            "review",
+            "--period",
+            "2024",
+            "--format",
+            "docx",
+            "--output",
+            "{out}",
+            "--reference-doc",
+            "{path}",
+        ],
+    ],
+    ids=["import", "template", "reference-doc"],
+)
+def test_input_files_that_are_not_files_say_what_they_are(
+    command: list[str], base_tree: Tree, run: Run, tmp_path: Path
+) -> None:
+    """An input file that is a FIFO would hang the read: refused at once, named for what it is."""
+    root = base_tree({})
+    fifo = tmp_path / "input.csv"
+    os.mkfifo(fifo)
+    for path, said in (
+        (fifo, "a named pipe (FIFO), not a regular file"),
+        (tmp_path / "none", "no such file"),
+    ):
+        args = [part.format(path=path, out=tmp_path / "out.docx") for part in command]
+        result = run("--records", str(root), *args)
+        assert result.exit_code == 2
+        assert f"{path}: {said}" in result.output
+    assert not (tmp_path / "out.docx").exists()

@@ -91,6 +91,7 @@ def review(
     from mou.load import load
     from mou.output import as_text
     from mou.problems import UsageError
+    from mou.read import input_problem
     from mou.render import print_terminal, render_review, render_template
     from mou.review import review as build_review
 
@@ -100,8 +101,8 @@ def review(
     today = parse_as_of(as_of)
     if today < chosen.start:
         raise UsageError(f"--as-of {today} is before the period {chosen.label} starts")
-    if template is not None and not template.is_file():
-        raise UsageError(f"--template {template}: no such file")
+    if template is not None and (problem := input_problem(template)) is not None:
+        raise UsageError(f"--template {template}: {problem}")
     if output_format is ReviewFormat.docx or reference_doc is not None:
         _check_docx(output_format, output, template, reference_doc)
     records = load(root)
@@ -136,6 +137,7 @@ def _check_docx(
 ) -> None:
     """A Word review is a binary file: it needs --output, and python-docx (an extra)."""
     from mou.problems import UsageError
+    from mou.read import input_problem
 
     if output_format is not ReviewFormat.docx:
         raise UsageError("--reference-doc goes with --format docx")
@@ -143,8 +145,8 @@ def _check_docx(
         raise UsageError("--template renders text; --format docx cannot use it")
     if output is None or str(output) == "-":
         raise UsageError("--format docx writes a binary file: give --output FILE")
-    if reference is not None and not reference.is_file():
-        raise UsageError(f"--reference-doc {reference}: no such file")
+    if reference is not None and (problem := input_problem(reference)) is not None:
+        raise UsageError(f"--reference-doc {reference}: {problem}")
     try:
         import docx  # noqa: F401
     except ImportError:
