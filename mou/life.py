@@ -189,7 +189,7 @@ def clause_terms(
     """Each clause in force on some day of `first`..`last`, in the memorandum's order (added
     ones after): its text as amended by `last`, the first day it counts (the date of the
     amendment adding it, else `date.min`) and the last (the day before the amendment
-    removing it, else `date.max`)."""
+    removing it, else the day the memorandum was terminated, else `date.max`)."""
     text = {clause.id: clause for clause in memorandum.clauses}
     since = dict.fromkeys(text, date.min)
     until = dict.fromkeys(text, date.max)
@@ -202,9 +202,10 @@ def clause_terms(
             since[clause.id], until[clause.id] = amendment.date, date.max
         for clause_id in changes.removed:
             until[clause_id] = amendment.date - timedelta(days=1)
+    ended = memorandum.terminated.date if memorandum.terminated else date.max
     for clause_id, clause in text.items():
-        start, end = since.get(clause_id, date.min), until.get(clause_id, date.max)
-        if end >= first:
+        start, end = since.get(clause_id, date.min), min(until.get(clause_id, date.max), ended)
+        if end >= first and start <= end:
             yield clause, start, end
 
 

@@ -192,16 +192,29 @@ def review(
 def _amended_clauses(
     memorandum: Memorandum, qualifying: Sequence[Entry], period: Period, cut_off: date
 ) -> Iterator[ClauseReview]:
-    """Each clause in force in the period, as amended by the cut-off: a clause an amendment
-    added counts records from the amendment's date, a removed one up to the day before."""
-    for clause, since, until in clause_terms(memorandum, period.start, cut_off):
-        if since == date.min and until == date.max:
-            yield clause_review(clause, qualifying, period, cut_off)
-            continue
-        first, last = max(period.start, since), min(cut_off, until)
-        if first <= last:
-            counted = [e for e in qualifying if since <= e.model.dated <= until]
-            yield clause_review(clause, counted, Period(period.label, first, period.end), last)
+    """Each clause in force in the period, as amended by the cut-off (see `clause_in_force`)."""
+    for term in clause_terms(memorandum, period.start, cut_off):
+        found = clause_in_force(term, qualifying, period, cut_off)
+        if found is not None:
+            yield found
+
+
+def clause_in_force(
+    term: tuple[Clause, date, date], qualifying: Sequence[Entry], period: Period, cut_off: date
+) -> ClauseReview | None:
+    """`clause_review` of a clause in force from `since` to `until` (a `term` of
+    `life.clause_terms`: the clause, as amended, and its first and last day in force): a
+    clause an amendment added counts records from the amendment's date, one removed (or ended
+    by termination) up to its last day; None when it is in force on no day of the period up
+    to the cut-off. The review, `mou stats` and `mou status` all count a clause through this."""
+    clause, since, until = term
+    if since == date.min and until == date.max:
+        return clause_review(clause, qualifying, period, cut_off)
+    first, last = max(period.start, since), min(cut_off, until)
+    if first > last:
+        return None
+    counted = [e for e in qualifying if since <= e.model.dated <= until]
+    return clause_review(clause, counted, Period(period.label, first, period.end), last)
 
 
 def _meeting(entry: Entry) -> Meeting:

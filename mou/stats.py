@@ -20,10 +20,11 @@ from typing import Any
 
 from mou.fields import references
 from mou.kinds import KINDS
+from mou.life import clause_terms
 from mou.load import Entry, RecordSet
-from mou.models import Memorandum, Record
+from mou.models import Clause, Memorandum, Record
 from mou.periods import Period
-from mou.review import Cost, clause_review
+from mou.review import Cost, clause_in_force
 from mou.review import costs as review_costs
 from mou.selection import counts_for, is_bilateral, qualifies, span
 
@@ -44,7 +45,7 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class CountRow:
     key: str  # a clause id, kind, party id, state code, topic id; ALL for every record
-    counts: tuple[int, ...]  # one per column
+    counts: tuple[int | None, ...]  # one per column; None where the clause is not in force
     total: int
 
 
@@ -68,6 +69,9 @@ class Stats:
     total: Column  # the whole period, as `mou review --period PERIOD` sees it
     rows: tuple[CountRow, ...] = ()
     costs: tuple[CostRow, ...] = ()
+    # The clauses in force on some day of the period, as amended by its cut-off (the rows'
+    # labels, as the review of the whole period gives them).
+    clauses: tuple[Clause, ...] = ()
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -134,9 +138,8 @@ def _groups(by: str) -> Callable[[Record], Iterable[str]]:
 
 
 def _declared(memorandum: Memorandum, by: str) -> list[str]:
-    """The rows shown even when empty: what the memorandum declares, in its order."""
-    if by == "clause":
-        return [clause.id for clause in memorandum.clauses]
+    """The rows shown even when empty: what the memorandum declares, in its order (the
+    clauses are `in_force`'s)."""
     if by == "kind":
         return [kind for kind in KINDS if kind not in ("memorandum", "contact")]
     if by == "party":
@@ -179,52 +182,79 @@ class _Dated:
         return sorted(chosen.values(), key=lambda e: (e.model.dated, e.id))
 
 
-def _acted(
-    memorandum: Memorandum, by_clause: dict[str, _Dated], column: Column
-) -> tuple[dict[str, int], dict[str, Entry]]:
-    """Each clause's count in the column, and the records behind those counts."""
-    counts: dict[str, int] = dict.fromkeys((clause.id for clause in memorandum.clauses), 0)
-    records: dict[str, Entry] = {}
-    if column.cut_off < column.period.start:
-        return counts, records  # a column after the as-of date: nothing acted on yet
-    for clause in memorandum.clauses:
-        candidates = by_clause[clause.id].around(column)
-        found = clause_review(clause, candidates, column.period, column.cut_off)
-        counts[clause.id] = found.count
-        records.update((entry.id, entry) for entry in found.records)
-    return counts, records
+class _Texts:
+    """Each text of a clause (an amendment can change one) and its qualifying records of all
+    time, found once however many columns count it."""
+
+    def __init__(self, memorandum: Memorandum, entries: Iterable[Entry]) -> None:
+        self.memorandum = memorandum
+        ordered = sorted(entries, key=lambda e: (e.model.dated, e.id))
+        self.qualifying = [e for e in ordered if qualifies(e.model)]
+        self.found: dict[int, _Dated] = {}  # by the clause text's identity
+
+    def records(self, clause: Clause) -> _Dated:
+        if id(clause) not in self.found:
+            chosen = [e for e in self.qualifying if clause.evidence and counts_for(clause, e.model)]
+            self.found[id(clause)] = _Dated(chosen)
+        return self.found[id(clause)]
+
+    def in_force(self, column: Column) -> list[Clause]:
+        """The clauses in force on some day of the column (of all of it when it is after the
+        as-of date), as amended by then."""
+        last = max(column.cut_off, column.period.start)
+        return [clause for clause, _, _ in clause_terms(self.memorandum, column.period.start, last)]
+
+    def acted(self, column: Column) -> tuple[dict[str, int], dict[str, Entry]]:
+        """Each clause's count in the column (the review's, through `clause_in_force`), and
+        the records behind those counts; a clause not in force in the column has none."""
+        counts: dict[str, int] = {}
+        records: dict[str, Entry] = {}
+        if column.cut_off < column.period.start:  # after the as-of date: nothing acted on yet
+            return {clause.id: 0 for clause in self.in_force(column)}, records
+        period, cut_off = column.period, column.cut_off
+        for term in clause_terms(self.memorandum, period.start, cut_off):
+            candidates = self.records(term[0]).around(column)
+            found = clause_in_force(term, candidates, period, cut_off)
+            if found is not None:
+                counts[term[0].id] = found.count
+                records.update((entry.id, entry) for entry in found.records)
+        return counts, records
 
 
 def count_rows(
     memorandum: Memorandum, entries: Sequence[Entry], columns: Sequence[Column], by: str
 ) -> tuple[CountRow, ...]:
-    """One row per clause (kind, party, state, topic), then the row of every qualifying
-    record counted once (a record can count for two clauses or two parties)."""
-    by_clause = {
-        clause: _Dated(found) for clause, found in qualifying_by_clause(memorandum, entries).items()
-    }
+    """One row per clause in force in the whole period (kind, party, state, topic), then
+    the row of every qualifying record counted once (a record can count for two clauses or
+    two parties). A clause's figure is None in a column where it is not in force."""
+    texts = _Texts(memorandum, entries)
     groups = _groups(by)
-    table: dict[str, list[int]] = {}
-    every_record: list[int] = []
+    table: dict[str, list[int | None]] = {}
+    every_record: list[int | None] = []
     for index, column in enumerate(columns):
-        clause_counts, acted = _acted(memorandum, by_clause, column)
+        clause_counts, acted = texts.acted(column)
         if by == "clause":
             for key, count in clause_counts.items():
-                table.setdefault(key, [0] * len(columns))[index] = count
+                table.setdefault(key, [None] * len(columns))[index] = count
         else:
             for entry in acted.values():
                 for key in groups(entry.model):
-                    table.setdefault(key, [0] * len(columns))[index] += 1
+                    row = table.setdefault(key, [0] * len(columns))
+                    row[index] = (row[index] or 0) + 1
         every_record.append(len(acted))
-    declared = _declared(memorandum, by)
+    if by == "clause":
+        declared = [clause.id for clause in texts.in_force(columns[-1])]
+    else:
+        declared = _declared(memorandum, by)
     keys = [*declared, *sorted(key for key in table if key not in declared)]
-    rows = [CountRow(key, *_split_total(table.get(key, [0] * len(columns)))) for key in keys]
+    empty: list[int | None] = [None if by == "clause" else 0] * len(columns)
+    rows = [CountRow(key, *_split_total(table.get(key, empty))) for key in keys]
     return (*rows, CountRow(ALL, *_split_total(every_record)))
 
 
-def _split_total(values: list[int]) -> tuple[tuple[int, ...], int]:
+def _split_total(values: list[int | None]) -> tuple[tuple[int | None, ...], int]:
     """The columns but the last (the whole period), and the last."""
-    return tuple(values[:-1]), values[-1]
+    return tuple(values[:-1]), values[-1] or 0
 
 
 def cost_rows(
@@ -267,4 +297,5 @@ def stats(records: RecordSet, period: Period, every: str, by: str, as_of: date) 
         result["costs"] = cost_rows(memorandum, records.entries, [*columns, total])
     else:
         result["rows"] = count_rows(memorandum, records.entries, [*columns, total], by)
+    result["clauses"] = tuple(_Texts(memorandum, ()).in_force(total))
     return Stats(memorandum, period, every, by, as_of, columns, total, **result)

@@ -44,7 +44,7 @@ def _label(stats: Stats, words: Words, key: str, *, short: bool = False) -> str:
     if stats.by == "clause":
         if short:
             return key
-        summary = next(c.summary for c in stats.memorandum.clauses if c.id == key)
+        summary = next(c.summary for c in stats.clauses if c.id == key)
         return f"{key}. {words.text(summary)}"
     if stats.by == "kind":
         return words.word(key)

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mou.life import NOTICE_DAYS, Life, has_life, life_on
+from mou.life import NOTICE_DAYS, Life, clause_terms, has_life, life_on
 from mou.load import Entry, RecordSet
-from mou.models import Clause, Meeting, Request, Seminar
+from mou.models import Clause, Meeting, Memorandum, Request, Seminar
 from mou.periods import Period, add_duration
 from mou.problems import Problem, Severity
-from mou.review import clause_review, contact_gaps, request_review
+from mou.review import clause_in_force, contact_gaps, request_review
 from mou.selection import ActionItem, action_items, is_bilateral, qualifies
 
 DEFAULT_WITHIN = 30
@@ -77,7 +77,7 @@ def status(
     entries = sorted(records.entries, key=lambda e: (e.model.dated, e.id))
     counted = [e for e in entries if not is_bilateral(e.model)]
     actions = action_items(counted, as_of, open_only=True)
-    clauses = _clauses_due(counted, memorandum.clauses, memorandum.signed.date, as_of)
+    clauses = _clauses_due(counted, memorandum, as_of)
     planned = [
         e for e in counted if isinstance(e.model, Meeting | Seminar) and e.model.status == "planned"
     ]
@@ -103,20 +103,24 @@ def status(
     )
 
 
-def _clauses_due(
-    entries: Sequence[Entry], clauses: Sequence[Clause], signed: date, as_of: date
-) -> list[ClauseDue]:
-    """Each cadenced clause's next due date, as the review computes it over the time since
-    signing; a clause never acted on was due one cadence after signing."""
+def _clauses_due(entries: Sequence[Entry], memorandum: Memorandum, as_of: date) -> list[ClauseDue]:
+    """Each cadenced clause in force on the as-of date (as amended by then), with its next
+    due date as the review computes it over the time since signing; a clause never acted on
+    was due one cadence after signing (or after the amendment that added it). A clause
+    removed, or a memorandum terminated, is due no more."""
     qualifying = [e for e in entries if qualifies(e.model)]
+    signed = memorandum.signed.date
     since_signing = Period("since signing", signed, max(signed, as_of))
     found = []
-    for clause in clauses:
+    for term in clause_terms(memorandum, as_of, as_of):
+        clause, since, _ = term
         if clause.cadence is None or not clause.evidence:
             continue
-        review = clause_review(clause, qualifying, since_signing, as_of)
+        review = clause_in_force(term, qualifying, since_signing, as_of)
+        if review is None:
+            continue
         last = max((e.model.dated for e in review.records), default=None)
-        due = review.next_due or add_duration(signed, clause.cadence)
+        due = review.next_due or add_duration(max(signed, since), clause.cadence)
         found.append(ClauseDue(clause, due, last))
     return sorted(found, key=lambda c: c.due)
 
