@@ -63,6 +63,13 @@ def validate_files(
         found = None if value is None else _still_holds(root, value, tree)
         if found is not None:
             return found
+    if store is not None and key is not None and tree is None:
+        from mou import findings  # each file's findings cached: only changed files checked
+
+        outcome, listed, unchanged = findings.validate(root, today, taken, store)
+        if unchanged and key == _key(root, today, taken, tree):
+            _store(store, key, outcome, listed)
+        return outcome
     from mou.checks import run_checks
     from mou.load import load
 
@@ -70,16 +77,21 @@ def validate_files(
     outcome = Validation(run_checks(records, today), len(records.files))
     # A file that changed while it was read again is checked as it is now: not under the key.
     if store is not None and key is not None and key == _key(root, today, taken, tree):
-        documents = {
+        statuses = {
             (document.path, document_status(root, document.path, tree))
             for entry in records.entries
             for document in entry.model.documents
             if document.path is not None
         }
-        problems = [as_row(problem) for problem in outcome.problems]
-        value = {"problems": problems, "files": outcome.files, "documents": sorted(documents)}
-        store.store_result(key, value)
+        _store(store, key, outcome, sorted(statuses))
     return outcome
+
+
+def _store(
+    store: cache.Cache, key: str, outcome: Validation, documents: list[tuple[str, str]]
+) -> None:
+    problems = [as_row(problem) for problem in outcome.problems]
+    store.store_result(key, {"problems": problems, "files": outcome.files, "documents": documents})
 
 
 def default_format() -> str:

@@ -24,6 +24,7 @@ ORDER = [
     "life",
     "load",
     "checks",
+    "findings",
     "output",
     "validation",
     "selection",

@@ -8,7 +8,7 @@ docstrings here say how the rule is applied.
 from datetime import date
 from pathlib import Path
 
-from mou.checks.base import CHECKS, Context, check, of_kind
+from mou.checks.base import CHECKS, FILE_CHECKS, Context, Whole, check, check_files, of_kind
 
 # The families of checks register themselves in this order (the order of `CHECKS`).
 # isort: off
@@ -19,19 +19,46 @@ from mou.load import RecordSet, load
 from mou.problems import Problem, Validation, capped
 from mou.progress import reporter
 
-__all__ = ["CHECKS", "Context", "check", "of_kind", "records", "rules", "run_checks", "validate"]
+__all__ = [
+    "CHECKS",
+    "FILE_CHECKS",
+    "Context",
+    "Whole",
+    "check",
+    "check_files",
+    "finish",
+    "of_kind",
+    "records",
+    "rules",
+    "run_checks",
+    "staged_checks",
+    "validate",
+]
 
 
 def run_checks(records: RecordSet, today: date) -> list[Problem]:
     """Every problem of the record: those found while loading, then every check's."""
-    context = Context(records, today)
     found = list(records.problems)
+    for problems in staged_checks(Context(records, today)):
+        found.extend(problems)
+    return finish(found)
+
+
+def staged_checks(context: Context) -> list[list[Problem]]:
+    """The problems each check finds, one list per check in the order of `CHECKS`."""
+    stages = []
     progress = reporter()
     progress.step("Checking", len(CHECKS))
     for function in CHECKS:
-        found.extend(function(context))
+        stages.append(list(function(context)))
         progress.advance()
     progress.close()  # what comes next is output: the bar must be gone
+    return stages
+
+
+def finish(found: list[Problem]) -> list[Problem]:
+    """Problems in the order they are shown (a stable sort: found first, first shown among
+    equals), at most as many as are shown."""
     return capped(sorted(found, key=Problem.sort_key))
 
 

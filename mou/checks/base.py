@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from typing import TypeVar
 
 from mou.fields import Loc
 from mou.load import Entry, RecordSet
-from mou.models import Memorandum, Record
+from mou.models import Arrangement, Memorandum, Record
 from mou.problems import Problem
 from mou.read import record_id
 
@@ -18,37 +18,96 @@ R = TypeVar("R", bound=Record)
 PLANNED_GRACE = timedelta(days=30)
 
 
+@dataclass(frozen=True)
+class Whole:
+    """What a check of some of the files needs to know of the whole record, when only those
+    files were loaded (`mou validate` takes the others' findings from the cache): every file
+    with its kind, the memorandum, the ids arrangements cover, and the files to check."""
+
+    files: dict[str, str | None]
+    memorandum: Memorandum | None
+    covered: frozenset[str]
+    checked: frozenset[str] = field(default_factory=frozenset)
+
+
 @dataclass
 class Context:
-    """What every check sees: the record and the day taken as today (`--as-of`)."""
+    """What every check sees: the record and the day taken as today (`--as-of`).
+
+    A check registered with `@check` looks at `entries` one by one, and at the rest of the
+    record only through `files`, `kinds_by_id`, `memorandum` and `covered`: with `whole`
+    given, `entries` are only the files to check again, and those four still describe the
+    whole record (what they depend on is the key of the cached findings: see validation.py).
+    A check registered with `@check_files` looks only at `files`, and always runs whole.
+    """
 
     records: RecordSet
     today: date
+    whole: Whole | None = None
 
     @cached_property
     def memorandum(self) -> Memorandum | None:
-        return self.records.memorandum
+        return self.records.memorandum if self.whole is None else self.whole.memorandum
+
+    @cached_property
+    def files(self) -> dict[str, str | None]:
+        """Every record file (path → the kind it names, None when unreadable)."""
+        return self.records.files if self.whole is None else self.whole.files
+
+    @cached_property
+    def entries(self) -> list[Entry]:
+        """The records to check."""
+        if self.whole is None:
+            return self.records.entries
+        checked = self.whole.checked
+        return [entry for entry in self.records.entries if entry.path in checked]
 
     @cached_property
     def kinds_by_id(self) -> dict[str, str | None]:
         """Every record file's id → the kind it names (None when unreadable)."""
-        return {record_id(path): kind for path, kind in self.records.files.items()}
+        return {record_id(path): kind for path, kind in self.files.items()}
+
+    @cached_property
+    def covered(self) -> frozenset[str]:
+        """The ids of records some arrangement `covers`."""
+        if self.whole is not None:
+            return self.whole.covered
+        return covered_ids(self.records.entries)
 
     def at(self, code: str, entry: Entry, loc: Loc, message: str, *, key: bool = False) -> Problem:
         line, column = self.records.position(entry.path, loc, key=key)
         return Problem(code, message, entry.path, line, column, entry.id)
 
 
+def covered_ids(entries: list[Entry]) -> frozenset[str]:
+    """The ids of records the arrangements among `entries` cover."""
+    return frozenset(
+        covered
+        for entry in entries
+        if isinstance(entry.model, Arrangement)
+        for covered in entry.model.covers
+    )
+
+
 CheckFunction = Callable[[Context], Iterator[Problem]]
 CHECKS: list[CheckFunction] = []
+# The checks that look only at the list of files (run whole every time).
+FILE_CHECKS: list[CheckFunction] = []
 
 
 def check(function: CheckFunction) -> CheckFunction:
+    """Register a check of records one by one (see `Context`)."""
     CHECKS.append(function)
     return function
 
 
+def check_files(function: CheckFunction) -> CheckFunction:
+    """Register a check of the list of files and their kinds only."""
+    FILE_CHECKS.append(function)
+    return check(function)
+
+
 def of_kind(context: Context, kind: type[R]) -> Iterator[tuple[Entry, R]]:
-    for entry in context.records.entries:
+    for entry in context.entries:
         if isinstance(entry.model, kind):
             yield entry, entry.model

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mou import codes
-from mou.checks.base import Context, check
+from mou.checks.base import Context, check, check_files
 from mou.fields import Loc, key_of, references
 from mou.life import clause_ids
 from mou.load import MEMORANDUM_ID, Entry
@@ -27,13 +27,13 @@ from mou.read import document_status, record_id
 # --- ids and the memorandum -----------------------------------------------------------------
 
 
-@check
+@check_files
 def check_ids(context: Context) -> Iterator[Problem]:
     """MOU201 for a file name that is not an id; MOU202 for every later file with a taken id."""
     import re
 
     first: dict[str, str] = {}
-    for path in context.records.files:
+    for path in context.files:
         name = record_id(path)
         error = id_error(name)
         if error:
@@ -54,10 +54,10 @@ def check_ids(context: Context) -> Iterator[Problem]:
             first[name] = path
 
 
-@check
+@check_files
 def check_memorandum(context: Context) -> Iterator[Problem]:
     """MOU205: exactly one memorandum, in memorandum.yaml at the root."""
-    files = context.records.files
+    files = context.files
     roots = [path for path in files if "/" not in path and record_id(path) == MEMORANDUM_ID]
     if not roots:
         yield Problem(
@@ -122,7 +122,7 @@ def check_record_rules(context: Context) -> Iterator[Problem]:
         "contact": [("from_", "to")],
         "request": [("date", "responded_on"), ("date", "delivered_on")],
     }
-    for entry in context.records.entries:
+    for entry in context.entries:
         model = entry.model
         for first, second in pairs.get(model.kind, ()):
             yield from _order(context, entry, first, second)
@@ -204,7 +204,7 @@ def check_references(context: Context) -> Iterator[Problem]:
         "state": (N_("`{value}` is not an ISO 3166-1 alpha-3 state code{hint}"), codes.states),
         "currency": (N_("`{value}` is not an ISO 4217 currency code{hint}"), codes.currencies),
     }
-    for entry in context.records.entries:
+    for entry in context.entries:
         for loc, marker, value in references(entry.model):
             if marker.to == "record":
                 problem = _record_reference(context, entry, loc, value, marker.kinds)
@@ -268,7 +268,7 @@ def check_documents(context: Context) -> Iterator[Problem]:
     """MOU102 for a document with both or neither of `url` and `path` (SPEC: `url | path`);
     MOU206: a document `path` is relative to the records root, stays inside it, and exists
     (on disk, or in the revision's tree when the record was read from git)."""
-    for entry in context.records.entries:
+    for entry in context.entries:
         for index, document in enumerate(entry.model.documents):
             if (document.url is None) == (document.path is None):
                 yield context.at("MOU102", entry, ("documents", index), T(_URL_OR_PATH))

@@ -10,7 +10,6 @@ from mou.life import life_findings, outside_life
 from mou.load import Entry
 from mou.models import (
     Activity,
-    Arrangement,
     Exchange,
     Meeting,
     Memorandum,
@@ -71,7 +70,7 @@ def check_representation(context: Context) -> Iterator[Problem]:
 @check
 def check_bilateral_scope(context: Context) -> Iterator[Problem]:
     """MOU303: one state and one party, not marked `scope: bilateral` (clause 5)."""
-    for entry in context.records.entries:
+    for entry in context.entries:
         model = entry.model
         if isinstance(model, Programme):
             parties, field_name = set(model.lead), "lead"
@@ -100,12 +99,8 @@ def check_bilateral_scope(context: Context) -> Iterator[Problem]:
 @check
 def check_arrangements(context: Context) -> Iterator[Problem]:
     """MOU304: a joint held seminar or active/completed programme is covered by an arrangement."""
-    covered = {
-        covered_id
-        for _, arrangement in of_kind(context, Arrangement)
-        for covered_id in arrangement.covers
-    }
-    for entry in context.records.entries:
+    covered = context.covered
+    for entry in context.entries:
         model = entry.model
         if isinstance(model, Seminar) and model.status == "held":
             parties, what = set(model.organizers), N_("a held seminar organised by {parties}")
@@ -139,7 +134,7 @@ def check_signing_date(context: Context) -> Iterator[Problem]:
     if memorandum is None:
         return
     signed = memorandum.signed.date
-    for entry in context.records.entries:
+    for entry in context.entries:
         model = entry.model
         if isinstance(model, Memorandum):
             for code, loc, message in life_findings(model):
@@ -159,7 +154,7 @@ def check_status_dates(context: Context) -> Iterator[Problem]:
     """MOU306 for held/done/delivered after today; MOU307 for planned more than 30 days ago;
     MOU308 for open actions past due. `--as-of` replaces today."""
     today = context.today
-    for entry in context.records.entries:
+    for entry in context.entries:
         model = entry.model
         if isinstance(model, Meeting | Seminar):
             if model.status == "held" and model.date > today:

@@ -1,0 +1,200 @@
+"""`mou validate` file by file: each record file's findings cached by its path and blob id,
+with what they depended on, so that a run after a few edits builds the models of the
+changed files only (and of the memorandum, which the checks consult).
+
+A file's findings are those of loading it (YAML, its model) and of every `@check` on its
+record. What those checks see of the rest of the record (`checks.Whole`: every file with
+its kind, the memorandum's files, the ids arrangements cover), the day taken as today and
+the root make up the *context key*. Cached findings are used again only for a file whose
+path and bytes are the same, under the same context key, and whose documents are where
+they were; every other file is loaded and checked again. The `@check_files` checks (ids,
+the one memorandum) look only at the list of files and always run whole. The problems are
+then put in the order a whole run gives (one list per stage: loading, then each check).
+
+The findings of one root are one cache entry (path → `Facts`): read and written once a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mou import cache
+from mou.checks import CHECKS, FILE_CHECKS, Context, Whole, finish, staged_checks
+from mou.load import MEMORANDUM_ID, RecordSet, load
+from mou.models import Arrangement
+from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row
+from mou.read import Snapshot, document_status, record_id
+
+# One file's facts: its blob id, the context key, the kind it names, the ids it covers (an
+# arrangement), its documents (path as written, where it was found), its findings (stage:
+# 0 for loading, 1 + the index of the check in CHECKS; the problem as a row).
+Facts = tuple[
+    str,
+    str,
+    str | None,
+    tuple[str, ...],
+    tuple[tuple[str, str], ...],
+    tuple[tuple[int, tuple[Any, ...]], ...],
+]
+Documents = list[tuple[str, str]]
+
+
+def validate(
+    root: Path, today: date, taken: Snapshot, store: cache.Cache
+) -> tuple[Validation, Documents, bool]:
+    """Every problem of the record `taken` under `root` (on disk), as of `today`: the cached
+    findings of the files that allow it, the others checked. Also where each document was
+    found, and whether the files stayed as they were while read (else nothing is cached)."""
+    before = dict(taken.blobs)
+    name = cache.key_of("findings", str(root))
+    known = _known(store.result(name), taken)
+    changed = [path for path in taken.paths if path not in known]
+    loaded = _load_some(root, taken, changed)
+    facts = dict(known)
+    facts.update(_facts_of(loaded, taken, changed, "", [[]]))
+    files = {path: facts[path][2] for path in taken.paths}
+    covered = frozenset(covered for fact in facts.values() for covered in fact[3])
+    memoranda = [path for path in taken.paths if record_id(path) == MEMORANDUM_ID]
+    context = cache.key_of(
+        "context",
+        str(root),
+        today.isoformat(),
+        [(path, taken.blobs.get(path)) for path in memoranda],
+        list(files.items()),
+        sorted(covered),
+    )
+    stale = {path for path, fact in known.items() if not _holds(root, fact, context)}
+    checked = frozenset([*changed, *stale])
+    # The memorandum's files are loaded for the checks' context; checks of files run whole.
+    again = [p for p in taken.paths if p in stale or (p in memoranda and p not in changed)]
+    records = _joined(root, taken, loaded, _load_some(root, taken, again if checked else []))
+    whole = Whole(files, records.memorandum, covered, checked)
+    fresh = [[p for p in records.problems if p.path in checked]]
+    fresh += staged_checks(Context(records, today, whole))
+    facts.update(_facts_of(records, taken, sorted(checked), context, fresh))
+    found = _in_stages(fresh, [facts[path] for path in taken.paths if path not in checked])
+    outcome = Validation(finish(found), len(taken.paths))
+    documents = sorted({document for fact in facts.values() for document in fact[4]})
+    unchanged = taken.blobs == before and not taken.unreadable
+    if checked and unchanged:
+        store.store_result(name, {path: facts[path] for path in taken.paths})
+    return outcome, documents, unchanged
+
+
+def _known(value: Any, taken: Snapshot) -> dict[str, Facts]:
+    """The cached facts of the files of `taken` whose bytes are the same; none from a value
+    of the wrong shape (never trusted)."""
+    if not isinstance(value, dict):
+        return {}
+    known: dict[str, Facts] = {}
+    for path, blob in taken.blobs.items():
+        fact = value.get(path)
+        if isinstance(fact, tuple) and len(fact) == 6 and fact[0] == blob and _sound(fact):
+            known[path] = fact
+    return known
+
+
+def _sound(fact: tuple[Any, ...]) -> bool:
+    """Whether cached facts have the shape `Facts` (every stage a stage, every row a row)."""
+    _, context, kind, covers, documents, findings = fact
+    stages = len(CHECKS) + 1
+    return (
+        isinstance(context, str)
+        and (kind is None or isinstance(kind, str))
+        and isinstance(covers, tuple)
+        and all(isinstance(covered, str) for covered in covers)
+        and isinstance(documents, tuple)
+        and all(
+            isinstance(d, tuple) and len(d) == 2 and all(isinstance(t, str) for t in d)
+            for d in documents
+        )
+        and isinstance(findings, tuple)
+        and all(
+            isinstance(f, tuple)
+            and len(f) == 2
+            and type(f[0]) is int
+            and 0 <= f[0] < stages
+            and isinstance(f[1], tuple)
+            and len(f[1]) == len(PROBLEM_FIELDS)
+            for f in findings
+        )
+    )
+
+
+def _holds(root: Path, fact: Facts, context: str) -> bool:
+    """Whether a file's cached findings still hold: same context, documents where they were."""
+    return fact[1] == context and all(
+        document_status(root, text, None) == status for text, status in fact[4]
+    )
+
+
+def _load_some(root: Path, taken: Snapshot, paths: list[str]) -> RecordSet | None:
+    """The files `paths` of `taken`, loaded (None for none); blob ids read again while
+    loading (a large record reads its files again) are kept in `taken`."""
+    if not paths:
+        return None
+    part = taken.only(paths)
+    records = load(root, taken=part)
+    taken.blobs.update(part.blobs)
+    for path, problem in part.unreadable.items():
+        taken.blobs.pop(path, None)
+        taken.unreadable[path] = problem
+    return records
+
+
+def _joined(root: Path, taken: Snapshot, *parts: RecordSet | None) -> RecordSet:
+    """One record set of the files loaded in `parts`, positions read from `taken`."""
+    records = RecordSet(root, taken=taken)
+    for part in parts:
+        if part is not None:
+            records.entries.extend(part.entries)
+            records.files.update(part.files)
+            records.problems.extend(part.problems)
+    records.entries.sort(key=lambda entry: entry.path)
+    return records
+
+
+def _facts_of(
+    records: RecordSet | None,
+    taken: Snapshot,
+    paths: list[str],
+    context: str,
+    fresh: list[list[Problem]],
+) -> dict[str, Facts]:
+    """The facts of the loaded files `paths`, with their own findings of each stage in
+    `fresh` (the stages of `@check_files` checks are the whole record's: not kept)."""
+    if records is None:
+        return {}
+    entries = {entry.path: entry for entry in records.entries}
+    own: dict[str, list[tuple[int, tuple[Any, ...]]]] = {path: [] for path in paths}
+    for stage, problems in enumerate(fresh):
+        if stage and CHECKS[stage - 1] in FILE_CHECKS:
+            continue
+        for problem in problems:
+            if problem.path in own:
+                own[problem.path].append((stage, as_row(problem)))
+    facts: dict[str, Facts] = {}
+    for path in paths:
+        entry = entries.get(path)
+        model = None if entry is None else entry.model
+        covers = tuple(model.covers) if isinstance(model, Arrangement) else ()
+        documents = tuple(
+            (document.path, document_status(records.root, document.path))
+            for document in (model.documents if model is not None else ())
+            if document.path is not None
+        )
+        blob = taken.blobs.get(path, "")
+        facts[path] = (blob, context, records.files.get(path), covers, documents, tuple(own[path]))
+    return facts
+
+
+def _in_stages(fresh: list[list[Problem]], reused: Iterable[Facts]) -> list[Problem]:
+    """The problems of every stage in stage order: those just found and those reused."""
+    stages = [list(problems) for problems in fresh]
+    for fact in reused:
+        for stage, row in fact[5]:
+            stages[stage].append(Problem(*row))
+    return [problem for problems in stages for problem in problems]
