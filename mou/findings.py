@@ -23,6 +23,7 @@ from typing import Any
 
 from mou import cache
 from mou.checks import CHECKS, FILE_CHECKS, Context, Whole, finish, staged_checks
+from mou.checks.base import MISSING
 from mou.load import MEMORANDUM_ID, RecordSet, load
 from mou.models import Arrangement
 from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row
@@ -30,7 +31,9 @@ from mou.read import Snapshot, document_status, record_id
 
 # One file's facts: its blob id, the context key, the kind it names, the ids it covers (an
 # arrangement), its documents (path as written, where it was found), its findings (stage:
-# 0 for loading, 1 + the index of the check in CHECKS; the problem as a row).
+# 0 for loading, 1 + the index of the check in CHECKS; the problem as a row), the records
+# its checks looked up (id, kind or MISSING), and the digest of every file's kind when its
+# checks looked at them all ("" when not).
 Facts = tuple[
     str,
     str,
@@ -38,7 +41,10 @@ Facts = tuple[
     tuple[str, ...],
     tuple[tuple[str, str], ...],
     tuple[tuple[int, tuple[Any, ...]], ...],
+    tuple[tuple[str, str | None], ...],
+    str,
 ]
+SIZE = 8  # the length of Facts
 Documents = list[tuple[str, str]]
 
 
@@ -48,33 +54,44 @@ def validate(
     """Every problem of the record `taken` under `root` (on disk), as of `today`: the cached
     findings of the files that allow it, the others checked. Also where each document was
     found, and whether the files stayed as they were while read (else nothing is cached)."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small tuples and no cycles: collection is pure cost
+    try:
+        return _validate(root, today, taken, store)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _validate(
+    root: Path, today: date, taken: Snapshot, store: cache.Cache
+) -> tuple[Validation, Documents, bool]:
     before = dict(taken.blobs)
     name = cache.key_of("findings", str(root))
     known = _known(store.result(name), taken)
     changed = [path for path in taken.paths if path not in known]
     loaded = _load_some(root, taken, changed)
     facts = dict(known)
-    facts.update(_facts_of(loaded, taken, changed, "", [[]]))
+    facts.update(_kinds_of(loaded, taken, changed))
     files = {path: facts[path][2] for path in taken.paths}
     covered = frozenset(covered for fact in facts.values() for covered in fact[3])
     memoranda = [path for path in taken.paths if record_id(path) == MEMORANDUM_ID]
-    context = cache.key_of(
-        "context",
-        str(root),
-        today.isoformat(),
-        [(path, taken.blobs.get(path)) for path in memoranda],
-        list(files.items()),
-        sorted(covered),
-    )
-    stale = {path for path, fact in known.items() if not _holds(root, fact, context)}
+    memorandum_files = [(path, taken.blobs.get(path)) for path in memoranda]
+    context = cache.key_of("context", str(root), today.isoformat(), memorandum_files)
+    context = cache.key_of(context, sorted(covered))
+    kinds = {record_id(path): kind for path, kind in files.items()}
+    every = cache.key_of("kinds", list(files.items()))
+    stale = {p for p, fact in known.items() if not _holds(root, fact, context, kinds, every)}
     checked = frozenset([*changed, *stale])
     # The memorandum's files are loaded for the checks' context; checks of files run whole.
     again = [p for p in taken.paths if p in stale or (p in memoranda and p not in changed)]
     records = _joined(root, taken, loaded, _load_some(root, taken, again if checked else []))
-    whole = Whole(files, records.memorandum, covered, checked)
-    fresh = [[p for p in records.problems if p.path in checked]]
-    fresh += staged_checks(Context(records, today, whole))
-    facts.update(_facts_of(records, taken, sorted(checked), context, fresh))
+    checking = Context(records, today, Whole(files, records.memorandum, covered, checked))
+    fresh = [[p for p in records.problems if p.path in checked], *staged_checks(checking)]
+    seen = (checking.looked_up, checking.looked_at_all, every)
+    facts.update(_facts_of(records, taken, sorted(checked), (context, fresh, seen)))
     found = _in_stages(fresh, [facts[path] for path in taken.paths if path not in checked])
     outcome = Validation(finish(found), len(taken.paths))
     documents = sorted({document for fact in facts.values() for document in fact[4]})
@@ -92,17 +109,26 @@ def _known(value: Any, taken: Snapshot) -> dict[str, Facts]:
     known: dict[str, Facts] = {}
     for path, blob in taken.blobs.items():
         fact = value.get(path)
-        if isinstance(fact, tuple) and len(fact) == 6 and fact[0] == blob and _sound(fact):
+        if isinstance(fact, tuple) and len(fact) == SIZE and fact[0] == blob and _sound(fact):
             known[path] = fact
     return known
 
 
 def _sound(fact: tuple[Any, ...]) -> bool:
     """Whether cached facts have the shape `Facts` (every stage a stage, every row a row)."""
-    _, context, kind, covers, documents, findings = fact
+    _, context, kind, covers, documents, findings, looked_up, every = fact
     stages = len(CHECKS) + 1
     return (
         isinstance(context, str)
+        and isinstance(every, str)
+        and isinstance(looked_up, tuple)
+        and all(
+            isinstance(pair, tuple)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and (pair[1] is None or isinstance(pair[1], str))
+            for pair in looked_up
+        )
         and (kind is None or isinstance(kind, str))
         and isinstance(covers, tuple)
         and all(isinstance(covered, str) for covered in covers)
@@ -124,10 +150,14 @@ def _sound(fact: tuple[Any, ...]) -> bool:
     )
 
 
-def _holds(root: Path, fact: Facts, context: str) -> bool:
-    """Whether a file's cached findings still hold: same context, documents where they were."""
-    return fact[1] == context and all(
-        document_status(root, text, None) == status for text, status in fact[4]
+def _holds(root: Path, fact: Facts, context: str, kinds: dict[str, str | None], every: str) -> bool:
+    """Whether a file's cached findings still hold: the same context, the records its checks
+    looked up of the same kinds, and its documents where they were."""
+    return (
+        fact[1] == context
+        and fact[7] in ("", every)
+        and all(kinds.get(record, MISSING) == kind for record, kind in fact[6])
+        and all(document_status(root, text, None) == status for text, status in fact[4])
     )
 
 
@@ -157,17 +187,32 @@ def _joined(root: Path, taken: Snapshot, *parts: RecordSet | None) -> RecordSet:
     return records
 
 
-def _facts_of(
-    records: RecordSet | None,
-    taken: Snapshot,
-    paths: list[str],
-    context: str,
-    fresh: list[list[Problem]],
-) -> dict[str, Facts]:
-    """The facts of the loaded files `paths`, with their own findings of each stage in
-    `fresh` (the stages of `@check_files` checks are the whole record's: not kept)."""
+def _kinds_of(records: RecordSet | None, taken: Snapshot, paths: list[str]) -> dict[str, Facts]:
+    """What the context needs of the loaded files `paths`: the kind each names, what it covers."""
     if records is None:
         return {}
+    covers = {
+        entry.path: tuple(entry.model.covers)
+        for entry in records.entries
+        if isinstance(entry.model, Arrangement)
+    }
+    facts: dict[str, Facts] = {}
+    for path in paths:
+        blob, kind = taken.blobs.get(path, ""), records.files.get(path)
+        facts[path] = (blob, "", kind, covers.get(path, ()), (), (), (), "")
+    return facts
+
+
+Checked = tuple[str, list[list[Problem]], tuple[dict[str, dict[str, str | None]], set[str], str]]
+
+
+def _facts_of(
+    records: RecordSet, taken: Snapshot, paths: list[str], checked: Checked
+) -> dict[str, Facts]:
+    """The facts of the loaded files `paths`, checked under the context key with the stages
+    of findings and what the checks looked up in `checked`. The stages of `@check_files`
+    checks are the whole record's: not kept."""
+    context, fresh, (looked_up, looked_at_all, every) = checked
     entries = {entry.path: entry for entry in records.entries}
     own: dict[str, list[tuple[int, tuple[Any, ...]]]] = {path: [] for path in paths}
     for stage, problems in enumerate(fresh):
@@ -186,8 +231,10 @@ def _facts_of(
             for document in (model.documents if model is not None else ())
             if document.path is not None
         )
-        blob = taken.blobs.get(path, "")
-        facts[path] = (blob, context, records.files.get(path), covers, documents, tuple(own[path]))
+        blob, kind = taken.blobs.get(path, ""), records.files.get(path)
+        seen = tuple(looked_up.get(path, {}).items())
+        whole = every if path in looked_at_all else ""
+        facts[path] = (blob, context, kind, covers, documents, tuple(own[path]), seen, whole)
     return facts
 
 

@@ -5,6 +5,7 @@ start (in worker processes, for a large record) before pydantic is even imported
 from __future__ import annotations
 
 import os
+import pickle
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -86,6 +87,8 @@ PARALLEL_FROM = 2000
 
 
 ParsedFile = tuple[Any, list[Problem]]
+# A file parsed in a worker: its value and problems as a cache entry (`cache.pack`), its blob.
+Packed = tuple[bytes, str | None]
 
 
 def _parse_chunk(
@@ -106,11 +109,21 @@ def _parse_chunk(
     return parsed
 
 
+def _parse_packed(root: Path, paths: list[str], data: list[bytes] | None) -> list[Packed]:
+    """`_parse_chunk` in a worker: each file's value and problems packed as the cache keeps
+    them, so that they cross to the parent as bytes that the cache stores as they are."""
+    return [
+        (pack((value, [as_row(problem) for problem in problems])), blob)
+        for value, problems, blob in _parse_chunk(root, paths, data)
+    ]
+
+
 def parse_in_workers(
     root: Path, paths: list[str], data: list[bytes] | None = None
-) -> Iterator[tuple[Any, list[Problem], str | None]]:
+) -> Iterator[tuple[Any, list[Problem], str | None, bytes | None]]:
     """Parse `paths` (read by the workers, or their `data` given in the same order) in one
-    worker process per core; the results (value, problems, blob id), in order, as they come.
+    worker process per core; the results (value, problems, blob id, the packed entry), in
+    order, as they come.
 
     The work is handed out when this is called, not when the results are first asked for.
     """
@@ -125,12 +138,14 @@ def parse_in_workers(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(workers, mp_context=context)
-    results = pool.map(_parse_chunk, [root] * len(chunks), chunks, contents)
+    results = pool.map(_parse_packed, [root] * len(chunks), chunks, contents)
 
-    def drain() -> Iterator[tuple[Any, list[Problem], str | None]]:
+    def drain() -> Iterator[tuple[Any, list[Problem], str | None, bytes | None]]:
         try:
             for chunk in results:
-                yield from chunk
+                for packed, blob in chunk:
+                    value, rows = pickle.loads(packed)  # from our own worker
+                    yield value, [Problem(*row) for row in rows], blob, packed
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -342,14 +357,15 @@ def parse_snapshot(
             continue
         entry = found.get(taken.blobs[path])
         if entry is None:
-            value, problems, blob = next(fresh)
+            value, problems, blob, packed = next(fresh)
             if blob is None:  # gone or unreadable since it was hashed: not cached
                 taken.blobs.pop(path, None)
                 taken.unreadable[path] = problems[0]
             else:
                 taken.blobs[path] = blob  # what was parsed, should the file have changed
                 if store is not None:
-                    new[blob] = pack((value, [as_row(problem) for problem in problems]))
+                    rows = [as_row(problem) for problem in problems]
+                    new[blob] = packed or pack((value, rows))
             yield value, problems
         else:
             cached = (Problem(*row) for row in entry[1])
@@ -360,7 +376,7 @@ def parse_snapshot(
 
 def _parse_missing(
     taken: Snapshot, missing: list[str]
-) -> Iterator[tuple[Any, list[Problem], str | None]]:
+) -> Iterator[tuple[Any, list[Problem], str | None, bytes | None]]:
     """Parse the files `missing` from the cache: in worker processes when many (which read
     the files themselves when they are on disk), else here."""
     many = len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
@@ -369,14 +385,19 @@ def _parse_missing(
     contents = taken.contents(missing)
     data = [contents[path] for path in missing if path in contents]
     if len(data) != len(missing):  # some file could not be read again
-        return (
-            parse_in_workers(taken.root, missing)
-            if many
-            else iter(_parse_chunk(taken.root, missing, None))
-        )
+        return parse_in_workers(taken.root, missing) if many else _here(taken.root, missing, None)
     if many:
         return parse_in_workers(taken.root, missing, data)
-    return iter(_parse_chunk(taken.root, missing, data))
+    return _here(taken.root, missing, data)
+
+
+def _here(
+    root: Path, paths: list[str], data: list[bytes] | None
+) -> Iterator[tuple[Any, list[Problem], str | None, bytes | None]]:
+    """`_parse_chunk` in this process (nothing packed yet)."""
+    return (
+        (value, problems, blob, None) for value, problems, blob in _parse_chunk(root, paths, data)
+    )
 
 
 def document_status(root: Path, text: str, tree: set[str] | None = None) -> str:

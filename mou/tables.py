@@ -57,6 +57,33 @@ def as_csv(rows: Sequence[dict[str, Any]], leading: Sequence[str] = ()) -> str:
     return buffer.getvalue()
 
 
+def csv_lines(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> Iterator[str]:
+    """`as_csv` of rows whose keys are among `columns`, row by row as they come."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_lines(rows: Iterable[Any]) -> Iterator[str]:
+    """`json.dumps(list(rows), ensure_ascii=False, indent=2)` with strings made terminal-safe
+    (`escape.json_safe`), piece by piece as the rows come, and a newline at the end."""
+    first = True
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + json_safe(text)
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
 # --- terminal tables ---------------------------------------------------------------------------
 
 

@@ -72,6 +72,23 @@ def test_one_changed_file_is_the_only_one_loaded_with_the_memorandum(
     assert validation.validate(root, DAY) == edited and not built  # the whole answer: cached
 
 
+def test_a_broken_file_no_record_names_is_the_only_one_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    validation.validate(root, DAY)
+    built = _counting(monkeypatch)
+    build_tree(root, {"mou311-outside-life/2024-06-30-exchange.yaml": b"kind: [\n"})
+    outcome = validation.validate(root, DAY)
+    assert sorted(built) == [
+        "memorandum.yaml",
+        # It names a record that does not exist: its hint looks at every record's id.
+        "mou203-references/2024-01-01-meeting.yaml",
+        "mou311-outside-life/2024-06-30-exchange.yaml",
+    ]
+    assert outcome == _uncached(root)
+
+
 # Edits that change what the checks of other, unchanged files see.
 EDITS: dict[str, dict[str, str | bytes]] = {
     "a referenced record's kind": {
@@ -126,9 +143,12 @@ def test_damaged_or_foreign_findings_are_never_trusted(tmp_path: Path) -> None:
         None,
         [1, 2],
         {path: "text"},
-        {p: (b, "", None, (), (), ((99, ()),)) for p, b in blobs.items()},
-        {p: (b, "", None, (), (), ((0, ("MOU999",)),)) for p, b in blobs.items()},
-        {p: (b, 5, None, (7,), (("x",),), ()) for p, b in blobs.items()},
+        {p: (*good[p][:5], ((99, ()),), (), "") for p in blobs},
+        {p: (*good[p][:5], ((0, ("MOU999",)),), (), "") for p in blobs},
+        {p: (b, 5, None, (7,), (("x",),), (), (), "") for p, b in blobs.items()},
+        {p: (*good[p][:6], ((1, 2),), "") for p in blobs},
+        {p: (*good[p][:7], None) for p in blobs},
+        {p: good[p][:7] for p in blobs},
     ]
     for value in bad_values:
         store.store_result(name, value)

@@ -263,3 +263,25 @@ def test_readme_tables_at_80_columns_are_current(
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     shown = f"$ mou {' '.join(command)}   # in an 80-column terminal\n{output}"
     assert shown in readme
+
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=5), _values, max_size=4), max_size=4))
+def test_rows_written_as_they_come_are_the_rows_written_at_once(
+    rows: list[dict[str, object]],
+) -> None:
+    """`mou list --format json/csv` streams its rows: the same bytes as the whole document
+    (control and bidi characters escaped, formulas neutralised)."""
+    from mou.escape import json_safe
+    from mou.tables import as_csv, csv_lines, json_lines
+
+    whole = json_safe(json.dumps(rows, ensure_ascii=False, indent=2)) + "\n"
+    assert "".join(json_lines(iter(rows))) == whole
+    columns = list(dict.fromkeys(key for row in rows for key in row)) or ["id"]
+    assert "".join(csv_lines(iter(rows), columns)) == as_csv(rows, columns)

@@ -15,6 +15,7 @@ from mou.problems import Problem
 from mou.read import record_id
 
 R = TypeVar("R", bound=Record)
+MISSING = "\0missing"  # the kind of a record that does not exist (no kind is named so)
 PLANNED_GRACE = timedelta(days=30)
 
 
@@ -35,15 +36,32 @@ class Context:
     """What every check sees: the record and the day taken as today (`--as-of`).
 
     A check registered with `@check` looks at `entries` one by one, and at the rest of the
-    record only through `files`, `kinds_by_id`, `memorandum` and `covered`: with `whole`
-    given, `entries` are only the files to check again, and those four still describe the
-    whole record (what they depend on is the key of the cached findings: see validation.py).
-    A check registered with `@check_files` looks only at `files`, and always runs whole.
+    record only through `memorandum`, `covered` and `record_kind` (or `kinds_by_id`, which
+    makes the entry's findings depend on every file's kind): with `whole` given, `entries`
+    are only the files to check again, and the rest still describes the whole record (what
+    each entry's findings depend on is noted in `looked_up`: see findings.py). A check
+    registered with `@check_files` looks only at `files`, and always runs whole.
     """
 
     records: RecordSet
     today: date
     whole: Whole | None = None
+    # What each entry's checks looked up of other records: path → {id: its kind, or
+    # MISSING}; an entry that looked at every file's kind is in `looked_at_all`.
+    looked_up: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    looked_at_all: set[str] = field(default_factory=set)
+
+    def record_kind(self, entry: Entry, record: str) -> str | None:
+        """The kind of the record `record` that `entry` names: MISSING when there is none,
+        None when its file names no kind it has."""
+        kind = self.kinds_by_id.get(record, MISSING)
+        self.looked_up.setdefault(entry.path, {})[record] = kind
+        return kind
+
+    def every_kind(self, entry: Entry) -> dict[str, str | None]:
+        """Every record's id → its kind, looked at by `entry`."""
+        self.looked_at_all.add(entry.path)
+        return self.kinds_by_id
 
     @cached_property
     def memorandum(self) -> Memorandum | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mou import codes
-from mou.checks.base import Context, check, check_files
+from mou.checks.base import MISSING, Context, check, check_files
 from mou.fields import Loc, key_of, references
 from mou.life import clause_ids
 from mou.load import MEMORANDUM_ID, Entry
@@ -235,13 +235,14 @@ def check_references(context: Context) -> Iterator[Problem]:
 def _record_reference(
     context: Context, entry: Entry, loc: Loc, value: str, kinds: tuple[str, ...]
 ) -> Problem | None:
-    if value not in context.kinds_by_id:
-        candidates = [id_ for id_, kind in context.kinds_by_id.items() if kind in kinds]
+    kind = context.record_kind(entry, value)
+    if kind == MISSING:
+        every = context.every_kind(entry)
+        candidates = [id_ for id_, known in every.items() if known in kinds]
         hint = _hint(value, candidates)
         return context.at(
             "MOU203", entry, loc, T(N_("no record `{id}`{hint}"), id=value, hint=hint)
         )
-    kind = context.kinds_by_id[value]
     if kind is not None and kind not in kinds:
         return context.at(
             "MOU203",
