@@ -45,16 +45,9 @@ def csv_cell(value: Any) -> Any:
 def as_csv(rows: Sequence[dict[str, Any]], leading: Sequence[str] = ()) -> str:
     """RFC 4180 CSV (CRLF line ends, quoting as needed): one row per dict, the columns in
     first-seen order after `leading`."""
-    import csv
-    import io
 
     columns = list(dict.fromkeys([*leading, *(key for row in rows for key in row)]))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_cell(row.get(column)) for column in columns])
-    return buffer.getvalue()
+    return "".join(csv_lines(rows, columns))
 
 
 def csv_lines(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> Iterator[str]:
