@@ -162,7 +162,9 @@ def _item(items: Any, part: str, key: str, done: str, create: bool) -> int:
         if index < len(items) or (create and index == len(items)):
             return index
     if ids:
-        raise KeyUsageError(f"{key}: `{done}` has no item `{part}`; its ids: {', '.join(ids)}")
+        adds = f"; {len(items)} adds one ({done}.{len(items)}.id={part} ...)" if create else ""
+        listed = ", ".join(ids)
+        raise KeyUsageError(f"{key}: `{done}` has no item `{part}`; its ids: {listed}{adds}")
     raise KeyUsageError(
         f"{key}: `{done}` has {len(items)} item(s), numbered from 0 ({len(items)} adds one)"
     )

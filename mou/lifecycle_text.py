@@ -11,9 +11,11 @@ from mou.escape import json_safe, markdown_text, terminal_safe
 from mou.history import Revision
 from mou.life import life_data
 from mou.models import localized
+from mou.problems import N_, catalog
 from mou.selection import ActionItem
 from mou.status import ClauseDue, Status
 from mou.tables import change_lines
+from mou.words import vocabulary
 
 # --- mou log ------------------------------------------------------------------------------
 
@@ -64,8 +66,39 @@ def _revision_data(revision: Revision) -> dict[str, Any]:
 # --- mou status ---------------------------------------------------------------------------
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'' if count == 1 else 's'}"
+class _Say:
+    """The status page's words in one language (the catalogs' gettext; dates stay ISO, as
+    `git status` would have them): `say(MESSAGE, name=value)` fills a template's fields with
+    values already made safe for the terminal."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.translation = catalog(language)
+
+    def __call__(self, message: str, **values: object) -> str:
+        return self.translation.gettext(message).format(**values)
+
+    def days(self, count: float) -> str:
+        # A median may be fractional: it takes the plural form of 2 (12.5 days, 12,5 дня).
+        whole = count == int(count)
+        shown = str(int(count)) if whole else f"{count:.1f}"
+        if self.language == "ru":
+            shown = shown.replace(".", ",")
+        form = int(count) if whole else 2
+        return self.translation.ngettext("%(num)s day", "%(num)s days", form) % {"num": shown}
+
+    def word(self, code: str) -> str:
+        """A word of the record's closed vocabularies (a kind, a state of life)."""
+        message = vocabulary().get(code)
+        return self.translation.gettext(message) if message else code
+
+    def when(self, days: int) -> str:
+        """`in 3 days`, `today` or `3 days ago`."""
+        if days > 0:
+            return self(N_("in {days}"), days=self.days(days))
+        if days < 0:
+            return self(N_("{days} ago"), days=self.days(-days))
+        return self(N_("today"))
 
 
 def _title(model: Any, language: str = "en") -> str:
@@ -76,7 +109,7 @@ def _title(model: Any, language: str = "en") -> str:
     return ""
 
 
-def _by_owner(items: Iterable[ActionItem], status: Status, overdue: bool) -> list[str]:
+def _by_owner(items: Iterable[ActionItem], status: Status, say: _Say, overdue: bool) -> list[str]:
     lines: list[str] = []
     owners: dict[str, list[ActionItem]] = {}
     for item in items:
@@ -87,105 +120,158 @@ def _by_owner(items: Iterable[ActionItem], status: Status, overdue: bool) -> lis
             due = item.action.due
             assert due is not None
             when = (
-                f"{_days((status.as_of - due).days)} overdue"
+                say(N_("{days} overdue"), days=say.days((status.as_of - due).days))
                 if overdue
-                else f"in {_days((due - status.as_of).days)}"
+                else say.when((due - status.as_of).days)
             )
-            lines.append(
-                f"      {terminal_safe(item.id)}  due {due} ({when})  "
-                f"{terminal_safe(localized(item.action.text, 'en'))}"
-            )
+            text = terminal_safe(localized(item.action.text, say.language))
+            due_on = say(N_("due {date}"), date=due)
+            lines.append(f"      {terminal_safe(item.id)}  {due_on} ({when})  {text}")
     return lines
 
 
-def _clause_line(due: ClauseDue, status: Status) -> str:
-    last = f"last {due.last}" if due.last else "never acted on"
-    days = (due.due - status.as_of).days
-    when = f"{_days(-days)} ago" if days < 0 else f"in {_days(days)}"
-    summary = terminal_safe(localized(due.clause.summary, "en"))
-    cadence = due.clause.cadence
-    return (
-        f"    {terminal_safe(due.clause.id)}  due {due.due} ({when}; {last}; every {cadence})"
-        f"  {summary}"
+def _clause_line(due: ClauseDue, status: Status, say: _Say) -> str:
+    last = say(N_("last {date}"), date=due.last) if due.last else say(N_("never acted on"))
+    details = say(
+        N_("due {date} ({when}; {last}; every {cadence})"),
+        date=due.due,
+        when=say.when((due.due - status.as_of).days),
+        last=last,
+        cadence=due.clause.cadence,
     )
+    summary = terminal_safe(localized(due.clause.summary, say.language))
+    return f"    {terminal_safe(due.clause.id)}  {details}  {summary}"
 
 
-def status_text(status: Status) -> str:
-    """The status page for the terminal, like `git status`: only what needs attention."""
-    ahead = f"the next {_days(status.within)}"
-    lines = [f"Status on {status.as_of} (looking {ahead} ahead)"]
+def status_text(status: Status, language: str = "en") -> str:
+    """The status page for the terminal, like `git status`: only what needs attention (and,
+    when the memorandum states its life, where it stands), in English or Russian."""
+    say = _Say(language)
+    ahead = say.days(status.within)
+    lines = [
+        say(N_("Status on {date} (looking the next {days} ahead)"), date=status.as_of, days=ahead)
+    ]
+    lines += _life_summary(status, say)
     sections: list[tuple[str, list[str]]] = [
-        ("Actions overdue, by owner", _by_owner(status.overdue_actions, status, True)),
-        (f"Actions due in {ahead}, by owner", _by_owner(status.due_actions, status, False)),
         (
-            "Clauses behind their cadence",
-            [_clause_line(c, status) for c in status.clauses_behind],
+            say(N_("Actions overdue, by owner")),
+            _by_owner(status.overdue_actions, status, say, True),
         ),
-        (f"Clauses due in {ahead}", [_clause_line(c, status) for c in status.clauses_due]),
-        ("Planned events past their date (mark them held or cancelled)", _past(status)),
-        (f"Planned events in {ahead}", [_event_line(e.model, e.id) for e in status.coming_events]),
-        (_waiting_heading(status), _waiting(status)),
         (
-            "Parties without a designated contact",
+            say(N_("Actions due in the next {days}, by owner"), days=ahead),
+            _by_owner(status.due_actions, status, say, False),
+        ),
+        (
+            say(N_("Clauses behind their cadence")),
+            [_clause_line(c, status, say) for c in status.clauses_behind],
+        ),
+        (
+            say(N_("Clauses due in the next {days}"), days=ahead),
+            [_clause_line(c, status, say) for c in status.clauses_due],
+        ),
+        (
+            say(N_("Planned events past their date (mark them held or cancelled)")),
+            _past(status, say),
+        ),
+        (
+            say(N_("Planned events in the next {days}"), days=ahead),
+            [_event_line(e.model, e.id, say) for e in status.coming_events],
+        ),
+        (_waiting_heading(status, say), _waiting(status, say)),
+        (
+            say(N_("Parties without a designated contact")),
             [f"    {terminal_safe(p)}" for p in status.parties_without_contact],
         ),
-        ("The memorandum's term", _life_lines(status)),
+        (say(N_("The memorandum's term")), _life_lines(status, say)),
     ]
     shown = [(title, body) for title, body in sections if body]
     for title, body in shown:
         lines += ["", f"{title}:", *body]
     if not shown:
-        lines += ["", "Nothing needs attention."]
-    lines += [
-        "",
-        f"Validation: {_plural(status.errors, 'error')}, "
-        f"{_plural(status.warnings, 'warning')} (see `mou validate`).",
-    ]
-    return "\n".join(lines) + "\n"
+        lines += ["", say(N_("Nothing needs attention."))]
+    errors = say.translation.ngettext("{n} error", "{n} errors", status.errors)
+    warnings = say.translation.ngettext("{n} warning", "{n} warnings", status.warnings)
+    validation = say(
+        N_("Validation: {errors}, {warnings} (see `mou validate`)."),
+        errors=errors.format(n=status.errors),
+        warnings=warnings.format(n=status.warnings),
+    )
+    return "\n".join([*lines, "", validation]) + "\n"
 
 
-def _life_lines(status: Status) -> list[str]:
+def _life_summary(status: Status, say: _Say) -> list[str]:
+    """Where the memorandum stands, in one line: its state and since when it is in force,
+    then the current term's end and the last day to give notice on it (or, once it has
+    ended, its last day in force)."""
+    life = status.life
+    if life is None:
+        return []
+    state, since = say.word(life.state), life.in_force_since
+    if life.state in ("expired", "terminated"):
+        ended = N_("The memorandum: {state}, in force from {date} to {end}")
+        return [say(ended, state=state, date=since, end=life.ends) + "."]
+    parts = [say(N_("The memorandum: {state}, in force from {date}"), state=state, date=since)]
+    term = life.term
+    if term is not None:
+        ends = N_("the current term ends {date} (renewals: {count})")
+        parts.append(say(ends, date=term.end, count=term.number))
+        if term.notice_by is not None:
+            parts.append(say(N_("last day to give notice {date}"), date=term.notice_by))
+    return [", ".join(parts) + "."]
+
+
+def _life_lines(status: Status, say: _Say) -> list[str]:
     """The memorandum's notice deadline within `notice_days`, or its expiry or termination."""
     life = status.life
     if life is None or life.state in ("in-force", "pending"):
         return []
     if life.state == "notice-window" and life.term and life.term.notice_by:
-        days = (life.term.notice_by - status.as_of).days
-        return [
-            f"    notice of non-renewal or termination by {life.term.notice_by} "
-            f"({f'in {_days(days)}' if days else 'today'}); the term ends {life.term.end}"
-        ]
-    return [f"    {life.state}: its last day in force was {life.ends}"]
+        notice = say(
+            N_("notice of non-renewal or termination by {date} ({when}); the term ends {end}"),
+            date=life.term.notice_by,
+            when=say.when((life.term.notice_by - status.as_of).days),
+            end=life.term.end,
+        )
+        return [f"    {notice}"]
+    ended = say(
+        N_("{state}: its last day in force was {date}"), state=say.word(life.state), date=life.ends
+    )
+    return [f"    {ended}"]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _event_line(model: Any, record: str, say: _Say) -> str:
+    kind = say.word(model.kind)
+    return f"    {terminal_safe(record)}  {model.dated}  {kind}  {_title(model, say.language)}"
 
 
-def _event_line(model: Any, record: str) -> str:
-    return f"    {terminal_safe(record)}  {model.dated}  {model.kind}  {_title(model)}"
-
-
-def _past(status: Status) -> list[str]:
+def _past(status: Status, say: _Say) -> list[str]:
     lines = []
     for entry in status.past_events:
-        lines.append(_event_line(entry.model, entry.id))
-        lines.append(f"      mou set {terminal_safe(entry.id)} status=held   (or status=cancelled)")
+        lines.append(_event_line(entry.model, entry.id, say))
+        command = f"mou set {terminal_safe(entry.id)} status=held"
+        lines.append("      " + say(N_("{command}   (or status=cancelled)"), command=command))
     return lines
 
 
-def _waiting_heading(status: Status) -> str:
+def _waiting_heading(status: Status, say: _Say) -> str:
     if status.median_response_days is None:
-        return f"Requests without a response for over {_days(status.within)} (no median yet)"
-    median = status.median_response_days
-    return f"Requests without a response for longer than the median ({median} days)"
+        return say(
+            N_("Requests without a response for over {days} (no median yet)"),
+            days=say.days(status.within),
+        )
+    return say(
+        N_("Requests without a response for longer than the median ({days})"),
+        days=say.days(status.median_response_days),
+    )
 
 
-def _waiting(status: Status) -> list[str]:
-    return [
-        f"    {terminal_safe(w.entry.id)}  waiting {_days(w.days)}  {_title(w.entry.model)}"
-        for w in status.waiting_requests
-    ]
+def _waiting(status: Status, say: _Say) -> list[str]:
+    lines = []
+    for waiting in status.waiting_requests:
+        days = say(N_("waiting {days}"), days=say.days(waiting.days))
+        title = _title(waiting.entry.model, say.language)
+        lines.append(f"    {terminal_safe(waiting.entry.id)}  {days}  {title}")
+    return lines
 
 
 def status_json(status: Status) -> str:

@@ -230,6 +230,7 @@ _PATTERN_MESSAGES = {
     URL_PATTERN: N_("{value} is not an http(s) URL"),
     EMAIL_PATTERN: N_("{value} is not an e-mail address"),
     LANGUAGE_PATTERN: N_("{value} is not an ISO 639 language code (en, ru, ...)"),
+    "^P": N_("{value} is not an ISO 8601 duration such as P6M or P1Y"),  # models.Duration
 }
 
 

@@ -18,6 +18,7 @@ from mou.cli.common import (
     PROBLEMS,
     AsOfOption,
     ContactDetails,
+    Language,
     Settings,
     command,
     no_memorandum,
@@ -273,6 +274,15 @@ def status(
         bool,
         typer.Option("--check", help="Exit 1 when anything is overdue (for a scheduled job)."),
     ] = False,
+    language: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of the text: en or ru. Default: $MOU_LANG, else the locale's "
+            "(ru when it is Russian), else en.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """What needs attention now: overdue and coming actions by owner, clauses behind or due
     by their cadence, planned events past or near, unanswered requests, parties without a
@@ -280,6 +290,7 @@ def status(
     from mou.checks import run_checks
     from mou.lifecycle_text import status_json, status_text
     from mou.load import load
+    from mou.problems import language_of_environment
     from mou.status import status as status_of
 
     root = records_root(context)
@@ -288,5 +299,9 @@ def status(
     if records.memorandum is None:
         raise no_memorandum()
     found = status_of(records, run_checks(records, today), today, within, notice_days)
-    sys.stdout.write(status_json(found) if output_format == "json" else status_text(found))
+    if output_format == "json":
+        sys.stdout.write(status_json(found))
+    else:
+        chosen = language.value if language else language_of_environment()
+        sys.stdout.write(status_text(found, chosen))
     return PROBLEMS if check and found.overdue else OK
