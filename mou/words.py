@@ -63,7 +63,8 @@ def translations(language: str) -> gettext.NullTranslations:
 class Words:
     """Formatting for one language: gettext, Babel, and the record's localized text."""
 
-    def __init__(self, language: str, memorandum: Memorandum) -> None:
+    def __init__(self, language: str, memorandum: Memorandum | None) -> None:
+        """`memorandum`: whose parties and topics are named (None: ids are shown as they are)."""
         from babel import Locale
 
         self.language = language
@@ -71,10 +72,10 @@ class Words:
         self._dates: dict[tuple[date, str], str] = {}
         self.translation = translations(language)
         self.vocabulary = vocabulary()
-        self.parties = {party.id: party for party in memorandum.parties}
+        self.parties = {party.id: party for party in memorandum.parties} if memorandum else {}
         self.topics = {
             topic.id: topic.name
-            for topic in memorandum.topics
+            for topic in (memorandum.topics if memorandum else ())
             if not isinstance(topic, str) and topic.name is not None
         }
 
