@@ -3,6 +3,7 @@ day, the traffic-light rule case by case, a record that does not validate, and t
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -243,3 +244,36 @@ def test_a_day_past_the_notice_deadline_leaves_the_window(overview: Overview) ->
     assert later.rows[0].next_deadline is not None
     assert later.rows[0].next_deadline.kind == "clause"  # 2026-03-02 + P6M, before the end
     assert "notice-window" not in [reason.code for reason in later.rows[0].reasons]
+
+
+# --- each format renders every row ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_format_has_every_row(overview: Overview, language: str) -> None:
+    import csv
+    import io
+    import json
+
+    from mou.portfolio_render import render_portfolio, table
+
+    ids = [row.id for row in overview.rows]
+    markdown = render_portfolio(overview, "md", language)
+    assert [
+        line.split(" | ")[1].strip("`") for line in markdown.splitlines() if "| `" in line
+    ] == ids
+    spreadsheet = list(csv.DictReader(io.StringIO(render_portfolio(overview, "csv", language))))
+    assert [row["id"] for row in spreadsheet] == ids
+    data = json.loads(render_portfolio(overview, "json", language))
+    assert [m["id"] for m in data["memoranda"]] == ids
+    page = render_portfolio(overview, "html", language)
+    assert [re.sub("<.*?>", "", cell) for cell in re.findall(r"<code>(.*?)</code>", page)] == ids
+    lines = table(overview, language).lines(80)
+    assert [
+        line.split()[1]
+        for line in lines[1:]
+        if line.split() and line.split()[0] in LIGHT_WORDS[language]
+    ] == ids
+
+
+LIGHT_WORDS = {"en": ("red", "amber", "green"), "ru": ("красный", "жёлтый", "зелёный")}
