@@ -10,6 +10,8 @@ file by file, unchanged files left alone, and the list of what was written kept 
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,19 +47,50 @@ def open_folder(folder: Path) -> set[str]:
 
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
-    """Write each `(relative path, bytes)` under `folder` (never outside it); unchanged files
-    are left as they are."""
+    """Write each `(relative path, bytes)` under `folder` (never outside it: no `..`, no
+    absolute path, no folder or file that is a link leading out); unchanged files are left as
+    they are. Each folder is resolved and made once, not once per file."""
     root = folder.resolve()
+    places: dict[str, Path] = {}
     written: list[str] = []
     for name, data in files:
-        target = (folder / name).resolve()
-        if name.startswith("/") or ".." in name.split("/") or root not in target.parents:
+        parent, _, base = name.rpartition("/")
+        if name.startswith("/") or ".." in name.split("/") or base in ("", "."):
             raise ValueError(f"{name!r} would leave {folder}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not _holds(target, data):
-            target.write_bytes(data)
+        place = places.get(parent)
+        if place is None:
+            place = places[parent] = _made(folder, root, parent, name)
+        _write(place / base, data, f"--output {folder}: {name}")
         written.append(name)
     return written
+
+
+def _made(folder: Path, root: Path, parent: str, name: str) -> Path:
+    """The folder `parent` under `folder`, made if missing, resolved (links followed) and
+    checked to be inside `folder`."""
+    place = (folder / parent).resolve() if parent else root
+    if place != root and root not in place.parents:
+        raise FolderInUseError(f"--output {folder}: {parent} is a link out of the folder: stopped")
+    place.mkdir(parents=True, exist_ok=True)
+    return place
+
+
+def _write(target: Path, data: bytes, shown: str) -> None:
+    """Write `data` into `target` unless it already holds them (then its time stays); a link
+    or anything but a file in its place is refused (FolderInUseError), never followed."""
+    try:
+        status = os.lstat(target)
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISREG(status.st_mode):
+            raise FolderInUseError(f"{shown} is not a file mou wrote (a link?): stopped")
+        if status.st_size == len(data) and target.read_bytes() == data:
+            return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+    handle = os.open(target, flags, 0o644)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
 
 
 def close_folder(folder: Path, previous: set[str], written: list[str]) -> None:
@@ -70,8 +103,3 @@ def close_folder(folder: Path, previous: set[str], written: list[str]) -> None:
                 parent.rmdir()
                 parent = parent.parent
     write_text(folder / SITE_MANIFEST, "".join(f"{name}\n" for name in sorted(written)))
-
-
-def _holds(target: Path, data: bytes) -> bool:
-    """Whether `target` already holds `data` (then it is not rewritten: its time stays)."""
-    return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data

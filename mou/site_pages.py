@@ -7,21 +7,21 @@ language switch) and `site` (the shared SiteData); the templates are in `templat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import cache
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from mou import site
-from mou.fields import references
 from mou.kinds import KINDS
 from mou.load import Entry
 from mou.render import environment, templates_folder
 from mou.selection import title_of
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
-from mou.site_views import FieldLayout, clause_timeline, value_html
+from mou.site_record import Extra
+from mou.site_views import FieldLayout, clause_timeline, esc, value_html
 from mou.words import Words
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -54,6 +54,8 @@ class Pages:
         self.env = _environment()
         self.titles: dict[str, str] = {}
         self.frames: dict[int, list[str]] = {}
+        self.row_cells: dict[str, str] = {}  # a record's row in lists, but its last cell
+        self.up = ""  # the way back to the language folder from the page being rendered
         _ = self.words.gettext
         self.changes = {
             "added": _("added"),
@@ -91,13 +93,23 @@ class Pages:
 
     def render(self, template: str, here: str, title: str, **context: Any) -> bytes:
         """A page: its template's content in the frame."""
-        values = self.values("../" * here.count("/"), here)
+        self.up = "../" * here.count("/")
+        values = self.values(self.up, here)
         values.update(context)
-        main = str(self.env.get_template(f"site/{template}").render(values))
+        return self.wrap(here, title, self.env.get_template(f"site/{template}").render(values))
+
+    def wrap(self, here: str, title: str, main: str) -> bytes:
+        """A page: `main` (HTML) in the frame."""
         before, after = self.frame(here.count("/"))
-        path, title = str(escape(here)), str(escape(title))
+        path, title = esc(here), esc(title)
         page = before.replace(HERE, path).replace(TITLE, title) + main
         return (page + after.replace(HERE, path)).encode("utf-8")
+
+    def rows(self, entries: Sequence[Entry], extra: Extra | None = None) -> Markup:
+        """A table of records (templates' `rows`), for a page one folder deep or two."""
+        from mou.site_record import record_rows
+
+        return Markup(record_rows(self, entries, self.up, extra))
 
     def values(self, up: str, here: str) -> dict[str, Any]:
         """What every template sees."""
@@ -117,6 +129,7 @@ class Pages:
             "value_html": value_html,
             "day": self.day,
             "changes": self.changes,
+            "rows": self.rows,
         }
 
     def document(self, template: str, here: str, **context: Any) -> bytes:
@@ -198,25 +211,10 @@ class Pages:
                 )
 
     def record(self, entry: Entry) -> bytes:
-        data = self.data
-        outgoing = [
-            (str(loc[0]), value, data.by_id.get(value))
-            for loc, marker, value in references(entry.model)
-            if marker.to == "record"
-        ]
+        from mou.site_record import record_main
+
         here = f"records/{entry.id}.html"
-        return self.render(
-            "record.html.j2",
-            here,
-            self.title(entry),
-            e=entry,
-            fields=self.layout.fields(entry, ("kind", _heading_field(entry))),
-            outgoing=outgoing,
-            incoming=data.incoming.get(entry.id, []),
-            clauses=data.clauses_of.get(entry.id, ()),
-            history=data.history.get(entry.path, ()),
-            label=self.layout.label,
-        )
+        return self.wrap(here, self.title(entry), record_main(self, entry, "../"))
 
     def named(
         self, what: str, key: str, named: dict[str, list[str]]
@@ -260,8 +258,3 @@ class Pages:
             )
             here = f"reviews/{year}.html"
             yield here, self.document("review.html.j2", here, year=year, **context)
-
-
-def _heading_field(entry: Entry) -> str:
-    """The field a record page's heading shows (its title, subject or name)."""
-    return KINDS[entry.kind].title_field

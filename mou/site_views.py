@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from mou.fields import Loc, Ref, fields, references
@@ -145,10 +145,22 @@ class FieldLayout:
         self.link = link
         self.record_title = record_title
         self.contact_details = contact_details
+        self.labels: dict[str, str] = {}
+        self.amounts: dict[tuple[Decimal, str], str] = {}
+        self.namers: dict[str, Callable[[str], str]] = {
+            "party": _remembered(words.party),
+            "state": _remembered(words.state),
+            "topic": _remembered(words.topic),
+            "record": record_title,
+            "clause": lambda clause: f"{words.gettext('Clause')} {clause}",
+        }
 
     def label(self, key: str) -> str:
-        message = FIELD_LABELS.get(key)
-        return self.words.gettext(message) if message else key
+        found = self.labels.get(key)
+        if found is None:
+            message = FIELD_LABELS.get(key)
+            found = self.labels[key] = self.words.gettext(message) if message else key
+        return found
 
     def fields(self, entry: Entry, skip: tuple[str, ...] = ("kind",)) -> tuple[Field, ...]:
         """The record's fields but `skip` (its kind, and what the page's heading shows)."""
@@ -164,7 +176,7 @@ class FieldLayout:
             if key in skip or (key in CONTACT_DETAILS and not self.contact_details):
                 continue
             value = getattr(model, name)
-            if value is None or value in ((), {}):
+            if value is None or (not value and isinstance(value, tuple | dict)):
                 continue
             result.append(Field(key, self.label(key), self._value(value, (*loc, key), markers)))
         return tuple(result)
@@ -212,15 +224,8 @@ class FieldLayout:
         return text(str(value))
 
     def _reference(self, marker: Ref, value: str) -> Value:
-        words = self.words
-        namers: dict[str, Callable[[str], str]] = {
-            "party": words.party,
-            "state": words.state,
-            "topic": words.topic,
-            "record": self.record_title,
-            "clause": lambda clause: f"{words.gettext('Clause')} {clause}",
-        }
-        shown = namers[marker.to](value) if marker.to in namers else value
+        namer = self.namers.get(marker.to)
+        shown = namer(value) if namer is not None else value
         href = self.link(marker, value)
         return Value("link", text=shown, href=href) if href else text(shown)
 
@@ -237,12 +242,29 @@ class FieldLayout:
         return Value("table", columns=tuple(self.label(k) for k in keys), rows=rows)
 
     def _money(self, expense: Expense, fields: tuple[Field, ...]) -> tuple[Field, ...]:
-        amount = text(self.words.money(expense.amount, expense.currency))
+        key = (expense.amount, expense.currency)
+        if key not in self.amounts:
+            self.amounts[key] = self.words.money(expense.amount, expense.currency)
+        amount = text(self.amounts[key])
         return tuple(
             Field(f.key, f.label, amount) if f.key == "amount" else f
             for f in fields
             if f.key != "currency"
         )
+
+
+def _remembered(name: Callable[[str], str]) -> Callable[[str], str]:
+    """`name`, remembering what it said for each value (a large record names the same
+    parties and states thousands of times)."""
+    said: dict[str, str] = {}
+
+    def remembered(value: str) -> str:
+        found = said.get(value)
+        if found is None:
+            found = said[value] = name(value)
+        return found
+
+    return remembered
 
 
 @cache
@@ -352,32 +374,45 @@ def _gaps(
             yield Gap(x(first), x(later), label)
 
 
+def esc(text: str) -> str:
+    """`text` escaped for HTML exactly as markupsafe (Jinja's autoescape) escapes it, as a
+    plain string: the hot paths join strings, and a Markup per value costs more than this."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
 def value_html(value: Value, up: str) -> Markup:
     """A field's value as HTML, every text escaped; `up` leads from the page back to the
     language folder, for internal links. (The record pages' hot path: plain string joins
     around markupsafe's `escape`, several times faster than a Jinja macro.)"""
-    return Markup(_html(value, up))
+    return Markup(html_of(value, up))
 
 
-def _html(value: Value, up: str) -> str:
+def html_of(value: Value, up: str) -> str:
+    """`value_html` as a plain string."""
     shape = value.shape
     if shape == "text":
-        return escape(value.text)
+        return esc(value.text)
     if shape == "link":
         external = value.href.startswith(("https://", "http://"))
         href = value.href if external else up + value.href
-        return f'<a href="{escape(href)}">{escape(value.text)}</a>'
+        return f'<a href="{esc(href)}">{esc(value.text)}</a>'
     if shape == "list":
         # Short words and names (parties, states, topics, tags) read as one line.
         short = all(i.shape in ("text", "link") and len(i.text) <= 40 for i in value.items)
-        items = "".join(f"<li>{_html(item, up)}</li>" for item in value.items)
+        items = "".join(f"<li>{html_of(item, up)}</li>" for item in value.items)
         return f'<ul class="inline">{items}</ul>' if short else f"<ul>{items}</ul>"
     if shape == "fields":
-        pairs = (f"<dt>{escape(f.label)}</dt><dd>{_html(f.value, up)}</dd>" for f in value.fields)
+        pairs = (f"<dt>{esc(f.label)}</dt><dd>{html_of(f.value, up)}</dd>" for f in value.fields)
         return "<dl>" + "".join(pairs) + "</dl>"
-    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in value.columns)
+    head = "".join(f'<th scope="col">{esc(column)}</th>' for column in value.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_html(cell, up)}</td>" for cell in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{html_of(cell, up)}</td>" for cell in row) + "</tr>"
         for row in value.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -62,6 +62,7 @@ ORDER = [
     "site_views",
     "site_history",
     "site",
+    "site_record",
     "site_pages",
     "site_build",
     "site_serve",

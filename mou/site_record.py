@@ -1,0 +1,164 @@
+"""The record pages of `mou site`, and the lists of records, written without Jinja.
+
+A large record has tens of thousands of record pages and long lists: rendered through Jinja's
+runtime they took most of a site's time. Here they are plain string joins, every text that
+comes from the record passed through `esc` (the same escaping as Jinja's autoescape, so the
+pages are byte for byte what the templates made); markup comes only from literals here and
+from `site_views.value_html`, which escapes in turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from mou.fields import references
+from mou.kinds import KINDS
+from mou.load import Entry
+from mou.site import SiteData
+from mou.site_views import FieldLayout, esc, html_of
+from mou.words import Words
+
+
+class Pages(Protocol):
+    """What these pages need of `site_pages.Pages` (one language's pages)."""
+
+    data: SiteData
+    words: Words
+    layout: FieldLayout
+    changes: dict[str, str]
+    row_cells: dict[str, str]
+
+    def title(self, entry: Entry) -> str: ...
+
+    def day(self, text: str | None) -> str: ...
+
+
+# A list's fourth column: its heading and what it says for each record.
+Extra = tuple[str, Callable[[Entry], str]]
+
+
+def record_main(pages: Pages, entry: Entry, up: str) -> str:
+    """The content of a record's page: its fields, the clauses it counts for, references both
+    ways, its history from git, and its file."""
+    words, data = pages.words, pages.data
+    _ = words.gettext
+    layout = pages.layout
+    out = [
+        f'<p class="crumbs">{esc(words.word(entry.kind))} · {esc(words.date(entry.model.dated))}'
+        f'</p>\n<h1>{esc(pages.title(entry))}</h1>\n<dl class="fields">\n'
+    ]
+    for f in layout.fields(entry, ("kind", KINDS[entry.kind].title_field)):
+        label = esc(f.label)
+        value = html_of(f.value, up)
+        if f.value.shape == "table":
+            value = (
+                f'<div class="scroll" tabindex="0" role="region" aria-label="{label}">{value}</div>'
+            )
+        anchor = ' id="actions"' if f.key == "actions" else ""
+        out.append(f"<dt{anchor}>{label}</dt>\n<dd>{value}</dd>\n")
+    out.append("</dl>\n")
+    clauses = data.clauses_of.get(entry.id, ())
+    if clauses:
+        items = "".join(
+            f'<li><a href="{up}clauses/{esc(c.clause.id)}.html">{esc(_("Clause"))} '
+            f"{esc(c.clause.id)}</a>: {esc(words.text(c.clause.summary))}</li>"
+            for c in clauses
+        )
+        out.append(f"<h2>{esc(_('Counts for'))}</h2>\n<ul>{items}</ul>\n")
+    out.append(_references(pages, entry, up))
+    out.append(_history(pages, entry))
+    out.append(
+        f"<h2>{esc(_('Source'))}</h2>\n<p>{esc(_('Edit the file:'))} "
+        f"<code>{esc(data.source_prefix)}{esc(entry.path)}</code> "
+        f'<span class="note">({esc(_("record id"))} <code>{esc(entry.id)}</code>)</span></p>\n'
+    )
+    return "".join(out)
+
+
+def _references(pages: Pages, entry: Entry, up: str) -> str:
+    data, label = pages.data, pages.layout.label
+    _ = pages.words.gettext
+    lines = []
+    for loc, marker, value in references(entry.model):
+        if marker.to != "record":
+            continue
+        target = data.by_id.get(value)
+        shown = (
+            f'<a href="{up}records/{esc(target.id)}.html">{esc(pages.title(target))}</a>'
+            if target is not None
+            else f'{esc(value)} <span class="note">({esc(_("no such record"))})</span>'
+        )
+        lines.append(f"<li>{esc(_('Refers to'))} ({esc(label(str(loc[0])))}): {shown}</li>\n")
+    for source, name in data.incoming.get(entry.id, ()):
+        lines.append(
+            f"<li>{esc(_('Referred to by'))} ({esc(label(name))}): "
+            f'<a href="{up}records/{esc(source.id)}.html">{esc(pages.title(source))}</a></li>\n'
+        )
+    head = f"<h2>{esc(_('References'))}</h2>\n"
+    if not lines:
+        none = _("No record refers to this one, and it refers to none.")
+        return f'{head}<p class="note">{esc(none)}</p>'
+    return head + '<ul class="references">\n' + "".join(lines) + "</ul>\n"
+
+
+def _history(pages: Pages, entry: Entry) -> str:
+    _ = pages.words.gettext
+    head = f"<h2>{esc(_('History'))}</h2>\n"
+    revisions = pages.data.history.get(entry.path, ())
+    if not revisions:
+        none = _("No history: the record is not in a git repository, or not yet committed.")
+        return f'{head}<p class="note">{esc(none)}</p>'
+    lines = []
+    for r in revisions:
+        line = (
+            f"<li><b>{esc(pages.day(r.date))}</b> <code>{esc((r.commit or '')[:10])}</code> "
+            f'{esc(str(r.subject))} <span class="note">({esc(str(r.author))})</span> — '
+            f"{esc(pages.changes[r.change.change])}"
+        )
+        if r.renamed_from:
+            moved = _("from %(path)s") % {"path": r.renamed_from}
+            line += f' <span class="note">({esc(moved)})</span>'
+        if r.change.change == "changed" and not r.change.fields:
+            same = _("no field changed: formatting or comments")
+            line += f' <span class="note">({esc(same)})</span>'
+        if r.change.fields:
+            line += (
+                "<ul>"
+                + "".join(
+                    f"<li><code>{esc(name)}</code>: {_shown(before)} → {_shown(after)}</li>"
+                    for name, before, after in r.change.fields
+                )
+                + "</ul>"
+            )
+        lines.append(line + "</li>\n")
+    return f'{head}<ol class="history">\n' + "".join(lines) + "</ol>\n"
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None else esc(str(value))
+
+
+def record_rows(pages: Pages, entries: Sequence[Entry], up: str, extra: Extra | None = None) -> str:
+    """A table of records: date, title (a link to its page), kind, and `extra`'s column."""
+    words = pages.words
+    _ = words.gettext
+    more = f'<th scope="col">{esc(extra[0])}</th>' if extra else ""
+    rows = [
+        f'<table class="records">\n<thead><tr><th scope="col">{esc(_("Date"))}</th>'
+        f'<th scope="col">{esc(_("Record"))}</th><th scope="col">{esc(_("Kind"))}</th>'
+        f"{more}</tr></thead>\n<tbody>\n"
+    ]
+    cells = pages.row_cells
+    for e in entries:
+        found = cells.get(e.id)
+        if found is None:
+            found = cells[e.id] = (
+                f'<tr><td class="date">{esc(words.date(e.model.dated))}</td><td>'
+                f'<a href="{{up}}records/{esc(e.id)}.html">{esc(pages.title(e))}</a></td>'
+                f"<td>{esc(words.word(e.kind))}</td>"
+            )
+        cell = f"<td>{esc(extra[1](e))}</td>" if extra else ""
+        rows.append(found.replace("{up}", up, 1) + cell + "</tr>\n")
+    rows.append("</tbody>\n</table>")
+    return "".join(rows)
