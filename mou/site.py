@@ -13,7 +13,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -31,7 +31,7 @@ from mou.models import (
     Seminar,
 )
 from mou.periods import Period
-from mou.problems import Problem
+from mou.problems import N_, Problem
 from mou.review import ClauseReview, Review, clause_review, review
 from mou.selection import (
     ActionItem,
@@ -50,6 +50,15 @@ LIST_LIMIT = 300
 # How many of the latest done actions the actions board lists (all are counted).
 DONE_SHOWN = 100
 UPCOMING_DAYS = 90
+# Rows of a long table a yearly review shows on the site (the whole table has pages of its own).
+REVIEW_ROWS = 50
+REVIEW_LISTS = {
+    "meetings": N_("Consultations and other meetings"),
+    "seminars": N_("Seminars and conferences"),
+    "requests": N_("Requests for technical cooperation"),
+    "programmes": N_("Joint programmes"),
+    "contacts": N_("Designated contacts"),
+}
 ASSETS = ("site.css", "nav.css", "search.js")
 STATE_CODE = "[A-Z]{3}"  # a state page's name; other values are MOU204 findings
 
@@ -277,6 +286,28 @@ class SiteData:
         if marker.to == "record" and value in self.by_id:
             return f"records/{value}.html"
         return None
+
+
+def site_review(made: Review) -> tuple[Review, dict[str, tuple[Entry, ...]]]:
+    """The review with each long table cut to its first REVIEW_ROWS rows (what the site's
+    review page shows: its counts are the review's own), and the whole of each table cut."""
+    whole = {
+        "meetings": made.meetings,
+        "seminars": made.seminars.records,
+        "requests": made.requests.records,
+        "programmes": made.programmes,
+        "contacts": made.contact_persons,
+    }
+    cut = {what: found[:REVIEW_ROWS] for what, found in whole.items()}
+    short = replace(
+        made,
+        meetings=cut["meetings"],
+        seminars=replace(made.seminars, records=cut["seminars"]),
+        requests=replace(made.requests, records=cut["requests"]),
+        programmes=cut["programmes"],
+        contact_persons=cut["contacts"],
+    )
+    return short, {what: found for what, found in whole.items() if len(found) > REVIEW_ROWS}
 
 
 def _quarters(year: int) -> list[Period]:

@@ -21,7 +21,7 @@ from mou.render import environment, templates_folder
 from mou.selection import title_of
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
 from mou.site_record import Extra
-from mou.site_views import FieldLayout, clause_timeline, esc, value_html
+from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline, value_html
 from mou.words import Words
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -186,29 +186,38 @@ class Pages:
         parts (`2017.html`, `2017-2.html`...), so that no page grows past ~200 KB."""
         if found.inline:
             return
-        limit = site.LIST_LIMIT
         for year, entries in found.years:
-            names = [
-                f"{year}.html" if start == 0 else f"{year}-{start // limit + 1}.html"
-                for start in range(0, len(entries), limit)
-            ]
-            for index, name in enumerate(names):
-                here = f"{found.folder}/{name}"
-                part = entries[index * limit : (index + 1) * limit]
-                yield (
-                    here,
-                    self.render(
-                        "year.html.j2",
-                        here,
-                        f"{heading}: {year}",
-                        heading=heading,
-                        year=year,
-                        entries=part,
-                        back=found.folder,
-                        parts=names if len(names) > 1 else [],
-                        current=name,
-                    ),
-                )
+            yield from self.list_pages(found.folder, str(year), entries, heading, year=year)
+
+    def list_pages(
+        self,
+        folder: str,
+        name: str,
+        entries: Sequence[Entry],
+        heading: str,
+        *,
+        year: int,
+        crumb: str | None = None,
+    ) -> Iterator[tuple[str, bytes]]:
+        """The list of `entries` as `folder/name.html`, cut into parts of at most LIST_LIMIT
+        records (`name-2.html`...), each linking to the others; its crumb leads to `folder`."""
+        limit = site.LIST_LIMIT
+        names = [
+            f"{name}.html" if start == 0 else f"{name}-{start // limit + 1}.html"
+            for start in range(0, len(entries), limit)
+        ]
+        for index, current in enumerate(names):
+            here = f"{folder}/{current}"
+            values = {
+                "heading": heading,
+                "crumb": crumb or heading,
+                "year": year,
+                "entries": entries[index * limit : (index + 1) * limit],
+                "back": folder,
+                "parts": names if len(names) > 1 else [],
+                "current": current,
+            }
+            yield here, self.render("year.html.j2", here, f"{heading}: {year}", **values)
 
     def record(self, entry: Entry) -> bytes:
         from mou.site_record import record_main
@@ -247,14 +256,39 @@ class Pages:
         yield from self.year_pages(found, heading)
 
     def reviews(self) -> Iterator[tuple[str, bytes]]:
+        """Every year's review (`mou review`'s page, its long tables cut short and its timeline
+        thinned so that the page stays small), and the whole of each long table on pages of
+        its own (`reviews/YEAR/meetings.html`...)."""
         from mou.render import template_context
 
-        data = self.data
-        title = self.words.gettext("Yearly reviews")
+        data, _ = self.data, self.words.gettext
+        title = _("Yearly reviews")
         yield "reviews/index.html", self.render("reviews.html.j2", "reviews/index.html", title)
         for year, made in data.reviews.items():
+            short, long = site.site_review(made)
             context = template_context(
-                made, self.language, contact_details=data.options.contact_details
+                short, self.language, contact_details=data.options.contact_details
             )
+            context["timeline"] = thin_timeline(context["timeline"], self.words)
             here = f"reviews/{year}.html"
-            yield here, self.document("review.html.j2", here, year=year, **context)
+            more = {
+                what: self.more(f"../reviews/{year}/{what}.html", site.REVIEW_ROWS, len(found))
+                for what, found in long.items()
+            }
+            yield here, self.document("review.html.j2", here, year=year, more=more, **context)
+            review_title = f"{_('Joint review of implementation')}: {year}"
+            for what, found in long.items():
+                heading = _(site.REVIEW_LISTS[what])
+                yield from self.list_pages(
+                    f"reviews/{year}", what, found, heading, year=year, crumb=review_title
+                )
+
+    def more(self, href: str, shown: int, total: int) -> Markup:
+        """The note under a table cut short: how much it shows, and a link to the whole."""
+        _ = self.words.gettext
+        note = _("The first %(shown)s of %(num)s.") % {
+            "shown": self.words.number(shown),
+            "num": self.words.number(total),
+        }
+        link = f'<a href="{esc(href)}">{esc(_("The whole list"))}</a>'
+        return Markup(f'<p class="note">{esc(note)} {link}</p>\n')

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -24,7 +24,8 @@ from mou.load import Entry
 from mou.models import Expense, field_order
 from mou.periods import add_duration
 from mou.problems import N_
-from mou.timeline import Tick
+from mou.timeline import Mark as ReviewMark
+from mou.timeline import Tick, Timeline
 from mou.words import Words
 
 # Field labels as a reader sees them (the keys of the files, in words).
@@ -282,6 +283,8 @@ RIGHT = 20
 HEIGHT = 110
 AXIS = 70
 TITLED_MARKS = 300
+MERGED = 4  # pixels: a review's marks of a kind this close are drawn as one on the site
+MARKS = 300  # at most this many marks on a review's timeline on the site
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +375,42 @@ def _gaps(
                 "end": words.date(later),
             }
             yield Gap(x(first), x(later), label)
+
+
+def thin_timeline(timeline: Timeline, words: Words) -> Timeline:
+    """A review's timeline with the marks of a kind that fall within a few pixels of each
+    other on a row drawn as one (its tooltip: how many records, first and last date), wider
+    apart until the chart has at most MARKS marks, so that a dense year's page stays small; a
+    mark alone keeps its date and title."""
+    width = MERGED
+    rows = _merged(timeline, width)
+    while sum(len(marks) for marks in rows) > MARKS:
+        width *= 2
+        rows = _merged(timeline, width)
+    shown = []
+    for row, groups in zip(timeline.rows, rows, strict=True):
+        marks = []
+        for found in groups:
+            if len(found) == 1:
+                marks.append(found[0])
+                continue
+            count = words.ngettext("%(num)s record", "%(num)s records", len(found))
+            first, last = found[0].date, found[-1].date
+            dates = first if first == last else f"{first} – {last}"
+            marks.append(ReviewMark(found[0].x, found[0].kind, dates, count % {"num": len(found)}))
+        shown.append(replace(row, marks=tuple(sorted(marks, key=lambda m: (m.x, m.kind)))))
+    return replace(timeline, rows=tuple(shown))
+
+
+def _merged(timeline: Timeline, width: int) -> list[list[list[ReviewMark]]]:
+    """Each row's marks grouped by kind and by `width` pixels."""
+    rows = []
+    for row in timeline.rows:
+        groups: dict[tuple[str, int], list[ReviewMark]] = {}
+        for mark in row.marks:
+            groups.setdefault((mark.kind, int(mark.x // width)), []).append(mark)
+        rows.append(list(groups.values()))
+    return rows
 
 
 def esc(text: str) -> str:
