@@ -19,9 +19,11 @@ from functools import cached_property
 
 from mou.fields import Ref, references
 from mou.history import Revision
+from mou.life import Life, clause_terms, has_life, life_on
 from mou.load import Entry, RecordSet
 from mou.models import (
     ID_PATTERN,
+    Amendment,
     Arrangement,
     Clause,
     Contact,
@@ -113,6 +115,8 @@ class ClauseYears:
     quarters: tuple[tuple[Period, ClauseReview | None], ...]  # None: not begun on the as-of date
     life: ClauseReview
     listing: Listing
+    since: date | None = None  # the amendment that added the clause took effect
+    until: date | None = None  # the last day before the amendment that removed it
 
 
 @dataclass
@@ -147,24 +151,41 @@ class SiteData:
 
     @cached_property
     def clauses(self) -> tuple[ClauseYears, ...]:
+        """Every clause in force on some day since signing, its text as amended by the as-of
+        date (`life.clause_terms`, as the review reads them)."""
         qualifying = [e for e in self.entries if qualifies(e.model)]
-        return tuple(self._clause_years(clause, qualifying) for clause in self.memorandum.clauses)
+        signed, as_of = self.memorandum.signed.date, self.options.as_of
+        return tuple(
+            self._clause_years(clause, (since, until), qualifying)
+            for clause, since, until in clause_terms(self.memorandum, signed, as_of)
+        )
 
-    def _clause_years(self, clause: Clause, qualifying: list[Entry]) -> ClauseYears:
+    def _clause_years(
+        self, clause: Clause, days: tuple[date, date], qualifying: list[Entry]
+    ) -> ClauseYears:
         as_of = self.options.as_of
-        own = [e for e in qualifying if counts_for(clause, e.model) and e.model.dated <= as_of]
+        since, until = days  # the clause counts records of these days (amendments)
+        own = [
+            e
+            for e in qualifying
+            if counts_for(clause, e.model) and since <= e.model.dated <= min(as_of, until)
+        ]
         dates = [e.model.dated for e in own]
         ongoing = [e for e in own if isinstance(e.model, Programme)]
 
         def status(period: Period) -> ClauseReview:
             # Only the records the SPEC §5 sequence can use: the latest before the period (the
             # anchor), those in it up to the cut-off, and programmes still running in it. The
-            # review's own `clause_review` decides, so the rules stay in one place.
-            cut_off = min(period.end, as_of)
-            first = max(bisect.bisect_left(dates, period.start) - 1, 0)
-            last = bisect.bisect_right(dates, cut_off)
-            relevant = {e.id: e for e in [*own[first:last], *ongoing]}
-            return clause_review(clause, list(relevant.values()), period, cut_off)
+            # review's own `clause_review` decides, so the rules stay in one place; a period
+            # the clause was not in force is n/a, one it began or ended in counts its days.
+            first, cut_off = max(period.start, since), min(period.end, as_of, until)
+            if first > cut_off:
+                return ClauseReview(clause, "n/a", 0, None, None, ())
+            low = max(bisect.bisect_left(dates, period.start) - 1, 0)
+            high = bisect.bisect_right(dates, cut_off)
+            relevant = {e.id: e for e in [*own[low:high], *ongoing]}
+            shown = Period(period.label, first, period.end)
+            return clause_review(clause, list(relevant.values()), shown, cut_off)
 
         years = tuple(
             (period, status(period))
@@ -175,10 +196,41 @@ class SiteData:
             for year in (as_of.year - 1, as_of.year)
             for period in _quarters(year)
         )
-        life = clause_review(clause, own, Period("life", self.memorandum.signed.date, as_of), as_of)
+        life = status(Period("life", self.memorandum.signed.date, as_of))
         return ClauseYears(
-            clause, tuple(own), years, quarters, life, listing(f"clauses/{clause.id}", own, as_of)
+            clause,
+            tuple(own),
+            years,
+            quarters,
+            life,
+            listing(f"clauses/{clause.id}", own, as_of),
+            None if since == date.min else since,
+            None if until == date.max else until,
         )
+
+    @cached_property
+    def clause_ids(self) -> frozenset[str]:
+        """The clauses that have a page (in force on some day since signing)."""
+        return frozenset(c.clause.id for c in self.clauses)
+
+    @cached_property
+    def life(self) -> Life | None:
+        """The memorandum's life on the as-of date, when it states one (mou.life)."""
+        return life_on(self.memorandum, self.options.as_of) if has_life(self.memorandum) else None
+
+    def amendments_of(self, clause_id: str) -> list[tuple[Amendment, str]]:
+        """The amendments that added, changed or removed a clause, by date, with which."""
+        found = []
+        for amendment in sorted(self.memorandum.amendments, key=lambda a: a.date):
+            changes = amendment.clauses
+            for what, ids in (
+                ("added", [c.id for c in changes.added]),
+                ("changed", [c.id for c in changes.changed]),
+                ("removed", list(changes.removed)),
+            ):
+                if clause_id in ids:
+                    found.append((amendment, what))
+        return found
 
     @cached_property
     def reviews(self) -> dict[int, Review]:
@@ -281,7 +333,7 @@ class SiteData:
             return f"parties/{value}.html"
         if marker.to == "state" and value in self.states:
             return f"states/{value}.html"
-        if marker.to == "clause" and any(c.id == value for c in self.memorandum.clauses):
+        if marker.to == "clause" and value in self.clause_ids:
             return f"clauses/{value}.html"
         if marker.to == "record" and value in self.by_id:
             return f"records/{value}.html"

@@ -175,6 +175,10 @@ class Pages:
             data.options.as_of,
             clause.clause.cadence,
             self.words,
+            counted=(
+                max(data.memorandum.signed.date, clause.since or date.min),
+                min(data.options.as_of, clause.until or date.max),
+            ),
         )
         here = f"clauses/{clause.clause.id}.html"
         title = f"{self.words.gettext('Clause')} {clause.clause.id}"
@@ -290,5 +294,6 @@ class Pages:
             "shown": self.words.number(shown),
             "num": self.words.number(total),
         }
-        link = f'<a href="{esc(href)}">{esc(_("The whole list"))}</a>'
+        whole = _("The whole list")
+        link = f'<a href="{esc(href)}">{esc(whole)}</a>'
         return Markup(f'<p class="note">{esc(note)} {link}</p>\n')

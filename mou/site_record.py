@@ -10,6 +10,7 @@ from `site_views.value_html`, which escapes in turn.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Protocol
 
 from mou.fields import references
@@ -17,7 +18,7 @@ from mou.kinds import KINDS
 from mou.load import Entry
 from mou.site import SiteData
 from mou.site_views import FieldLayout, esc, html_of
-from mou.words import Words
+from mou.words import Words, translations
 
 
 class Pages(Protocol):
@@ -34,6 +35,29 @@ class Pages(Protocol):
     def day(self, text: str | None) -> str: ...
 
 
+@cache
+def _said(language: str) -> dict[str, str]:
+    """The pages' fixed words in `language`, translated and escaped once (plain gettext
+    calls, outside f-strings, so that `make messages` finds them)."""
+    _ = translations(language).gettext
+    words = {
+        "clause": _("Clause"),
+        "counts_for": _("Counts for"),
+        "source": _("Source"),
+        "edit": _("Edit the file:"),
+        "record_id": _("record id"),
+        "no_such": _("no such record"),
+        "refers_to": _("Refers to"),
+        "referred_to_by": _("Referred to by"),
+        "references": _("References"),
+        "history": _("History"),
+        "date": _("Date"),
+        "record": _("Record"),
+        "kind": _("Kind"),
+    }
+    return {key: esc(text) for key, text in words.items()}
+
+
 # A list's fourth column: its heading and what it says for each record.
 Extra = tuple[str, Callable[[Entry], str]]
 
@@ -42,7 +66,7 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
     """The content of a record's page: its fields, the clauses it counts for, references both
     ways, its history from git, and its file."""
     words, data = pages.words, pages.data
-    _ = words.gettext
+    said = _said(words.language)
     layout = pages.layout
     out = [
         f'<p class="crumbs">{esc(words.word(entry.kind))} · {esc(words.date(entry.model.dated))}'
@@ -61,24 +85,24 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
     clauses = data.clauses_of.get(entry.id, ())
     if clauses:
         items = "".join(
-            f'<li><a href="{up}clauses/{esc(c.clause.id)}.html">{esc(_("Clause"))} '
+            f'<li><a href="{up}clauses/{esc(c.clause.id)}.html">{said["clause"]} '
             f"{esc(c.clause.id)}</a>: {esc(words.text(c.clause.summary))}</li>"
             for c in clauses
         )
-        out.append(f"<h2>{esc(_('Counts for'))}</h2>\n<ul>{items}</ul>\n")
+        out.append(f"<h2>{said['counts_for']}</h2>\n<ul>{items}</ul>\n")
     out.append(_references(pages, entry, up))
     out.append(_history(pages, entry))
     out.append(
-        f"<h2>{esc(_('Source'))}</h2>\n<p>{esc(_('Edit the file:'))} "
+        f"<h2>{said['source']}</h2>\n<p>{said['edit']} "
         f"<code>{esc(data.source_prefix)}{esc(entry.path)}</code> "
-        f'<span class="note">({esc(_("record id"))} <code>{esc(entry.id)}</code>)</span></p>\n'
+        f'<span class="note">({said["record_id"]} <code>{esc(entry.id)}</code>)</span></p>\n'
     )
     return "".join(out)
 
 
 def _references(pages: Pages, entry: Entry, up: str) -> str:
     data, label = pages.data, pages.layout.label
-    _ = pages.words.gettext
+    _, said = pages.words.gettext, _said(pages.words.language)
     lines = []
     for loc, marker, value in references(entry.model):
         if marker.to != "record":
@@ -87,15 +111,15 @@ def _references(pages: Pages, entry: Entry, up: str) -> str:
         shown = (
             f'<a href="{up}records/{esc(target.id)}.html">{esc(pages.title(target))}</a>'
             if target is not None
-            else f'{esc(value)} <span class="note">({esc(_("no such record"))})</span>'
+            else f'{esc(value)} <span class="note">({said["no_such"]})</span>'
         )
-        lines.append(f"<li>{esc(_('Refers to'))} ({esc(label(str(loc[0])))}): {shown}</li>\n")
+        lines.append(f"<li>{said['refers_to']} ({esc(label(str(loc[0])))}): {shown}</li>\n")
     for source, name in data.incoming.get(entry.id, ()):
         lines.append(
-            f"<li>{esc(_('Referred to by'))} ({esc(label(name))}): "
+            f"<li>{said['referred_to_by']} ({esc(label(name))}): "
             f'<a href="{up}records/{esc(source.id)}.html">{esc(pages.title(source))}</a></li>\n'
         )
-    head = f"<h2>{esc(_('References'))}</h2>\n"
+    head = f"<h2>{said['references']}</h2>\n"
     if not lines:
         none = _("No record refers to this one, and it refers to none.")
         return f'{head}<p class="note">{esc(none)}</p>'
@@ -103,8 +127,8 @@ def _references(pages: Pages, entry: Entry, up: str) -> str:
 
 
 def _history(pages: Pages, entry: Entry) -> str:
-    _ = pages.words.gettext
-    head = f"<h2>{esc(_('History'))}</h2>\n"
+    _, said = pages.words.gettext, _said(pages.words.language)
+    head = f"<h2>{said['history']}</h2>\n"
     revisions = pages.data.history.get(entry.path, ())
     if not revisions:
         none = _("No history: the record is not in a git repository, or not yet committed.")
@@ -142,11 +166,11 @@ def _shown(value: object) -> str:
 def record_rows(pages: Pages, entries: Sequence[Entry], up: str, extra: Extra | None = None) -> str:
     """A table of records: date, title (a link to its page), kind, and `extra`'s column."""
     words = pages.words
-    _ = words.gettext
+    said = _said(words.language)
     more = f'<th scope="col">{esc(extra[0])}</th>' if extra else ""
     rows = [
-        f'<table class="records">\n<thead><tr><th scope="col">{esc(_("Date"))}</th>'
-        f'<th scope="col">{esc(_("Record"))}</th><th scope="col">{esc(_("Kind"))}</th>'
+        f'<table class="records">\n<thead><tr><th scope="col">{said["date"]}</th>'
+        f'<th scope="col">{said["record"]}</th><th scope="col">{said["kind"]}</th>'
         f"{more}</tr></thead>\n<tbody>\n"
     ]
     cells = pages.row_cells

@@ -317,6 +317,8 @@ def clause_timeline(
     end: date,
     cadence: str | None,
     words: Words,
+    *,
+    counted: tuple[date, date] | None = None,
 ) -> ClauseTimeline:
     """Marks for the qualifying records (`(date, title)`, sorted) between `start` and `end`,
     merged where they fall within two pixels, so the chart stays small whatever the record's
@@ -345,7 +347,8 @@ def clause_timeline(
             }
             label += f", {words.date(found[0][0])} – {words.date(found[-1][0])}"
         marks.append(Mark(position, len(found), label))
-    gaps = tuple(_gaps([day for day, _ in dates], (start, end), cadence, words, x))
+    # Gaps only while the clause was in force (`counted`: an amendment added or removed it).
+    gaps = tuple(_gaps([day for day, _ in dates], counted or (start, end), cadence, words, x))
     ticks = [
         Tick(x(date(year, 1, 1)), str(year))
         for year in range(start.year + 1, end.year + 1)

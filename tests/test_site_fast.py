@@ -4,13 +4,13 @@ an unchanged record does not render it again."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -23,6 +23,16 @@ Tree = Callable[[dict[str, str | bytes]], Path]
 EXCHANGE = (
     "kind: exchange\ndate: 2024-01-10\nfrom: cis\nto: iom\nsubject: {}\npublic_domain: true\n"
 )
+
+
+YEAR_ROW = re.compile(
+    r'<tr><td>(?:<a [^>]*>)?(\d{4})(?:</a>)?</td><td><span class="status status-([a-z-]+)"'
+)
+
+
+def years_of(page: str) -> dict[str, str]:
+    """A clause page's status year by year."""
+    return dict(YEAR_ROW.findall(page))
 
 
 @given(st.text())
@@ -90,3 +100,54 @@ def test_no_page_over_200_kb_in_a_dense_year(
     assert "The first 50 of" in review and 'href="../reviews/2016/meetings.html"' in review
     whole = (site / "en" / "reviews" / "2016" / "meetings.html").read_text("utf-8")
     assert whole.count('<td class="date">') in range(51, site_module.LIST_LIMIT + 1)
+
+
+def test_the_memorandums_life_and_its_amended_clauses(tmp_path: Path, run: Run) -> None:
+    """The dashboard states the life (in force since, the current term's end, the last day to
+    give notice, the amendments); clause pages give the text as amended, the amendments that
+    touched the clause, and count only the days it was in force, as `mou review` does."""
+    from mou.life import life_on
+    from mou.load import load
+    from mou.periods import parse_period
+    from mou.review import review
+    from mou.words import Words
+
+    root = REPO / "tests" / "cases" / "life-illustrative"
+    site = tmp_path / "site"
+    assert (
+        run(
+            "--records", str(root), "site", "--as-of", "2024-06-30", "--output", str(site)
+        ).exit_code
+        == 0
+    )
+    records = load(root)
+    memorandum = records.memorandum
+    assert memorandum is not None
+    life = life_on(memorandum, date(2024, 6, 30))
+    assert life.term is not None and life.term.notice_by is not None
+    for language in ("en", "ru"):
+        words = Words(language, memorandum)
+        dashboard = (site / language / "index.html").read_text("utf-8")
+        for shown in (life.in_force_since, life.term.end, life.term.notice_by, date(2015, 3, 2)):
+            assert f"<dd>{words.date(shown)}" in dashboard or f">{words.date(shown)}<" in dashboard
+        assert esc(words.text(memorandum.amendments[0].title)) in dashboard
+        assert 'href="clauses/6.html">6</a>' in dashboard
+    clause = (site / "en" / "clauses" / "2.html").read_text("utf-8")
+    assert "Consultations twice a year." in clause and "changed" in clause
+    ru = (site / "ru" / "clauses" / "6.html").read_text("utf-8")
+    assert "Совместное обучение должностных лиц." in ru
+    made = review(records, parse_period("2014"), date(2024, 6, 30))
+    assert "6" not in [c.clause.id for c in made.clauses]  # not yet in force in 2014
+    added = (site / "en" / "clauses" / "6.html").read_text("utf-8")
+    rows = years_of(added)
+    assert rows["2014"] == "n-a" and rows["2016"] == "on-track"
+    removed = (site / "en" / "clauses" / "1.1.html").read_text("utf-8")
+    rows = years_of(removed)
+    assert rows["2014"] != "n-a" and rows["2016"] == "n-a"
+    for year in (2014, 2016):
+        made = review(records, parse_period(str(year)), date(2024, 6, 30))
+        heat = {c.clause.id: c.status for c in made.clauses}
+        for clause_id, status in heat.items():
+            page = (site / "en" / "clauses" / f"{clause_id}.html").read_text("utf-8")
+            found = years_of(page)
+            assert found[str(year)] == status.replace("/", "-"), (clause_id, year)
