@@ -30,6 +30,14 @@ YEAR_ROW = re.compile(
 )
 
 
+def built(run: Run, root: Path, as_of: str, tmp_path: Path) -> Path:
+    """The site of the records under `root` as of `as_of`."""
+    site = tmp_path / "site"
+    result = run("--records", str(root), "site", "--as-of", as_of, "--output", str(site))
+    assert result.exit_code == 0
+    return site
+
+
 def years_of(page: str) -> dict[str, str]:
     """A clause page's status year by year."""
     return dict(YEAR_ROW.findall(page))
@@ -82,13 +90,7 @@ def test_no_page_over_200_kb_in_a_dense_year(
     )
     root = tmp_path / "records"
     generate.generate(root, 1500)
-    site = tmp_path / "site"
-    assert (
-        run(
-            "--records", str(root), "site", "--as-of", "2016-12-31", "--output", str(site)
-        ).exit_code
-        == 0
-    )
+    site = built(run, root, "2016-12-31", tmp_path)
     sizes = {
         path.relative_to(site).as_posix(): path.stat().st_size
         for path in site.rglob("*")
@@ -113,13 +115,7 @@ def test_the_memorandums_life_and_its_amended_clauses(tmp_path: Path, run: Run) 
     from mou.words import Words
 
     root = REPO / "tests" / "cases" / "life-illustrative"
-    site = tmp_path / "site"
-    assert (
-        run(
-            "--records", str(root), "site", "--as-of", "2024-06-30", "--output", str(site)
-        ).exit_code
-        == 0
-    )
+    site = built(run, root, "2024-06-30", tmp_path)
     records = load(root)
     memorandum = records.memorandum
     assert memorandum is not None
