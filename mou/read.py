@@ -55,10 +55,11 @@ def find_files(root: Path, problems: list[Problem] | None = None) -> list[str]:
     return sorted(found)
 
 
-def find_root(explicit: Path | None) -> Path:
+def find_root(explicit: Path | None, also: Callable[[Path], bool] | None = None) -> Path:
     """The records root: `explicit` (--records, $MOU_RECORDS), else the nearest folder upward
     that holds records/memorandum.yaml (or is itself a records root, holding memorandum.yaml:
-    inside records/meetings/, or in examples/demo/), else ./records."""
+    inside records/meetings/, or in examples/demo/) or for which `also` holds (a portfolio's
+    root, `mou.portfolio.discover`), else ./records."""
     if explicit is not None:
         return explicit
     here = Path.cwd()
@@ -67,6 +68,8 @@ def find_root(explicit: Path | None) -> Path:
             return folder
         if (folder / "records" / "memorandum.yaml").is_file():
             return folder / "records"
+        if also is not None and also(folder):
+            return folder
     return Path("records")
 
 

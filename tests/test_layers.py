@@ -11,11 +11,13 @@ from conftest import REPO
 
 ORDER = [
     "escape",
+    "catalogue",
     "problems",
     "progress",
     "cache",
     "parse",
     "read",
+    "portfolio",
     "codes",
     "fields",
     "models",

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app
+from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app, complete_memorandum
 
 # The command modules register their commands in the order of `mou --help`.
 # isort: off
@@ -50,9 +50,21 @@ def main_options(
         typer.Option(
             "--records",
             envvar="MOU_RECORDS",
-            help="The records root. Default: the nearest records/ holding a memorandum.yaml, "
-            "from the current folder upward; else ./records.",
+            help="The records root, or a portfolio's root. Default: the nearest records/ "
+            "holding a memorandum.yaml, from the current folder upward (or the portfolio "
+            "there); else ./records.",
             show_default=False,
+        ),
+    ] = None,
+    memorandum: Annotated[
+        str | None,
+        typer.Option(
+            "--memorandum",
+            "-m",
+            metavar="ID",
+            help="In a portfolio of memoranda: the one to work on (its folder's name).",
+            show_default=False,
+            autocompletion=complete_memorandum,
         ),
     ] = None,
     version: Annotated[
@@ -79,7 +91,7 @@ def main_options(
     if context.invoked_subcommand is None:
         typer.echo(context.get_help())
         raise typer.Exit(USAGE)
-    context.obj = Settings(records)
+    context.obj = Settings(records, memorandum)
 
 
 def main(prog_name: str | None = None) -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from typer import _click as click
 
     from mou.periods import Period
+    from mou.portfolio import Portfolio
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -157,29 +158,59 @@ def command(name: str | None = None) -> Callable[[Command], Command]:
 
 
 class Settings:
-    def __init__(self, records: Path | None) -> None:
+    def __init__(self, records: Path | None, memorandum: str | None = None) -> None:
         self.explicit = records
+        self.memorandum = memorandum  # -m ID: one memorandum of a portfolio
 
     def root(self) -> Path:
-        from mou.read import find_root
+        """The folder given or found: a records root, or a portfolio's root."""
+        from mou.portfolio import discover
 
-        return find_root(self.explicit)
+        return discover(self.explicit)
 
 
-def records_root(context: typer.Context) -> Path:
-    """The records root; a change to several files that a killed `mou` left half-done (a
-    rename's journal) is completed or discarded first, so no command sees it."""
+def _member_root(root: Path, memorandum: str | None) -> Path:
+    """The records root of one memorandum: `root` itself, or with a portfolio the member
+    `-m` names (also from inside one member's folder); a usage error naming the ids when
+    `root` is a portfolio and no `-m` was given."""
+    from mou.portfolio import find_portfolio
     from mou.problems import UsageError
+
+    portfolio = find_portfolio(root)
+    if portfolio is None and memorandum is not None:
+        portfolio = find_portfolio(root.parent)
+        if portfolio is None or root.name not in portfolio.ids():
+            raise UsageError(f"-m {memorandum}: {root} is one memorandum, not a portfolio")
+    if portfolio is None:
+        return root
+    if memorandum is None:
+        raise UsageError(
+            f"{root} is a portfolio: this command works on one memorandum; {portfolio.choice()}"
+        )
+    return portfolio.member(memorandum).root
+
+
+def _settle(root: Path) -> None:
+    """A change to several files that a killed `mou` left half-done (a rename's journal) is
+    completed or discarded, so that no command sees it."""
     from mou.read import JOURNAL_FOLDER
 
-    settings: Settings = context.obj
-    root = settings.root()
     if (root / JOURNAL_FOLDER).is_dir():
         from mou.commit import recover
         from mou.write import lock
 
         with lock(root):
             recover(root)
+
+
+def records_root(context: typer.Context) -> Path:
+    """The records root of the one memorandum a command works on (with a portfolio, the
+    member `-m` names), settled first (`_settle`)."""
+    from mou.problems import UsageError
+
+    settings: Settings = context.obj
+    root = _member_root(settings.root(), settings.memorandum)
+    _settle(root)
     if not root.is_dir():
         raise UsageError(
             f"no records folder at {root} (use --records PATH, set MOU_RECORDS, or run `mou init`)"
@@ -195,6 +226,21 @@ def records_root(context: typer.Context) -> Path:
                 "folder in it (use --records PATH, set MOU_RECORDS, or run `mou init`)"
             )
     return root
+
+
+def portfolio_or_root(context: typer.Context) -> Portfolio | Path:
+    """What a command that works across a portfolio works on: the portfolio (each member
+    settled first), or, with `-m` or for a single memorandum, its records root."""
+    from mou.portfolio import find_portfolio
+
+    settings: Settings = context.obj
+    if settings.memorandum is None:
+        portfolio = find_portfolio(settings.root())
+        if portfolio is not None:
+            for member in portfolio.members:
+                _settle(member.root)
+            return portfolio
+    return records_root(context)
 
 
 # --- options ------------------------------------------------------------------------------
@@ -271,8 +317,27 @@ class ListFormat(StrEnum):
 
 
 def completion_root(context: typer.Context) -> Path:
+    """The records root to complete from: -m's member of a portfolio, or the root found."""
+    from mou.problems import UsageError
+
+    params = context.find_root().params
+    records, memorandum = params.get("records"), params.get("memorandum")
+    root = Settings(Path(records) if records else None).root()
+    try:
+        return _member_root(root, memorandum)
+    except UsageError:  # a portfolio without -m: nothing to complete
+        return root
+
+
+def complete_memorandum(context: typer.Context, incomplete: str) -> list[str]:
+    """-m: the ids of the portfolio's memoranda (from inside one member, its siblings')."""
+    from mou.portfolio import find_portfolio
+
     records = context.find_root().params.get("records")
-    return Settings(Path(records) if records else None).root()
+    root = Settings(Path(records) if records else None).root()
+    portfolio = find_portfolio(root) or find_portfolio(root.parent)
+    ids = portfolio.ids() if portfolio is not None else []
+    return [id_ for id_ in ids if id_.startswith(incomplete)]
 
 
 def complete_period(incomplete: str) -> list[str]:

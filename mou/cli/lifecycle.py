@@ -19,8 +19,8 @@ from mou.cli.common import (
     AsOfOption,
     ContactDetails,
     Language,
-    Settings,
     command,
+    completion_root,
     no_memorandum,
     parse_as_of,
     records_root,
@@ -32,21 +32,16 @@ if TYPE_CHECKING:
 # --- shell completion (called on <Tab>: cheap, and never an error) ------------------------
 
 
-def _completion_root(context: typer.Context) -> Path:
-    records = context.find_root().params.get("records")
-    return Settings(Path(records) if records else None).root()
-
-
 def complete_id(context: typer.Context, incomplete: str) -> list[str]:
     from mou.completion import ids
 
-    return ids(_completion_root(context), incomplete)
+    return ids(completion_root(context), incomplete)
 
 
 def complete_action(context: typer.Context, incomplete: str) -> list[str]:
     from mou.completion import action_references
 
-    return action_references(_completion_root(context), incomplete)
+    return action_references(completion_root(context), incomplete)
 
 
 def _record_of(context: typer.Context) -> str | None:
@@ -62,14 +57,14 @@ def complete_key(context: typer.Context, incomplete: str) -> list[str]:
     from mou.completion import keys
 
     record = _record_of(context)
-    return keys(_completion_root(context), record, incomplete) if record else []
+    return keys(completion_root(context), record, incomplete) if record else []
 
 
 def complete_unset(context: typer.Context, incomplete: str) -> list[str]:
     from mou.completion import keys
 
     record = _record_of(context)
-    return keys(_completion_root(context), record, incomplete, values=False) if record else []
+    return keys(completion_root(context), record, incomplete, values=False) if record else []
 
 
 DryRun = Annotated[

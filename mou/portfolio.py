@@ -1,0 +1,225 @@
+"""A portfolio of memoranda: a folder whose sub-folders are records roots, each holding its
+memorandum.yaml and named by the memorandum's id (`mou -m ID`).
+
+    portfolio/                 the portfolio root (portfolio.yaml: optional, written by
+      portfolio.yaml           `mou init --portfolio`)
+      cis-iom/                 a member: a records root, exactly as a single memorandum's
+        memorandum.yaml
+        meetings/...
+      cis-unhcr/
+        memorandum.yaml
+
+A folder holding memorandum.yaml itself, or records/memorandum.yaml, is one memorandum as
+always, never a portfolio: inside a member's folder every command behaves as it does for a
+single memorandum. Nothing here imports the models (the titles are read with the parser).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mou.problems import N_, Problem, T, UsageError
+from mou.read import SUFFIXES, find_root, read_record_file
+
+MEMORANDUM = "memorandum.yaml"
+MARKER = "portfolio.yaml"
+# The folders a records root holds (the kinds' folders, `mou.kinds`), named here so that
+# finding a portfolio imports no models: tests/test_portfolio.py keeps the two equal.
+RECORD_FOLDERS = (
+    "meetings",
+    "seminars",
+    "exchanges",
+    "requests",
+    "programmes",
+    "arrangements",
+    "contacts",
+    "activities",
+)
+
+# Folders of a portfolio that are never memoranda: the site `mou site` writes there.
+NOT_MEMBERS = ("site",)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One memorandum of a portfolio: its id (the folder's name) and its records root."""
+
+    id: str
+    root: Path
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A portfolio root and its memoranda, sorted by id."""
+
+    root: Path
+    members: tuple[Member, ...]
+
+    def ids(self) -> list[str]:
+        return [member.id for member in self.members]
+
+    def member(self, id: str) -> Member:
+        """The member `id`; a usage error naming the ids there are when there is none."""
+        for member in self.members:
+            if member.id == id:
+                return member
+        raise UsageError(
+            f"-m {id}: no such memorandum in the portfolio {self.root}; {self.choice()}"
+        )
+
+    def choice(self) -> str:
+        """`use -m ID: one of a, b, c` (what a refusal tells the user to do)."""
+        if not self.members:
+            return "it holds no memorandum yet (`mou init ID` adds one)"
+        return f"use -m ID: one of {', '.join(self.ids())}"
+
+
+def _subfolders(folder: Path) -> list[str]:
+    """The names of the folders in `folder` (not hidden, not links), sorted; [] if unreadable."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(
+                entry.name
+                for entry in entries
+                if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)
+            )
+    except OSError:
+        return []
+
+
+def is_single(folder: Path) -> bool:
+    """Whether `folder` is one memorandum's folder: it holds memorandum.yaml, or
+    records/memorandum.yaml (a repository of one memorandum)."""
+    return (folder / MEMORANDUM).is_file() or (folder / "records" / MEMORANDUM).is_file()
+
+
+def find_portfolio(folder: Path) -> Portfolio | None:
+    """The portfolio whose root is `folder`, or None when it is not one: it holds a single
+    memorandum, or neither portfolio.yaml nor any sub-folder holding memorandum.yaml."""
+    if is_single(folder):
+        return None
+    members = tuple(
+        Member(name, folder / name)
+        for name in _subfolders(folder)
+        if name not in NOT_MEMBERS and (folder / name / MEMORANDUM).is_file()
+    )
+    if not members and not (folder / MARKER).is_file():
+        return None
+    return Portfolio(folder, members)
+
+
+def holds_records(folder: Path) -> bool:
+    """Whether `folder` looks like a records root: a record file at its top, or one of the
+    kinds' folders (hidden folders, site/, documents/ and the like do not)."""
+    try:
+        with os.scandir(folder) as entries:
+            names = {entry.name for entry in entries if not entry.name.startswith(".")}
+    except OSError:
+        return False
+    return any(name.endswith(SUFFIXES) for name in names) or not names.isdisjoint(RECORD_FOLDERS)
+
+
+def portfolio_problems(portfolio: Portfolio) -> list[Problem]:
+    """What is wrong with the portfolio as a whole (MOU401-MOU403), each located at a path
+    relative to the portfolio root; the members' own records are checked by `mou validate`."""
+    found: list[Problem] = []
+    members = {member.id for member in portfolio.members}
+    for name in _subfolders(portfolio.root):
+        folder = portfolio.root / name
+        if name in members:
+            found.extend(_nested(folder, name))
+        elif name in NOT_MEMBERS:
+            continue
+        elif find_portfolio(folder) is not None:
+            message = T(N_("a portfolio inside the portfolio: not read (one level only)"))
+            found.append(Problem("MOU403", message, f"{name}/"))
+        elif holds_records(folder):
+            message = T(
+                N_("{folder} holds records but no memorandum.yaml: its records are not checked"),
+                folder=f"{name}/",
+            )
+            found.append(Problem("MOU401", message, f"{name}/{MEMORANDUM}"))
+    if (portfolio.root.parent / MEMORANDUM).is_file():
+        message = T(N_("this portfolio lies inside a memorandum's folder: move it out"))
+        found.append(Problem("MOU403", message, f"../{MEMORANDUM}"))
+    found.extend(_same_titles(portfolio))
+    return sorted(found, key=Problem.sort_key)
+
+
+def _nested(folder: Path, name: str) -> list[Problem]:
+    """MOU403 for a memorandum or portfolio inside the member `folder` (two levels down)."""
+    found = []
+    for sub in _subfolders(folder):
+        inner = folder / sub
+        marks = [MEMORANDUM, MARKER, f"records/{MEMORANDUM}"]
+        marks += [f"{deeper}/{MEMORANDUM}" for deeper in _subfolders(inner)]
+        for mark in marks:
+            if (inner / mark).is_file():
+                message = T(
+                    N_("inside the memorandum {member}: a portfolio is one level deep"),
+                    member=name,
+                )
+                found.append(Problem("MOU403", message, f"{name}/{sub}/{mark}"))
+    return found
+
+
+def memorandum_title(root: Path) -> tuple[dict[str, str], Any]:
+    """The memorandum's title under `root` by language (`{}` when it cannot be read), and
+    the positions of its file."""
+    from mou.parse import parse
+
+    data = read_record_file(root, MEMORANDUM)
+    if not isinstance(data, bytes):
+        return {}, None
+    parsed = parse(data, MEMORANDUM)
+    value = parsed.value
+    title = value.get("title") if isinstance(value, dict) else None
+    if isinstance(title, str):
+        title = {"en": title}
+    if not isinstance(title, dict):
+        return {}, None
+    texts = {str(k): " ".join(v.split()) for k, v in title.items() if isinstance(v, str)}
+    return {language: text for language, text in texts.items() if text}, parsed.positions
+
+
+def _same_titles(portfolio: Portfolio) -> list[Problem]:
+    """MOU402 on each memorandum whose title (in some language) an earlier one has."""
+    from mou.parse import locate
+
+    seen: dict[tuple[str, str], str] = {}
+    found = []
+    for member in portfolio.members:
+        titles, positions = memorandum_title(member.root)
+        for language, text in sorted(titles.items()):
+            first = seen.setdefault((language, text.casefold()), member.id)
+            if first != member.id:
+                line, column = locate(positions, ("title", language)) if positions else (0, 0)
+                message = T(
+                    N_("the same title ({language}) as the memorandum {other}: {title}"),
+                    language=language,
+                    other=first,
+                    title=text,
+                )
+                path = f"{member.id}/{MEMORANDUM}"
+                found.append(Problem("MOU402", message, path, line + 1, column + 1, "memorandum"))
+    return found
+
+
+def discover(explicit: Path | None) -> Path:
+    """The folder mou works on: `explicit` (--records, $MOU_RECORDS: a records root or a
+    portfolio root), else the nearest folder upward that is a records root (as
+    `read.find_root` finds it: inside a member, the member) or a portfolio's root: the
+    current folder when it holds memoranda, a folder above it only with its portfolio.yaml
+    (so that a folder that happens to hold a few memoranda's folders is never taken for one
+    from far below), else ./records."""
+    here = Path.cwd()
+
+    def portfolio_root(folder: Path) -> bool:
+        if folder != here and not (folder / MARKER).is_file():
+            return False
+        return find_portfolio(folder) is not None
+
+    return find_root(explicit, portfolio_root)

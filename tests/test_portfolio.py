@@ -1,0 +1,272 @@
+"""A portfolio of memoranda (mou/portfolio.py and the CLI's -m): discovery, the choice of a
+member, the refusal without -m, and what is wrong with a portfolio as a whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE, Run, build_tree
+from mou.portfolio import (
+    RECORD_FOLDERS,
+    Member,
+    Portfolio,
+    discover,
+    find_portfolio,
+    portfolio_problems,
+)
+from mou.problems import UsageError
+
+MEETING = """kind: meeting
+type: consultation
+title: Consultations in {id}
+date: 2024-03-12
+status: held
+location: Geneva
+format: in-person
+organizer: iom
+participants:
+  - name: A. Ivanov
+    party: cis
+"""
+
+
+def memorandum(id: str, title: str | None = None) -> str:
+    """The base memorandum with a title of its own."""
+    text = (BASE / "memorandum.yaml").read_text(encoding="utf-8")
+    given = title or f"Test memorandum {id}"
+    return text.replace(
+        "title: Test memorandum between the CIS Executive Committee and the IOM Administration",
+        f"title: {given}",
+    )
+
+
+def make_portfolio(root: Path, ids: tuple[str, ...] = ("cis-iom", "cis-unhcr")) -> Path:
+    """A portfolio of the base memorandum under `ids`, each with one meeting."""
+    files: dict[str, str | bytes] = {"portfolio.yaml": "name: test portfolio\n"}
+    for id in ids:
+        files[f"{id}/memorandum.yaml"] = memorandum(id)
+        files[f"{id}/meetings/2024-03-12-consultations.yaml"] = MEETING.format(id=id)
+    return build_tree(root, files)
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("MOU_RECORDS", raising=False)
+    return make_portfolio(tmp_path / "portfolio")
+
+
+def test_record_folders_are_the_kinds_folders() -> None:
+    from mou.kinds import KINDS
+
+    assert set(RECORD_FOLDERS) == {kind.folder for kind in KINDS.values() if kind.folder}
+
+
+def test_members_sorted_by_id(tmp_path: Path) -> None:
+    root = make_portfolio(tmp_path / "p", ("zeta", "alpha", "mid"))
+    (root / "site").mkdir()
+    (root / ".git").mkdir()
+    found = find_portfolio(root)
+    assert found == Portfolio(
+        root,
+        (
+            Member("alpha", root / "alpha"),
+            Member("mid", root / "mid"),
+            Member("zeta", root / "zeta"),
+        ),
+    )
+    assert found.member("mid").root == root / "mid"
+    with pytest.raises(UsageError, match="use -m ID: one of alpha, mid, zeta"):
+        found.member("nope")
+
+
+@pytest.mark.parametrize(
+    ("files", "is_portfolio"),
+    [
+        ({"a/memorandum.yaml": "kind: memorandum\n"}, True),  # no marker needed
+        ({"portfolio.yaml": "name: x\n"}, True),  # an empty portfolio, just made
+        ({"memorandum.yaml": "", "a/memorandum.yaml": ""}, False),  # a single memorandum
+        ({"records/memorandum.yaml": "", "a/memorandum.yaml": ""}, False),  # a repository
+        ({"a/meetings/x.yaml": "", "docs/readme.md": ""}, False),  # no memorandum anywhere
+        ({".hidden/memorandum.yaml": ""}, False),  # hidden folders are never members
+    ],
+)
+def test_what_is_a_portfolio(
+    tmp_path: Path, files: dict[str, str | bytes], is_portfolio: bool
+) -> None:
+    build_tree(tmp_path / "p", files)
+    assert (find_portfolio(tmp_path / "p") is not None) == is_portfolio
+
+
+def test_discovery(portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert discover(portfolio) == portfolio  # explicit (--records, MOU_RECORDS)
+    monkeypatch.chdir(portfolio)
+    assert discover(None) == portfolio  # the current folder
+    (portfolio / "docs" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(portfolio / "docs" / "deep")
+    assert discover(None) == portfolio  # upward, by its portfolio.yaml
+    monkeypatch.chdir(portfolio / "cis-iom" / "meetings")
+    assert discover(None) == portfolio / "cis-iom"  # inside a member: the member, as today
+
+
+def test_upward_without_marker_stops_at_nothing(
+    portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Far below a folder that merely holds memoranda's folders, nothing is taken for a
+    portfolio: only the folder itself, or one marked with portfolio.yaml, is."""
+    (portfolio / "portfolio.yaml").unlink()
+    (portfolio / "docs").mkdir()
+    monkeypatch.chdir(portfolio / "docs")
+    assert discover(None) == Path("records")
+    monkeypatch.chdir(portfolio)
+    assert discover(None) == portfolio
+
+
+def test_one_memorandum_command_needs_m(run: Run, portfolio: Path) -> None:
+    result = run("--records", str(portfolio), "list", "meeting")
+    assert result.exit_code == 2
+    assert "is a portfolio: this command works on one memorandum; " in result.output
+    assert "use -m ID: one of cis-iom, cis-unhcr" in result.output
+
+
+@pytest.mark.parametrize("option", ["-m", "--memorandum"])
+def test_m_chooses_the_member(run: Run, portfolio: Path, option: str) -> None:
+    result = run("--records", str(portfolio), option, "cis-unhcr", "list", "meeting")
+    assert result.exit_code == 0
+    assert "Consultations in cis-unhcr" in result.output
+    assert "cis-iom" not in result.output
+
+
+def test_m_from_the_environment_and_upward(
+    run: Run, portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOU_RECORDS", str(portfolio))
+    assert "Consultations in cis-iom" in run("-m", "cis-iom", "list", "meeting").output
+    monkeypatch.delenv("MOU_RECORDS")
+    monkeypatch.chdir(portfolio)
+    assert "Consultations in cis-iom" in run("-m", "cis-iom", "list", "meeting").output
+
+
+def test_inside_a_member_as_today(
+    run: Run, portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(portfolio / "cis-iom" / "meetings")
+    result = run("list", "meeting")
+    assert result.exit_code == 0
+    assert "Consultations in cis-iom" in result.output
+    # -m from inside one member names a sibling
+    assert "Consultations in cis-unhcr" in run("-m", "cis-unhcr", "list", "meeting").output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-m", "nope"), "-m nope: no such memorandum in the portfolio"),
+        (("-m", "x", "--records", "{single}"), "is one memorandum, not a portfolio"),
+    ],
+)
+def test_m_refused(run: Run, portfolio: Path, args: tuple[str, ...], message: str) -> None:
+    single = build_tree(
+        portfolio.parent / "repo" / "records", {"memorandum.yaml": memorandum("one")}
+    )
+    arguments = [a.format(single=single) for a in args]
+    if "--records" not in arguments:
+        arguments += ["--records", str(portfolio)]
+    result = run(*arguments, "list", "meeting")
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_completion_of_the_ids(portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+
+    from mou.cli import app
+    from mou.cli.common import complete_id, complete_memorandum
+
+    command = typer.main.get_command(app)
+    context = command.make_context("mou", ["--records", str(portfolio), "-m", "cis-unhcr", "show"])
+    assert complete_memorandum(context, "cis-u") == ["cis-unhcr"]
+    assert complete_memorandum(context, "") == ["cis-iom", "cis-unhcr"]
+    assert complete_id(context, "2024") == ["2024-03-12-consultations"]
+    monkeypatch.chdir(portfolio / "cis-iom")  # from inside a member: its siblings
+    context = command.make_context("mou", ["show"])
+    assert complete_memorandum(context, "") == ["cis-iom", "cis-unhcr"]
+
+
+# --- what is wrong with a portfolio (MOU401-MOU403) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"stray/meetings/2024-01-01-x.yaml": MEETING.format(id="stray")},
+            [("MOU401", "stray/memorandum.yaml", 1, "stray/ holds records but no memorandum.yaml")],
+        ),
+        (
+            {"stray/x.yaml": "kind: meeting\n"},
+            [("MOU401", "stray/memorandum.yaml", 1, "its records are not checked")],
+        ),
+        ({"site/index.yaml": "", "documents/a.pdf": "", ".git/x.yaml": ""}, []),  # not members
+        (
+            {"copy/memorandum.yaml": memorandum("cis-iom")},
+            [
+                (
+                    "MOU402",
+                    "copy/memorandum.yaml",
+                    3,
+                    "the same title (en) as the memorandum cis-iom",
+                )
+            ],
+        ),
+        (
+            {"cis-iom/inner/memorandum.yaml": memorandum("inner")},
+            [("MOU403", "cis-iom/inner/memorandum.yaml", 1, "inside the memorandum cis-iom")],
+        ),
+        (
+            {"cis-iom/group/a/memorandum.yaml": memorandum("a")},
+            [("MOU403", "cis-iom/group/a/memorandum.yaml", 1, "a portfolio is one level deep")],
+        ),
+        (
+            {"group/a/memorandum.yaml": memorandum("a"), "group/portfolio.yaml": "name: g\n"},
+            [("MOU403", "group/", 1, "a portfolio inside the portfolio")],
+        ),
+    ],
+)
+def test_portfolio_problems(
+    portfolio: Path, files: dict[str, str | bytes], expected: list[tuple[str, str, int, str]]
+) -> None:
+    build_tree(portfolio, files)
+    found = portfolio_problems(find_portfolio(portfolio))
+    assert [(p.code, p.path, p.line) for p in found] == [e[:3] for e in expected]
+    for problem, (*_, message) in zip(found, expected, strict=True):
+        assert message in problem.message
+
+
+def test_same_title_in_russian(portfolio: Path) -> None:
+    title = "{en: English %s, ru: Один и тот же}"
+    build_tree(
+        portfolio,
+        {
+            "a/memorandum.yaml": memorandum("a", title % "a"),
+            "b/memorandum.yaml": memorandum("b", title % "b"),
+        },
+    )
+    found = portfolio_problems(find_portfolio(portfolio))
+    assert [(p.code, p.path) for p in found] == [("MOU402", "b/memorandum.yaml")]
+    assert "the same title (ru) as the memorandum a: Один и тот же" in found[0].message
+    assert found[0].line == 3 and found[0].column > 1  # at the Russian title itself
+
+
+def test_portfolio_inside_a_member(portfolio: Path) -> None:
+    inner = make_portfolio(portfolio / "cis-iom" / "inner", ("x",))
+    found = portfolio_problems(find_portfolio(inner))
+    assert [(p.code, p.path) for p in found] == [("MOU403", "../memorandum.yaml")]
+
+
+def test_explain_the_new_codes(run: Run) -> None:
+    for code in ("MOU401", "MOU402", "MOU403"):
+        result = run("explain", code)
+        assert result.exit_code == 0
+        assert result.output.startswith(f"{code} (error): ")
