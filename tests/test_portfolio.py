@@ -57,6 +57,12 @@ def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return make_portfolio(tmp_path / "portfolio")
 
 
+def _portfolio(root: Path) -> Portfolio:
+    found = find_portfolio(root)
+    assert found is not None
+    return found
+
+
 def test_record_folders_are_the_kinds_folders() -> None:
     from mou.kinds import KINDS
 
@@ -67,7 +73,7 @@ def test_members_sorted_by_id(tmp_path: Path) -> None:
     root = make_portfolio(tmp_path / "p", ("zeta", "alpha", "mid"))
     (root / "site").mkdir()
     (root / ".git").mkdir()
-    found = find_portfolio(root)
+    found = _portfolio(root)
     assert found == Portfolio(
         root,
         (
@@ -178,20 +184,23 @@ def test_m_refused(run: Run, portfolio: Path, args: tuple[str, ...], message: st
     assert message in result.output
 
 
-def test_completion_of_the_ids(portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import typer
+def _complete(words: list[str], incomplete: str) -> list[str]:
+    from typer._completion_classes import BashComplete
+    from typer.main import get_command
 
     from mou.cli import app
-    from mou.cli.common import complete_id, complete_memorandum
 
-    command = typer.main.get_command(app)
-    context = command.make_context("mou", ["--records", str(portfolio), "-m", "cis-unhcr", "show"])
-    assert complete_memorandum(context, "cis-u") == ["cis-unhcr"]
-    assert complete_memorandum(context, "") == ["cis-iom", "cis-unhcr"]
-    assert complete_id(context, "2024") == ["2024-03-12-consultations"]
+    shell = BashComplete(get_command(app), {}, "mou", "_MOU_COMPLETE")
+    return [item.value for item in shell.get_completions(words, incomplete)]
+
+
+def test_completion_of_the_ids(portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = ["--records", str(portfolio)]
+    assert _complete([*records, "-m"], "cis-u") == ["cis-unhcr"]
+    assert _complete([*records, "--memorandum"], "") == ["cis-iom", "cis-unhcr"]
+    assert _complete([*records, "-m", "cis-unhcr", "show"], "2024") == ["2024-03-12-consultations"]
     monkeypatch.chdir(portfolio / "cis-iom")  # from inside a member: its siblings
-    context = command.make_context("mou", ["show"])
-    assert complete_memorandum(context, "") == ["cis-iom", "cis-unhcr"]
+    assert _complete(["-m"], "") == ["cis-iom", "cis-unhcr"]
 
 
 # --- what is wrong with a portfolio (MOU401-MOU403) ---------------------------------------
@@ -238,7 +247,7 @@ def test_portfolio_problems(
     portfolio: Path, files: dict[str, str | bytes], expected: list[tuple[str, str, int, str]]
 ) -> None:
     build_tree(portfolio, files)
-    found = portfolio_problems(find_portfolio(portfolio))
+    found = portfolio_problems(_portfolio(portfolio))
     assert [(p.code, p.path, p.line) for p in found] == [e[:3] for e in expected]
     for problem, (*_, message) in zip(found, expected, strict=True):
         assert message in problem.message
@@ -253,7 +262,7 @@ def test_same_title_in_russian(portfolio: Path) -> None:
             "b/memorandum.yaml": memorandum("b", title % "b"),
         },
     )
-    found = portfolio_problems(find_portfolio(portfolio))
+    found = portfolio_problems(_portfolio(portfolio))
     assert [(p.code, p.path) for p in found] == [("MOU402", "b/memorandum.yaml")]
     assert "the same title (ru) as the memorandum a: Один и тот же" in found[0].message
     assert found[0].line == 3 and found[0].column > 1  # at the Russian title itself
@@ -261,7 +270,7 @@ def test_same_title_in_russian(portfolio: Path) -> None:
 
 def test_portfolio_inside_a_member(portfolio: Path) -> None:
     inner = make_portfolio(portfolio / "cis-iom" / "inner", ("x",))
-    found = portfolio_problems(find_portfolio(inner))
+    found = portfolio_problems(_portfolio(inner))
     assert [(p.code, p.path) for p in found] == [("MOU403", "../memorandum.yaml")]
 
 
