@@ -29,6 +29,8 @@ def test_case(name: str, tmp_path: Path) -> None:
 
 
 def test_every_code_has_a_case() -> None:
+    from test_portfolio import PORTFOLIO_CASES
+
     from mou.problems import CODES
 
     covered = {
@@ -36,4 +38,5 @@ def test_every_code_has_a_case() -> None:
         for name in NAMES
         for line in (CASES / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     }
+    covered |= {problem[0] for _, expected in PORTFOLIO_CASES for problem in expected}
     assert set(CODES) <= covered, f"codes without a case: {sorted(set(CODES) - covered)}"

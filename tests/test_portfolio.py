@@ -206,43 +206,44 @@ def test_completion_of_the_ids(portfolio: Path, monkeypatch: pytest.MonkeyPatch)
 # --- what is wrong with a portfolio (MOU401-MOU403) ---------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("files", "expected"),
-    [
-        (
-            {"stray/meetings/2024-01-01-x.yaml": MEETING.format(id="stray")},
-            [("MOU401", "stray/memorandum.yaml", 1, "stray/ holds records but no memorandum.yaml")],
-        ),
-        (
-            {"stray/x.yaml": "kind: meeting\n"},
-            [("MOU401", "stray/memorandum.yaml", 1, "its records are not checked")],
-        ),
-        ({"site/index.yaml": "", "documents/a.pdf": "", ".git/x.yaml": ""}, []),  # not members
-        (
-            {"copy/memorandum.yaml": memorandum("cis-iom")},
-            [
-                (
-                    "MOU402",
-                    "copy/memorandum.yaml",
-                    3,
-                    "the same title (en) as the memorandum cis-iom",
-                )
-            ],
-        ),
-        (
-            {"cis-iom/inner/memorandum.yaml": memorandum("inner")},
-            [("MOU403", "cis-iom/inner/memorandum.yaml", 1, "inside the memorandum cis-iom")],
-        ),
-        (
-            {"cis-iom/group/a/memorandum.yaml": memorandum("a")},
-            [("MOU403", "cis-iom/group/a/memorandum.yaml", 1, "a portfolio is one level deep")],
-        ),
-        (
-            {"group/a/memorandum.yaml": memorandum("a"), "group/portfolio.yaml": "name: g\n"},
-            [("MOU403", "group/", 1, "a portfolio inside the portfolio")],
-        ),
-    ],
-)
+# The portfolio's own problems, each a case (tests/test_cases.py counts their codes).
+PORTFOLIO_CASES: list[tuple[dict[str, str | bytes], list[tuple[str, str, int, str]]]] = [
+    (
+        {"stray/meetings/2024-01-01-x.yaml": MEETING.format(id="stray")},
+        [("MOU401", "stray/memorandum.yaml", 1, "stray/ holds records but no memorandum.yaml")],
+    ),
+    (
+        {"stray/x.yaml": "kind: meeting\n"},
+        [("MOU401", "stray/memorandum.yaml", 1, "its records are not checked")],
+    ),
+    ({"site/index.yaml": "", "documents/a.pdf": "", ".git/x.yaml": ""}, []),  # not members
+    (
+        {"copy/memorandum.yaml": memorandum("cis-iom")},
+        [
+            (
+                "MOU402",
+                "copy/memorandum.yaml",
+                3,
+                "the same title (en) as the memorandum cis-iom",
+            )
+        ],
+    ),
+    (
+        {"cis-iom/inner/memorandum.yaml": memorandum("inner")},
+        [("MOU403", "cis-iom/inner/memorandum.yaml", 1, "inside the memorandum cis-iom")],
+    ),
+    (
+        {"cis-iom/group/a/memorandum.yaml": memorandum("a")},
+        [("MOU403", "cis-iom/group/a/memorandum.yaml", 1, "a portfolio is one level deep")],
+    ),
+    (
+        {"group/a/memorandum.yaml": memorandum("a"), "group/portfolio.yaml": "name: g\n"},
+        [("MOU403", "group/", 1, "a portfolio inside the portfolio")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), PORTFOLIO_CASES)
 def test_portfolio_problems(
     portfolio: Path, files: dict[str, str | bytes], expected: list[tuple[str, str, int, str]]
 ) -> None:
