@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +30,7 @@ from mou.models import (
 )
 from mou.problems import N_, NT, Problem, T, Text
 from mou.progress import reporter
-from mou.read import Snapshot, parse_snapshot, read_and_parse, record_id, snapshot
+from mou.read import ParsedFile, Snapshot, parse_snapshot, read_and_parse, record_id, snapshot
 
 MEMORANDUM_ID = "memorandum"
 
@@ -108,12 +108,14 @@ def load(
     tree: set[str] | None = None,
     taken: Snapshot | None = None,
     without: Collection[str] = (),
+    parsed: Iterator[ParsedFile] | None = None,
 ) -> RecordSet:
     """Read every record under `root`. `extra` adds files not on disk (path → bytes), such as
     a record about to be written. `files` replaces the disk altogether (a git revision), and
     `tree` then lists every file of that revision, for document paths. `taken` is the disk as
     already read, when the caller has read it. `without` leaves out files that are on disk (a
-    record about to be removed or renamed).
+    record about to be removed or renamed). `parsed` gives the files of `taken` already
+    parsed, in its order (a portfolio's members, parsed in one pass).
 
     Parsed files come from the cache when it holds them; the others are parsed in worker
     processes for large records (parsing is most of the cost and is independent per file).
@@ -126,7 +128,8 @@ def load(
         records.problems.extend(taken.problems)
         skipped = {*in_memory, *without}
         on_disk = [path for path in taken.paths if path not in skipped]
-        parsed = parse_snapshot(taken, open_cache(), on_disk)
+        if parsed is None:
+            parsed = parse_snapshot(taken, open_cache(), on_disk)
     else:
         on_disk, parsed = [], iter([])
     import gc

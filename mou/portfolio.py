@@ -125,6 +125,11 @@ def holds_records(folder: Path) -> bool:
 def portfolio_problems(portfolio: Portfolio) -> list[Problem]:
     """What is wrong with the portfolio as a whole (MOU401-MOU403), each located at a path
     relative to the portfolio root; the members' own records are checked by `mou validate`."""
+    return sorted([*structure_problems(portfolio), *same_titles(portfolio)], key=Problem.sort_key)
+
+
+def structure_problems(portfolio: Portfolio) -> list[Problem]:
+    """MOU401 and MOU403: what the portfolio's folders say (no file's bytes)."""
     found: list[Problem] = []
     members = {member.id for member in portfolio.members}
     for name in _subfolders(portfolio.root):
@@ -145,8 +150,7 @@ def portfolio_problems(portfolio: Portfolio) -> list[Problem]:
     if (portfolio.root.parent / MEMORANDUM).is_file():
         message = T(N_("this portfolio lies inside a memorandum's folder: move it out"))
         found.append(Problem("MOU403", message, f"../{MEMORANDUM}"))
-    found.extend(_same_titles(portfolio))
-    return sorted(found, key=Problem.sort_key)
+    return found
 
 
 def _nested(folder: Path, name: str) -> list[Problem]:
@@ -185,7 +189,7 @@ def memorandum_title(root: Path) -> tuple[dict[str, str], Any]:
     return {language: text for language, text in texts.items() if text}, parsed.positions
 
 
-def _same_titles(portfolio: Portfolio) -> list[Problem]:
+def same_titles(portfolio: Portfolio) -> list[Problem]:
     """MOU402 on each memorandum whose title (in some language) an earlier one has."""
     from mou.parse import locate
 

@@ -310,15 +310,17 @@ class Snapshot:
         )
 
 
-def snapshot(root: Path) -> Snapshot:
-    """Read and hash every record file under `root` (reading is cheap next to parsing).
+def snapshot(root: Path, paths: list[str] | None = None, *, keep: bool | None = None) -> Snapshot:
+    """Read and hash every record file under `root` (reading is cheap next to parsing), or
+    the `paths` already found there.
 
     A small record keeps the bytes read. A large one does not (they would be held by every
     worker process too): a file needed again is read again, and if it changed meanwhile its
-    blob id here becomes the new one, so that nothing is cached under the old."""
+    blob id here becomes the new one, so that nothing is cached under the old. `keep` says
+    which, when the record is a part of a larger whole (a portfolio's member)."""
     taken = Snapshot(root, [])
-    taken.paths = find_files(root, taken.problems)
-    keep = len(taken.paths) < PARALLEL_FROM
+    taken.paths = find_files(root, taken.problems) if paths is None else paths
+    keep = len(taken.paths) < PARALLEL_FROM if keep is None else keep
     folders: dict[str, bool] = {}
     for path in taken.paths:
         read = read_record_file(root, path, folders=folders)

@@ -29,6 +29,7 @@ ORDER = [
     "findings",
     "output",
     "validation",
+    "portfolio_validation",
     "selection",
     "review",
     "history",

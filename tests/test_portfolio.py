@@ -53,8 +53,12 @@ def make_portfolio(root: Path, ids: tuple[str, ...] = ("cis-iom", "cis-unhcr")) 
 
 @pytest.fixture
 def portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A portfolio of two memoranda, and the current folder above it (paths are shown
+    relative to the current folder)."""
     monkeypatch.delenv("MOU_RECORDS", raising=False)
-    return make_portfolio(tmp_path / "portfolio")
+    root = make_portfolio(tmp_path / "portfolio")
+    monkeypatch.chdir(root)
+    return root
 
 
 def _portfolio(root: Path) -> Portfolio:
@@ -280,3 +284,112 @@ def test_explain_the_new_codes(run: Run) -> None:
         result = run("explain", code)
         assert result.exit_code == 0
         assert result.output.startswith(f"{code} (error): ")
+
+
+# --- mou validate at a portfolio's root -----------------------------------------------------
+
+
+def test_validate_at_the_root(run: Run, portfolio: Path) -> None:
+    result = run("--records", str(portfolio), "validate", "--as-of", "2025-06-01")
+    assert (result.exit_code, result.output) == (0, "No problems in 4 files.\n")
+    build_tree(portfolio, {"cis-unhcr/meetings/2024-05-01-bad.yaml": "kind: meeting\ntitle: [\n"})
+    result = run("--records", str(portfolio), "validate", "--as-of", "2025-06-01")
+    assert result.exit_code == 1
+    assert result.output.startswith("cis-unhcr/meetings/2024-05-01-bad.yaml:3:1: error MOU001 ")
+    assert result.output.endswith("1 error, 0 warnings in 5 files.\n")
+
+
+def test_validate_at_the_root_as_json(run: Run, portfolio: Path) -> None:
+    import json
+
+    (portfolio / "cis-iom" / "meetings" / "2024-03-12-consultations.yaml").write_text(
+        MEETING.format(id="x").replace("organizer: iom", "organizer: nobody"), encoding="utf-8"
+    )
+    result = run(
+        "--records", str(portfolio), "validate", "--format", "json", "--as-of", "2025-06-01"
+    )
+    assert result.exit_code == 1
+    diagnostics = json.loads(result.output)["diagnostics"]
+    assert [(d["code"], d["path"], d["line"]) for d in diagnostics] == [
+        ("MOU204", "cis-iom/meetings/2024-03-12-consultations.yaml", 8)
+    ]
+
+
+def test_validate_one_member_with_m(run: Run, portfolio: Path) -> None:
+    """With -m, one memorandum is validated as a single one: paths from its own root."""
+    import json
+
+    build_tree(portfolio, {"cis-unhcr/meetings/2024-05-01-bad.yaml": ""})
+    member = ["--records", str(portfolio), "-m", "cis-unhcr", "validate", "--format", "json"]
+    result = run(*member)
+    assert result.exit_code == 1
+    diagnostics = json.loads(result.output)["diagnostics"]
+    assert [(d["code"], d["path"]) for d in diagnostics] == [
+        ("MOU001", "meetings/2024-05-01-bad.yaml")
+    ]
+    assert run("--records", str(portfolio), "-m", "cis-iom", "validate").exit_code == 0
+
+
+def test_validate_reports_the_portfolio_problems(run: Run, portfolio: Path) -> None:
+    build_tree(portfolio, {"stray/meetings/2024-01-01-x.yaml": MEETING.format(id="stray")})
+    for _ in range(2):  # the second answer is the cached one: the folders are looked at again
+        result = run("--records", str(portfolio), "validate", "--as-of", "2025-06-01")
+        assert result.exit_code == 1
+        assert result.output.startswith("stray/memorandum.yaml:1:1: error MOU401 stray/ holds")
+    (portfolio / "stray" / "memorandum.yaml").write_text(memorandum("stray"), encoding="utf-8")
+    result = run("--records", str(portfolio), "validate", "--as-of", "2025-06-01")
+    assert (result.exit_code, result.output) == (0, "No problems in 6 files.\n")
+
+
+@pytest.mark.parametrize("output_format", ["text", "github", "json", "sarif"])
+def test_a_memorandum_moves_into_a_portfolio_unchanged(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    """examples/demo copied into a portfolio, not a file edited: the same findings, at paths
+    from the portfolio root, in every format; from the current folder too."""
+    import shutil
+
+    from conftest import REPO
+
+    root = make_portfolio(tmp_path / "portfolio", ("other",))
+    shutil.copytree(REPO / "examples" / "demo", root / "cis-iom")
+    monkeypatch.chdir(REPO / "examples" / "demo")
+    single = run("validate", "--as-of", "2025-12-31", "--format", output_format).output
+    monkeypatch.chdir(root)
+    whole = run("validate", "--as-of", "2025-12-31", "--format", output_format).output
+    if output_format in ("text", "github"):
+        lines = single.splitlines()
+        expected = [
+            line.replace("file=", "file=cis-iom/") if line.startswith("::") else "cis-iom/" + line
+            for line in lines[:-1]
+        ]
+        assert whole.splitlines() == [*expected, lines[-1].replace("in 47 files", "in 49 files")]
+    elif output_format == "json":
+        assert whole == single.replace('"path": "', '"path": "cis-iom/')
+    else:
+        assert whole.count('"ruleId"') == single.count('"ruleId"') == 3
+        assert '"uri": "portfolio/cis-iom/meetings/2023-10-12-consultations-geneva.yaml"' in whole
+
+
+def test_one_parse_pass_for_all_members(
+    run: Run, portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large portfolio is parsed by one pool of workers, not one per memorandum."""
+    import os
+
+    from mou import portfolio_validation, read
+
+    pools: list[int] = []
+    original = read.parse_in_workers
+
+    def counted(*args: object) -> object:
+        pools.append(len(args[1]))  # type: ignore[arg-type]
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read, "parse_in_workers", counted)
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(portfolio_validation, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    result = run("--no-cache", "--records", str(portfolio), "validate", "--as-of", "2025-06-01")
+    assert (result.exit_code, result.output) == (0, "No problems in 4 files.\n")
+    assert pools == [4]

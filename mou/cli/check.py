@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from mou.cli.common import OK, PROBLEMS, Language, command, parse_as_of, records_root, say
+from mou.cli.common import (
+    OK,
+    PROBLEMS,
+    Language,
+    command,
+    parse_as_of,
+    portfolio_or_root,
+    records_root,
+    say,
+)
 
 
 class DiagnosticsFormat(StrEnum):
@@ -48,15 +57,22 @@ def validate(
         ),
     ] = None,
 ) -> int:
-    """Run every check over the whole record. Exit 0 clean, 1 errors (or warnings with --strict)."""
-    root = records_root(context)
+    """Run every check over the whole record (at a portfolio's root: over every memorandum,
+    in one run). Exit 0 clean, 1 errors (or warnings with --strict)."""
+    found = portfolio_or_root(context)
     today = parse_as_of(as_of)
     from mou import validation
     from mou.problems import language_of_environment
 
+    if isinstance(found, Path):
+        root, outcome = found, validation.validate(found, today)
+    else:
+        from mou.portfolio_validation import validate_portfolio
+
+        root, outcome = found.root, validate_portfolio(found, today)
     chosen = output_format.value if output_format else validation.default_format()
     text, code = validation.report(
-        validation.validate(root, today),
+        outcome,
         root,
         chosen,
         strict=strict,
