@@ -16,12 +16,14 @@ import dataclasses
 from collections.abc import Iterator
 from datetime import date
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from mou import cache
 from mou.portfolio import Portfolio, same_titles, structure_problems
 from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row
 from mou.read import PARALLEL_FROM, ParsedFile, Snapshot, document_status, find_files, snapshot
+from mou.validation import validate
 
 
 def _read(portfolio: Portfolio) -> tuple[list[Snapshot], Snapshot]:
@@ -88,6 +90,14 @@ def validate_portfolio(portfolio: Portfolio, today: date) -> Validation:
             store.store_result(key, value)
     problems = sorted([*found.problems, *structure_problems(portfolio)], key=Problem.sort_key)
     return Validation(problems, found.files)
+
+
+def validate_any(found: Portfolio | Path, today: date) -> tuple[Path, Validation]:
+    """`mou validate` of a records root or of a portfolio: the root its paths are relative
+    to, and the outcome."""
+    if isinstance(found, Path):
+        return found, validate(found, today)
+    return found.root, validate_portfolio(found, today)
 
 
 def _check(

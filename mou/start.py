@@ -13,6 +13,10 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mou.portfolio import Portfolio
 
 
 def _validate_arguments(args: list[str]) -> dict[str, str] | None:
@@ -42,16 +46,19 @@ def _validate_arguments(args: list[str]) -> dict[str, str] | None:
     return options if command else None
 
 
-def _records_root(given: str | None) -> Path | None:
-    from mou.read import find_root
+def _records_root(given: str | None) -> Path | Portfolio | None:
+    from mou.portfolio import discover, find_portfolio
 
     if given is None:
         given = os.environ.get("MOU_RECORDS")
         if given == "":
             return None  # Click's reading of an empty variable is left to Click
-    root = find_root(None if given is None else Path(given))
-    # Without a memorandum the full CLI decides (it refuses a folder that holds no record).
-    return root if (root / "memorandum.yaml").is_file() else None
+    root = discover(None if given is None else Path(given))
+    if (root / "memorandum.yaml").is_file():
+        return root
+    # Neither a memorandum nor a portfolio: the full CLI decides (it refuses a folder that
+    # holds no record).
+    return find_portfolio(root)
 
 
 def quick_validate(args: list[str]) -> int | None:
@@ -65,13 +72,14 @@ def quick_validate(args: list[str]) -> int | None:
         cache.set_enabled(False)
     progress.for_terminal()
     output_format = options.get("format") or validation.default_format()
-    root = _records_root(options.get("records"))
-    if output_format not in validation.FORMATS or root is None:
+    found = _records_root(options.get("records"))
+    if output_format not in validation.FORMATS or found is None:
         return None
     from mou.read import JOURNAL_FOLDER
 
-    if (root / JOURNAL_FOLDER).is_dir():  # a rename cut short: the full CLI settles it first
-        return None
+    roots = [found] if isinstance(found, Path) else [member.root for member in found.members]
+    if any((root / JOURNAL_FOLDER).is_dir() for root in roots):
+        return None  # a rename cut short: the full CLI settles it first
     try:
         today = date.fromisoformat(options["as_of"]) if "as_of" in options else date.today()
     except ValueError:
@@ -83,7 +91,9 @@ def quick_validate(args: list[str]) -> int | None:
     language = options.get("lang") or language_of_environment()
     if language not in ("en", "ru"):
         return None  # the full CLI says what --lang takes
-    outcome = validation.validate(root, today)
+    from mou.portfolio_validation import validate_any
+
+    root, outcome = validate_any(found, today)
     text, code = validation.report(
         outcome, root, output_format, strict="strict" in options, language=language
     )

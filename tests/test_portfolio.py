@@ -393,3 +393,29 @@ def test_one_parse_pass_for_all_members(
     result = run("--no-cache", "--records", str(portfolio), "validate", "--as-of", "2025-06-01")
     assert (result.exit_code, result.output) == (0, "No problems in 4 files.\n")
     assert pools == [4]
+
+
+@pytest.mark.parametrize("where", ["--records", "MOU_RECORDS", "current folder"])
+def test_validate_before_typer_answers_a_portfolio_as_the_cli_does(
+    run: Run,
+    portfolio: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    """mou/start.py's plain `mou validate` (before Typer) answers at a portfolio's root too,
+    with the full CLI's answer, off, cold and warm; with -m it leaves it to the CLI."""
+    from mou.start import quick_validate
+
+    build_tree(portfolio, {"stray/x.yaml": "kind: meeting\n", "cis-iom/meetings/x.yaml": ""})
+    args = ["validate", "--format", "json", "--as-of", "2025-06-01"]
+    expected = run("--no-cache", "--records", str(portfolio), *args)
+    assert expected.exit_code == 1
+    capsys.readouterr()
+    given = ["--records", str(portfolio)] if where == "--records" else []
+    if where == "MOU_RECORDS":
+        monkeypatch.setenv("MOU_RECORDS", str(portfolio))
+    for options in (["--no-cache"], [], []):  # off, cold, warm
+        assert quick_validate([*options, *given, *args]) == 1
+        assert capsys.readouterr().out == expected.output
+    assert quick_validate(["-m", "cis-iom", *given, *args]) is None

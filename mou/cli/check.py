@@ -62,14 +62,10 @@ def validate(
     found = portfolio_or_root(context)
     today = parse_as_of(as_of)
     from mou import validation
+    from mou.portfolio_validation import validate_any
     from mou.problems import language_of_environment
 
-    if isinstance(found, Path):
-        root, outcome = found, validation.validate(found, today)
-    else:
-        from mou.portfolio_validation import validate_portfolio
-
-        root, outcome = found.root, validate_portfolio(found, today)
+    root, outcome = validate_any(found, today)
     chosen = output_format.value if output_format else validation.default_format()
     text, code = validation.report(
         outcome,

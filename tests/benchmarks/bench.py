@@ -3,7 +3,8 @@
 Prints medians (whole processes, wall clock) and each target of issue 13 with the ratio
 measured; asserts nothing, since the machines are shared and noisy. Sizes: MOU_BENCH_SIZES
 (default "1000,10000"), repetitions: MOU_BENCH_REPEAT (default 3; check-jsonschema:
-MOU_BENCH_PEER_REPEAT, default 1), memory size: MOU_BENCH_MEMORY (default 50000, 0 to skip).
+MOU_BENCH_PEER_REPEAT, default 1), memory size: MOU_BENCH_MEMORY (default 50000, 0 to skip);
+the portfolio's figures: tests/benchmarks/portfolio_bench.py (MOU_BENCH_PORTFOLIO=0 skips them).
 The cache used is .bench/cache, emptied where a measure says "cold".
 """
 
@@ -342,6 +343,9 @@ def main() -> None:
     startup_section(repeat)
     if memory_size:
         memory_section(memory_size)
+    from portfolio_bench import main as portfolio
+
+    portfolio()
 
 
 if __name__ == "__main__":
