@@ -59,40 +59,50 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def scaffold(
-    directory: Path,
-    *,
-    title: str,
-    signed: date,
-    place: str,
-    parties: list[str],
-    languages: list[str],
-) -> tuple[list[str], list[str]]:
-    """Write the repository's files; existing files are kept. (written, kept) paths."""
-    from mou.kinds import ADDABLE, KINDS
-    from mou.schema import render, schemas
-    from mou.write import FormatError, format_text, write_new
+def _memorandum(
+    title: str, signed: date, place: str, parties: list[str], languages: list[str]
+) -> str:
+    """The memorandum's file, formatted (its schema one folder up, in schema/)."""
+    from mou.write import FormatError, format_text
 
-    records = directory / "records"
-    if (records / "memorandum.yaml").exists():
-        raise ScaffoldError(
-            f"{records / 'memorandum.yaml'} exists: {directory} is already "
-            "a records repository; nothing was written"
-        )
     try:
-        memorandum = format_text(
+        return format_text(
             memorandum_text(title, signed, place, parties, languages),
             "../schema/record.schema.json",
         )
     except FormatError as error:  # a value that breaks the template: say which
         raise ScaffoldError(f"cannot write the memorandum: {error}") from None
-    files: dict[str, str] = {"records/memorandum.yaml": memorandum}
-    files.update({f"records/{KINDS[kind].folder}/.gitkeep": "" for kind in ADDABLE})
-    files.update({f"schema/{name}": render(schema) for name, schema in schemas().items()})
-    files[".github/workflows/records.yml"] = (HERE / "records.yml").read_text(encoding="utf-8")
+
+
+def _folders(prefix: str) -> dict[str, str]:
+    """The kind folders of a records root at `prefix`, kept in git by an empty file."""
+    from mou.kinds import ADDABLE, KINDS
+
+    return {f"{prefix}{KINDS[kind].folder}/.gitkeep": "" for kind in ADDABLE}
+
+
+def schema_files() -> dict[str, str]:
+    """The JSON Schema of the records, in schema/ (what each memorandum.yaml points to)."""
+    from mou.schema import render, schemas
+
+    return {f"schema/{name}": render(schema) for name, schema in schemas().items()}
+
+
+def _repository(workflow: str) -> dict[str, str]:
+    """What every records repository holds besides its records: the JSON Schema, the CI
+    `workflow`, dependabot, the pre-commit hook, .gitignore."""
+    files = schema_files()
+    files[".github/workflows/records.yml"] = workflow
     files[".github/dependabot.yml"] = (HERE / "dependabot.yml").read_text(encoding="utf-8")
     files[".pre-commit-config.yaml"] = (HERE / "pre-commit-config.yaml").read_text("utf-8")
     files[".gitignore"] = (HERE / "gitignore").read_text(encoding="utf-8")
+    return files
+
+
+def _write(directory: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Write `files` under `directory`; existing files are kept. (written, kept) paths."""
+    from mou.write import write_new
+
     written, kept = [], []
     for name, text in files.items():
         try:
@@ -103,3 +113,25 @@ def scaffold(
         except OSError as error:
             raise ScaffoldError(f"cannot write {directory / name}: {error.strerror}") from None
     return written, kept
+
+
+def scaffold(
+    directory: Path,
+    *,
+    title: str,
+    signed: date,
+    place: str,
+    parties: list[str],
+    languages: list[str],
+) -> tuple[list[str], list[str]]:
+    """Write the repository's files; existing files are kept. (written, kept) paths."""
+    records = directory / "records"
+    if (records / "memorandum.yaml").exists():
+        raise ScaffoldError(
+            f"{records / 'memorandum.yaml'} exists: {directory} is already "
+            "a records repository; nothing was written"
+        )
+    memorandum = _memorandum(title, signed, place, parties, languages)
+    files: dict[str, str] = {"records/memorandum.yaml": memorandum, **_folders("records/")}
+    files.update(_repository((HERE / "records.yml").read_text(encoding="utf-8")))
+    return _write(directory, files)
