@@ -7,7 +7,7 @@ dates. Contacts' details never appear: a calendar is shared more widely than the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -39,34 +39,81 @@ def calendar(
 ) -> bytes:
     """The calendar of `entries` (meetings and seminars in `period`, or all; due dates of open
     actions in it) as iCalendar bytes."""
+    words = Words(language, memorandum)
+    name = words.text(memorandum.short_title or memorandum.title)
+    ical = _calendar(name)
+    for event in events(entries, memorandum, period=period, stamp=stamp, as_of=as_of, words=words):
+        ical.add_component(event)
+    return bytes(ical.to_ical())
+
+
+def portfolio_calendar(
+    members: Sequence[tuple[str, Iterable[Entry], Memorandum]],
+    name: str,
+    *,
+    period: Period | None,
+    stamp: datetime,
+    as_of: date,
+    language: str,
+) -> bytes:
+    """One calendar of every memorandum of a portfolio, given as (id, entries, memorandum):
+    each event's summary begins with the memorandum's id, and its UID with the id and a `/`
+    (in no id), so that events of two memoranda never share one."""
+    ical = _calendar(name)
+    for id_, entries, memorandum in members:
+        words = Words(language, memorandum)
+        found = events(entries, memorandum, period=period, stamp=stamp, as_of=as_of, words=words)
+        for event in found:
+            uid, summary = str(event.pop("uid")), str(event.pop("summary"))
+            event.add("uid", f"{id_}/{uid}")
+            event.add("summary", f"{id_}: {summary}")
+            ical.add_component(event)
+    return bytes(ical.to_ical())
+
+
+def _calendar(name: str) -> Any:
     from icalendar import Calendar
 
-    words = Words(language, memorandum)
-    entries = by_date(entry for entry in entries if not is_bilateral(entry.model))
-    name = words.text(memorandum.short_title or memorandum.title)
     ical = Calendar()
     ical.add("prodid", "-//mou//memorandum record//EN")
     ical.add("version", "2.0")
     ical.add("calscale", "GREGORIAN")
     ical.add("x-wr-calname", name)
+    return ical
+
+
+def events(
+    entries: Iterable[Entry],
+    memorandum: Memorandum,
+    *,
+    period: Period | None,
+    stamp: datetime,
+    as_of: date,
+    words: Words,
+) -> list[Any]:
+    """The calendar's events: meetings and seminars in `period` (or all), the due dates of
+    open actions in it, the current term's notice deadline and end."""
+    entries = by_date(entry for entry in entries if not is_bilateral(entry.model))
+    name = words.text(memorandum.short_title or memorandum.title)
+    found = []
 
     def in_period(day: date) -> bool:
         return period is None or day in period
 
     for entry in entries:
         if isinstance(entry.model, Meeting | Seminar) and in_period(entry.model.date):
-            ical.add_component(_event(entry, entry.model, words, name, stamp))
+            found.append(_event(entry, entry.model, words, name, stamp))
     for item in action_items(entries, as_of, open_only=True):
         if item.action.due is not None and in_period(item.action.due):
-            ical.add_component(_due(item, item.action.due, words, stamp))
+            found.append(_due(item, item.action.due, words, stamp))
     term = term_on(memorandum, as_of) if has_life(memorandum) else None
     if term is not None and memorandum.terminated is None:
         for day, what in ((term.notice_by, "notice"), (term.end, "term-end")):
             if day is not None and in_period(day):
-                ical.add_component(
+                found.append(
                     _life_event(day, what, term.number, words=words, name=name, stamp=stamp)
                 )
-    return bytes(ical.to_ical())
+    return found
 
 
 def _life_event(

@@ -276,6 +276,26 @@ def _waiting(status: Status, say: _Say) -> list[str]:
 
 def status_json(status: Status) -> str:
     """The status as JSON with stable keys (dates as ISO text)."""
+    return json_safe(json.dumps(status_data(status), ensure_ascii=False, indent=2)) + "\n"
+
+
+def portfolio_status_json(pages: Sequence[tuple[str, str, Status]]) -> str:
+    """Each memorandum's status (`status_data`) after its `memorandum` id and `title`."""
+    data = [{"memorandum": id_, "title": title} | status_data(page) for id_, title, page in pages]
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def portfolio_status_text(pages: Sequence[tuple[str, str, Status]], language: str = "en") -> str:
+    """Each memorandum's status page (`status_text`) under its id and title, by id."""
+    parts = []
+    for id_, title, page in pages:
+        heading = terminal_safe(f"{id_}: {title}")
+        parts.append(f"{heading}\n{'=' * min(len(heading), 78)}\n{status_text(page, language)}")
+    return "\n".join(parts)
+
+
+def status_data(status: Status) -> dict[str, Any]:
+    """The status as plain data with stable keys (dates as ISO text)."""
 
     def action(item: ActionItem) -> dict[str, Any]:
         return {
@@ -320,4 +340,4 @@ def status_json(status: Status) -> str:
         "parties_without_contact": list(status.parties_without_contact),
         "findings": {"errors": status.errors, "warnings": status.warnings},
     } | ({"life": life_data(status.life)} if status.life else {})
-    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+    return document

@@ -299,3 +299,24 @@ def stats(records: RecordSet, period: Period, every: str, by: str, as_of: date) 
         result["rows"] = count_rows(memorandum, records.entries, [*columns, total], by)
     result["clauses"] = tuple(_Texts(memorandum, ()).in_force(total))
     return Stats(memorandum, period, every, by, as_of, columns, total, **result)
+
+
+def by_memorandum(
+    members: Sequence[tuple[str, RecordSet]], period: Period, every: str, as_of: date
+) -> Stats:
+    """`mou stats --by memorandum` at a portfolio's root: a row per memorandum, given as
+    (id, records), each figure its every-qualifying-records row (what `mou -m ID stats`
+    gives), and their sum (no record is in two memoranda). `members` is never empty."""
+    columns = tuple(Column(p, min(p.end, as_of)) for p in split(period, every))
+    total = Column(period, min(period.end, as_of))
+    rows = []
+    for id_, records in members:
+        memorandum = records.memorandum
+        assert memorandum is not None
+        every_record = count_rows(memorandum, records.entries, [*columns, total], "kind")[-1]
+        rows.append(CountRow(id_, every_record.counts, every_record.total))
+    sums = tuple(sum(row.counts[index] or 0 for row in rows) for index in range(len(columns)))
+    rows.append(CountRow(ALL, sums, sum(row.total for row in rows)))
+    first = members[0][1].memorandum
+    assert first is not None
+    return Stats(first, period, every, "memorandum", as_of, columns, total, rows=tuple(rows))

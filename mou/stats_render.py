@@ -24,6 +24,7 @@ TITLES = {
     "party": N_("Qualifying records by party"),
     "state": N_("Qualifying records by state"),
     "topic": N_("Qualifying records by topic"),
+    "memorandum": N_("Qualifying records by memorandum"),
     "costs": N_("Committed and paid costs"),
 }
 HEADINGS = {
@@ -32,6 +33,7 @@ HEADINGS = {
     "party": N_("Party"),
     "state": N_("State"),
     "topic": N_("Topic"),
+    "memorandum": N_("Memorandum"),
 }
 COST_HEADINGS = (N_("Payer"), N_("Currency"), N_("Status"))
 
@@ -41,6 +43,8 @@ def _label(stats: Stats, words: Words, key: str, *, short: bool = False) -> str:
     has no room for the clauses' sentences)."""
     if key == ALL:
         return words.gettext("All qualifying records")
+    if stats.by == "memorandum":
+        return key
     if stats.by == "clause":
         if short:
             return key

@@ -184,6 +184,23 @@ def records_title(count: int, words: Words) -> str:
     return words.ngettext("%(num)s record", "%(num)s records", count) % {"num": count}
 
 
+def _member_cell(column: Column[T]) -> Callable[[tuple[str, T, Words], Words], str]:
+    return lambda row, words: column.cell(row[1], row[2])
+
+
+def with_memorandum(columns: Sequence[Column[T]]) -> tuple[Column[tuple[str, T, Words]], ...]:
+    """The columns of a table across a portfolio, for rows (memorandum id, row, its words):
+    the memorandum's id first, then each column read with its own memorandum's words (its
+    parties' names)."""
+    first: Column[tuple[str, T, Words]] = Column(
+        "memorandum", N_("Memorandum"), lambda row, words: row[0], no_wrap=True
+    )
+    return (
+        first,
+        *(Column(c.key, c.name, _member_cell(c), c.no_wrap, c.drop) for c in columns),
+    )
+
+
 def actions_title(count: int, words: Words) -> str:
     return words.ngettext("%(num)s action item", "%(num)s action items", count) % {"num": count}
 

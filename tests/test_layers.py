@@ -36,6 +36,7 @@ ORDER = [
     "stats",
     "status",
     "portfolio_view",
+    "members",
     "write",
     "commit",
     "staging",

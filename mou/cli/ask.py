@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -23,6 +24,7 @@ from mou.cli.common import (
     no_memorandum,
     parse_as_of,
     parse_period,
+    portfolio_or_root,
     records_root,
 )
 
@@ -342,14 +344,20 @@ def actions(
     output_format: ListFormatOption = None,
     as_of: AsOfOption = None,
     language: LanguageOption = Language.en,
-) -> None:
+) -> int:
     """Action items of every meeting, by due date: who owes what, from which meeting, and how
-    many days overdue."""
+    many days overdue (at a portfolio's root, of every memorandum, its id first)."""
     from mou.load import load
     from mou.selection import action_items, action_rows
 
     today = parse_as_of(as_of)
-    records = load(records_root(context))
+    target = portfolio_or_root(context)
+    if not isinstance(target, Path):
+        from mou.cli.across import portfolio_actions
+
+        chosen = (open_only, overdue, owner)
+        return portfolio_actions(target, today, chosen, output_format, language.value)
+    records = load(target)
     memorandum = records.memorandum
     _declared("--owner", owner, memorandum.party_ids if memorandum else [])
     items = action_items(
@@ -366,6 +374,7 @@ def actions(
 
         words = _words(records.memorandum, language.value)
         print_table(output_format, actions_title(len(items), words), ACTION_COLUMNS, items, words)
+    return OK
 
 
 class DiffFormat(StrEnum):

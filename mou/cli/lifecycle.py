@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mou.cli.across import members
 from mou.cli.ask import DiffFormat
 from mou.cli.common import (
     OK,
@@ -23,11 +24,13 @@ from mou.cli.common import (
     completion_root,
     no_memorandum,
     parse_as_of,
+    portfolio_or_root,
     records_root,
 )
 
 if TYPE_CHECKING:
     from mou.lifecycle import Edit
+    from mou.portfolio import Portfolio
 
 # --- shell completion (called on <Tab>: cheap, and never an error) ------------------------
 
@@ -288,15 +291,59 @@ def status(
     from mou.problems import language_of_environment
     from mou.status import status as status_of
 
-    root = records_root(context)
+    target = portfolio_or_root(context)
     today = parse_as_of(as_of)
-    records = load(root)
+    chosen = language.value if language else language_of_environment()
+    if not isinstance(target, Path):
+        return _portfolio_status(
+            target,
+            today,
+            within=within,
+            notice_days=notice_days,
+            json_format=output_format == "json",
+            check=check,
+            language=chosen,
+        )
+    records = load(target)
     if records.memorandum is None:
         raise no_memorandum()
     found = status_of(records, run_checks(records, today), today, within, notice_days)
     if output_format == "json":
         sys.stdout.write(status_json(found))
     else:
-        chosen = language.value if language else language_of_environment()
         sys.stdout.write(status_text(found, chosen))
     return PROBLEMS if check and found.overdue else OK
+
+
+def _portfolio_status(
+    portfolio: Portfolio,
+    today: date,
+    *,
+    within: int,
+    notice_days: int,
+    json_format: bool,
+    check: bool,
+    language: str,
+) -> int:
+    """`mou status` at a portfolio's root: each memorandum's page under its id, by id (JSON:
+    a list, each with its `memorandum`); exit 1 when one cannot be read, or with --check
+    when anything of any memorandum is overdue."""
+    from mou.checks import run_checks
+    from mou.lifecycle_text import portfolio_status_json, portfolio_status_text
+    from mou.models import localized
+    from mou.status import status as status_of
+
+    loaded, failed = members(portfolio)
+    pages = []
+    for member in loaded:
+        records, memorandum = member.records, member.memorandum
+        found = status_of(records, run_checks(records, today), today, within, notice_days)
+        pages.append(
+            (member.id, localized(memorandum.short_title or memorandum.title, language), found)
+        )
+    if json_format:
+        sys.stdout.write(portfolio_status_json(pages))
+    else:
+        sys.stdout.write(portfolio_status_text(pages, language))
+    overdue = any(page.overdue for _, _, page in pages)
+    return PROBLEMS if failed or (check and overdue) else OK

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mou.cli.common import (
+    OK,
+    PROBLEMS,
     AsOfOption,
     ContactDetails,
     Language,
@@ -20,6 +22,7 @@ from mou.cli.common import (
     no_memorandum,
     parse_as_of,
     parse_period,
+    portfolio_or_root,
     records_root,
     write_output,
 )
@@ -214,9 +217,10 @@ def calendar_command(
     output: OutputOption = None,
     as_of: AsOfOption = None,
     language: LanguageOption = Language.en,
-) -> None:
+) -> int:
     """Meetings, seminars and the due dates of open actions as one iCalendar (.ics) file, with
-    a reminder the day before planned events and due dates."""
+    a reminder the day before planned events and due dates (at a portfolio's root, of every
+    memorandum, each summary beginning with its id)."""
     from datetime import UTC, datetime
 
     from mou.ics import calendar
@@ -229,18 +233,35 @@ def calendar_command(
         if as_of
         else datetime.now(UTC).replace(microsecond=0)
     )
-    records = load(records_root(context))
-    if records.memorandum is None:
-        raise no_memorandum()
-    data = calendar(
-        records.entries,
-        records.memorandum,
-        period=chosen,
-        stamp=stamp,
-        as_of=today,
-        language=language.value,
-    )
+    target = portfolio_or_root(context)
+    failed = False
+    if isinstance(target, Path):
+        records = load(target)
+        if records.memorandum is None:
+            raise no_memorandum()
+        data = calendar(
+            records.entries,
+            records.memorandum,
+            period=chosen,
+            stamp=stamp,
+            as_of=today,
+            language=language.value,
+        )
+    else:
+        from mou.cli.across import members
+        from mou.ics import portfolio_calendar
+
+        loaded, failed = members(target)
+        data = portfolio_calendar(
+            [(member.id, member.records.entries, member.memorandum) for member in loaded],
+            target.root.resolve().name,
+            period=chosen,
+            stamp=stamp,
+            as_of=today,
+            language=language.value,
+        )
     if output is None:
         sys.stdout.buffer.write(data)
     else:
         write_output(output, data)
+    return PROBLEMS if failed else OK
