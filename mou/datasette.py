@@ -234,11 +234,30 @@ def metadata(memorandum: Memorandum, database_name: str, as_of: date) -> dict[st
 
 
 def metadata_yaml(memorandum: Memorandum, database_name: str, as_of: date) -> str:
+    return _yaml(metadata(memorandum, database_name, as_of))
+
+
+def _yaml(data: dict[str, Any]) -> str:
     import yaml
 
-    return yaml.safe_dump(
-        metadata(memorandum, database_name, as_of),
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def portfolio_metadata_yaml(
+    members: Sequence[tuple[str, Memorandum]], name: str, database_name: str, as_of: date
+) -> str:
+    """The metadata of a portfolio's database (`sqlite_export.portfolio_database`): the tables
+    described as for one memorandum, each with its `memorandum` column; no canned queries
+    (they are written for one memorandum: filter the views by `memorandum` instead)."""
+    data = metadata(members[0][1], database_name, as_of)
+    ids = ", ".join(id_ for id_, _ in members)
+    data["title"] = name
+    data["description"] = (
+        f"The implementation records of the memoranda {ids}, as of {as_of.isoformat()}: every "
+        "table and view has a `memorandum` column, the memorandum's id."
     )
+    database = data["databases"][database_name]
+    del database["queries"]
+    for table in database["tables"].values():
+        table.setdefault("columns", {})["memorandum"] = "the memorandum's id (its folder)"
+    return _yaml(data)

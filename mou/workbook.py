@@ -74,28 +74,59 @@ def export(
     contact_details: bool = False,
 ) -> bytes:
     """The workbook's bytes. `as_of` dates the overdue actions and the file's properties."""
+    return export_members(
+        [("", records, findings)], as_of, language, contact_details=contact_details
+    )
+
+
+def export_members(
+    members: Sequence[tuple[str, RecordSet, Sequence[Problem]]],
+    as_of: date,
+    language: str,
+    *,
+    contact_details: bool = False,
+) -> bytes:
+    """The workbook of one memorandum (its id "") or of a portfolio's, given as (id,
+    records, findings): then every sheet has a `memorandum` column first (and its kinds'
+    sheets are for reading, not for `mou import`)."""
     from openpyxl import Workbook
 
-    from mou.words import Words
+    from mou.words import Words, translations
 
+    lead = len(members) > 1 or members[0][0] != ""
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for kind in ADDABLE:
-        entries = sorted(
-            (e for e in records.entries if e.kind == kind), key=lambda e: (e.model.dated, e.id)
-        )
+        entries = [
+            (id_, entry)
+            for id_, records, _ in members
+            for entry in sorted(
+                (e for e in records.entries if e.kind == kind), key=lambda e: (e.model.dated, e.id)
+            )
+        ]
         if entries:
-            _kind_sheet(workbook, kind, entries, contact_details=contact_details)
-    if records.memorandum is None:
-        raise ValueError("the record has no readable memorandum")
-    words = Words(language, records.memorandum)
-    gettext = words.gettext
-    for title, headers, rows in (
-        (N_("Actions"), ACTIONS, _actions(records, as_of, words)),
-        (N_("Costs"), COSTS, _costs(records, words)),
-        (N_("Findings"), FINDINGS, _findings(findings, words)),
+            _kind_sheet(workbook, kind, entries, lead=lead, contact_details=contact_details)
+    tables: dict[str, list[list[Any]]] = {"Actions": [], "Costs": [], "Findings": []}
+    for id_, records, findings in members:
+        if records.memorandum is None:
+            raise ValueError("the record has no readable memorandum")
+        words = Words(language, records.memorandum)
+        first = [id_] if lead else []
+        for title, rows in (
+            ("Actions", _actions(records, as_of, words)),
+            ("Costs", _costs(records, words)),
+            ("Findings", _findings(findings, words)),
+        ):
+            tables[title] += [[*first, *row] for row in rows]
+    gettext = translations(language).gettext
+    heading = [gettext(N_("Memorandum"))] if lead else []
+    for title, headers in (
+        (N_("Actions"), ACTIONS),
+        (N_("Costs"), COSTS),
+        (N_("Findings"), FINDINGS),
     ):
-        _table(workbook, gettext(title), [gettext(header) for header in headers], rows)
+        names = [*heading, *(gettext(header) for header in headers)]
+        _table(workbook, gettext(title), names, tables[title])
     stamp = datetime(as_of.year, as_of.month, as_of.day)
     workbook.properties.creator = "mou"
     workbook.properties.created = stamp
@@ -104,11 +135,17 @@ def export(
     return fixed_zip(buffer.getvalue(), stamp)
 
 
-def _kind_sheet(workbook: Any, kind: str, entries: list[Entry], *, contact_details: bool) -> None:
-    data = [(e.id, record_data(e, contact_details=contact_details)) for e in entries]
-    layout: list[Column] = columns(kind, [record for _, record in data])
-    rows = [[cell_value(column, rid, record) for column in layout] for rid, record in data]
-    _table(workbook, KINDS[kind].folder, [column.name for column in layout], rows)
+def _kind_sheet(
+    workbook: Any, kind: str, entries: list[tuple[str, Entry]], *, lead: bool, contact_details: bool
+) -> None:
+    data = [(id_, e.id, record_data(e, contact_details=contact_details)) for id_, e in entries]
+    layout: list[Column] = columns(kind, [record for _, _, record in data])
+    rows = [
+        [*([id_] if lead else []), *(cell_value(column, rid, record) for column in layout)]
+        for id_, rid, record in data
+    ]
+    names = [*(["memorandum"] if lead else []), *(column.name for column in layout)]
+    _table(workbook, KINDS[kind].folder, names, rows)
 
 
 def _actions(records: RecordSet, as_of: date, words: Words) -> list[list[Any]]:

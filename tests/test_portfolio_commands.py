@@ -187,3 +187,77 @@ def test_stats_refusals(
 ) -> None:
     code, output = run_at(run, portfolio, *arguments)
     assert code == 2 and message in output
+
+
+def _tables(database: Path) -> dict[str, list[dict[str, object]]]:
+    import sqlite3
+
+    connection = sqlite3.connect(database)
+    connection.row_factory = sqlite3.Row
+    names = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'records_fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    found = {
+        name: [dict(row) for row in connection.execute(f'SELECT * FROM "{name}"')] for name in names
+    }
+    connection.close()
+    return found
+
+
+def _without_nulls(row: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in row.items() if value is not None}
+
+
+def test_sqlite_holds_every_memorandum(run: Run, portfolio: Path, tmp_path: Path) -> None:
+    (tmp_path / "whole").mkdir()
+    whole = tmp_path / "whole" / "portfolio.db"
+    code, output = run_at(run, portfolio, "export", "sqlite", str(whole), "--as-of", AS_OF)
+    assert code == 0 and "wrote" in output
+    merged = _tables(whole)
+    for id_ in IDS:
+        alone = tmp_path / f"{id_}.db"
+        run_at(run, portfolio, "-m", id_, "export", "sqlite", str(alone), "--as-of", AS_OF)
+        for name, rows in _tables(alone).items():
+            mine = [
+                _without_nulls({k: v for k, v in row.items() if k != "memorandum"})
+                for row in merged[name]
+                if row["memorandum"] == id_
+            ]
+            assert sorted(map(repr, mine)) == sorted(repr(_without_nulls(r)) for r in rows), name
+    assert {row["memorandum"] for row in merged["records"]} == set(IDS)
+    assert [row["memorandum"] for row in merged["overdue_actions"]] == ["cis-iom"]
+    metadata = (tmp_path / "whole" / "metadata.yaml").read_text(encoding="utf-8")
+    assert "memoranda cis-iom, life" in metadata and "queries" not in metadata
+
+
+def _sheets(workbook: Path) -> dict[str, list[dict[str, object]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook)
+    found = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        found[sheet.title] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    return found
+
+
+def test_xlsx_holds_every_memorandum(run: Run, portfolio: Path, tmp_path: Path) -> None:
+    whole = tmp_path / "portfolio.xlsx"
+    assert run_at(run, portfolio, "export", "xlsx", str(whole), "--as-of", AS_OF)[0] == 0
+    merged = _sheets(whole)
+    for id_ in IDS:
+        alone = tmp_path / f"{id_}.xlsx"
+        run_at(run, portfolio, "-m", id_, "export", "xlsx", str(alone), "--as-of", AS_OF)
+        for title, rows in _sheets(alone).items():
+            lead = "memorandum" if title not in ("Actions", "Costs", "Findings") else "Memorandum"
+            mine = [
+                _without_nulls({k: v for k, v in row.items() if k != lead})
+                for row in merged[title]
+                if row[lead] == id_
+            ]
+            assert mine == [_without_nulls(row) for row in rows], (id_, title)
+    assert {row["memorandum"] for row in merged["activities"]} == set(IDS)

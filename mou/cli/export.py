@@ -5,12 +5,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from mou.cli.common import (
+    OK,
+    PROBLEMS,
     AsOfOption,
     Command,
     ContactDetails,
@@ -19,9 +22,12 @@ from mou.cli.common import (
     exits,
     no_memorandum,
     parse_as_of,
-    records_root,
+    portfolio_or_root,
     say,
 )
+
+if TYPE_CHECKING:
+    from mou.portfolio import Portfolio
 
 export = typer.Typer(
     name="export",
@@ -92,7 +98,7 @@ def sqlite(
     ] = None,
     as_of: AsOfOption = None,
     contact_details: ContactDetails = False,
-) -> None:
+) -> int:
     """Write the record as one SQLite database: a table per kind, child tables with keys,
     full-text search on titles and summaries, the validation findings and views; and
     Datasette's metadata.yaml beside it. Browse it with `datasette FILE -m metadata.yaml`."""
@@ -101,11 +107,13 @@ def sqlite(
     from mou.load import load
     from mou.sqlite_export import database
 
-    root = records_root(context)
+    found = portfolio_or_root(context)
     today = parse_as_of(as_of)
     described = metadata if metadata is not None else file.parent / "metadata.yaml"
     target, beside = targets((file, "FILE"), (described, "--metadata"))
-    records = load(root)
+    if not isinstance(found, Path):
+        return _portfolio_sqlite(found, (target, beside), today, contact_details)
+    records = load(found)
     memorandum = records.memorandum
     if memorandum is None:
         raise no_memorandum()
@@ -115,6 +123,37 @@ def sqlite(
     # Datasette names a database after its file: the metadata is keyed by that name.
     write(beside, metadata_yaml(memorandum, file.stem, today).encode("utf-8"))
     typer.echo(f"wrote {described}", err=True)
+    return OK
+
+
+def _checked(portfolio: Portfolio, today: date) -> tuple[list[Any], bool]:
+    """Each readable memorandum of the portfolio as (id, records, findings)."""
+    from mou.checks import run_checks
+    from mou.cli.across import members
+
+    loaded, failed = members(portfolio)
+    if not loaded:
+        raise no_memorandum("nothing to export")
+    found = [(m.id, m.records, run_checks(m.records, today)) for m in loaded]
+    return found, failed
+
+
+def _portfolio_sqlite(
+    portfolio: Portfolio, files: tuple[Path, Path], today: date, contact_details: bool
+) -> int:
+    """`mou export sqlite` at a portfolio's root: one database of every memorandum."""
+    from mou.datasette import portfolio_metadata_yaml
+    from mou.sqlite_export import portfolio_database
+
+    target, beside = files
+    found, failed = _checked(portfolio, today)
+    write(target, portfolio_database(found, today, contact_details=contact_details))
+    say(f"wrote {target}", err=True)
+    memoranda = [(id_, records.memorandum) for id_, records, _ in found]
+    name = portfolio.root.resolve().name
+    write(beside, portfolio_metadata_yaml(memoranda, name, target.stem, today).encode("utf-8"))
+    say(f"wrote {beside}", err=True)
+    return PROBLEMS if failed else OK
 
 
 @subcommand("xlsx")
@@ -127,17 +166,25 @@ def xlsx(
     ] = Language.en,
     as_of: AsOfOption = None,
     contact_details: ContactDetails = False,
-) -> None:
+) -> int:
     """Write the record as an Excel workbook: a sheet per kind (the columns `mou import`
     reads), then the action items, the costs and the findings."""
     from mou.checks import run_checks
     from mou.load import load
     from mou.workbook import export as workbook
 
-    root = records_root(context)
+    found = portfolio_or_root(context)
     today = parse_as_of(as_of)
     (target,) = targets((file, "FILE"))
-    records = load(root)
+    if not isinstance(found, Path):
+        from mou.workbook import export_members
+
+        every, failed = _checked(found, today)
+        data = export_members(every, today, language.value, contact_details=contact_details)
+        write(target, data)
+        say(f"wrote {file}", err=True)
+        return PROBLEMS if failed else OK
+    records = load(found)
     if records.memorandum is None:
         raise no_memorandum("nothing to export")
     findings = run_checks(records, today)
@@ -145,3 +192,4 @@ def xlsx(
         target, workbook(records, findings, today, language.value, contact_details=contact_details)
     )
     say(f"wrote {file}", err=True)
+    return OK
