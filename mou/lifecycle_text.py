@@ -210,7 +210,12 @@ def _life_summary(status: Status, say: _Say) -> list[str]:
     if life.state in ("expired", "terminated"):
         ended = N_("The memorandum: {state}, in force from {date} to {end}")
         return [say(ended, state=state, date=since, end=life.ends) + "."]
-    parts = [say(N_("The memorandum: {state}, in force from {date}"), state=state, date=since)]
+    entry = (
+        N_("The memorandum: {state}, enters into force on {date}")
+        if life.state == "pending"
+        else N_("The memorandum: {state}, entered into force on {date}")
+    )
+    parts = [say(entry, state=state, date=since)]
     term = life.term
     if term is not None:
         ends = N_("the current term ends {date} (renewals: {count})")

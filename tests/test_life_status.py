@@ -31,31 +31,31 @@ def status(run: Run, root: Path, as_of: str, language: str) -> list[str]:
         (
             "2008-09-25",
             "en",
-            "The memorandum: pending, in force from 2008-10-01, the current term ends 2013-09-30 "
-            "(renewals: 0), last day to give notice 2013-03-30.",
+            "The memorandum: pending, enters into force on 2008-10-01, the current term ends "
+            "2013-09-30 (renewals: 0), last day to give notice 2013-03-30.",
         ),
         (
             "2012-06-01",
             "en",
-            "The memorandum: in force, in force from 2008-10-01, the current term ends 2013-09-30 "
-            "(renewals: 0), last day to give notice 2013-03-30.",
+            "The memorandum: in force, entered into force on 2008-10-01, the current term ends "
+            "2013-09-30 (renewals: 0), last day to give notice 2013-03-30.",
         ),
         (
             "2016-12-30",
             "en",
-            "The memorandum: notice window, in force from 2008-10-01, the current term ends "
-            "2017-09-30 (renewals: 2), last day to give notice 2017-03-30.",
+            "The memorandum: notice window, entered into force on 2008-10-01, the current term "
+            "ends 2017-09-30 (renewals: 2), last day to give notice 2017-03-30.",
         ),
         (
             "2012-06-01",
             "ru",
-            "Меморандум: в силе, действует с 2008-10-01, текущий срок истекает 2013-09-30 "
+            "Меморандум: в силе, вступил в силу 2008-10-01, текущий срок истекает 2013-09-30 "
             "(продлений: 0), последний день для уведомления 2013-03-30.",
         ),
         (
             "2017-03-31",
             "ru",
-            "Меморандум: в силе, действует с 2008-10-01, текущий срок истекает 2017-09-30 "
+            "Меморандум: в силе, вступил в силу 2008-10-01, текущий срок истекает 2017-09-30 "
             "(продлений: 2), последний день для уведомления 2017-03-30.",
         ),
     ],

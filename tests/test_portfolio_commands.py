@@ -238,10 +238,11 @@ def _sheets(workbook: Path) -> dict[str, list[dict[str, object]]]:
     from openpyxl import load_workbook
 
     book = load_workbook(workbook)
-    found = {}
+    found: dict[str, list[dict[str, object]]] = {}
     for sheet in book.worksheets:
         rows = list(sheet.iter_rows(values_only=True))
-        found[sheet.title] = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+        headers = [str(header) for header in rows[0]]
+        found[sheet.title] = [dict(zip(headers, row, strict=True)) for row in rows[1:]]
     return found
 
 
