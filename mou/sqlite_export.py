@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from mou.load import RecordSet
@@ -20,23 +21,23 @@ from mou.sqlite_tables import Tables, languages_of, tables_of, text_columns
 # --- views ---------------------------------------------------------------------------------
 
 
+def _same(portfolio: bool, table: str, other: str) -> str:
+    """A join's condition that two rows are of the same memorandum (in a portfolio's database)."""
+    return f"{table}.memorandum = {other}.memorandum AND " if portfolio else ""
+
+
+def _lead(portfolio: bool, table: str) -> str:
+    """The memorandum's column, first of a view's (in a portfolio's database)."""
+    return f"{table}.memorandum, " if portfolio else ""
+
+
 def views(languages: Sequence[str], *, portfolio: bool = False) -> dict[str, str]:
     """The questions people ask, as SQL over the tables (tests compare their answers with
     `mou review`'s). In a portfolio's database every table has a `memorandum` column: each
     view then joins rows of one memorandum only and leads with it."""
     texts = ", ".join(f"actions.text_{lang}" for lang in languages)
-
-    def same(table: str, other: str) -> str:  # a join's "of the same memorandum" condition
-        return f"{table}.memorandum = {other}.memorandum AND " if portfolio else ""
-
-    def lead(table: str) -> str:  # the memorandum's column first
-        return f"{table}.memorandum, " if portfolio else ""
-
-    where = (
-        "\nWHERE years.memorandum = clauses.memorandum AND export.memorandum = clauses.memorandum"
-        if portfolio
-        else ""
-    )
+    same, lead = partial(_same, portfolio), partial(_lead, portfolio)
+    where = f"\nWHERE {same('years', 'clauses')}{same('export', 'clauses')}1" if portfolio else ""
     return {
         # SPEC §6: open actions due before the as-of date, from any meeting, by due date.
         "overdue_actions": f"""
