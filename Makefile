@@ -34,7 +34,8 @@ validate-records: venv
 # The whole suite: what .ci/run runs.
 test: lint typecheck pytest validate-records
 
-# The main job: the demo record's 2024 review, in the terminal and as HTML beside it, and its site.
+# The main job: the demo record's 2024 review, in the terminal and as HTML beside it, and its site;
+# then the illustrative portfolio's table.
 demo: venv
 	$(BIN)/mou --records examples/demo validate --as-of 2025-12-31
 	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format text
@@ -43,6 +44,7 @@ demo: venv
 	$(BIN)/mou --records examples/demo review --period 2024 --as-of 2025-12-31 --format html \
 		--lang ru --output examples/demo/review-2024.ru.html
 	$(BIN)/mou --records examples/demo site --as-of 2025-12-31 --output examples/demo/site
+	$(BIN)/mou --records examples/portfolio portfolio --as-of 2026-06-30
 	@echo "The HTML review is in examples/demo/review-2024.html (Russian: review-2024.ru.html)."
 	@echo "The demo's site is in examples/demo/site/: open examples/demo/site/index.html in a browser,"
 	@echo "or preview it with: .venv/bin/mou --records examples/demo site --as-of 2025-12-31 --output examples/demo/site --serve"

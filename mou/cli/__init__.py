@@ -4,6 +4,7 @@ its commands on `app` (mou.cli.common) with `@command()`; importing it here is a
     check   validate, schema, explain, fmt        report  review, calendar
     ask     list, show, actions, diff             setup   init
     stats   stats                                 export  export sqlite, export xlsx
+    portfolio  portfolio (a row per memorandum of a portfolio)
     add     the add-* commands (built when used)  prompts asking for missing values
     lifecycle  set, done, rename, rm, log, status
     edit    edit
@@ -22,7 +23,19 @@ from mou.cli.common import ADD_KINDS, OK, USAGE, Settings, app, complete_memoran
 
 # The command modules register their commands in the order of `mou --help`.
 # isort: off
-from mou.cli import check, report, ask, stats, export, importing, setup, lifecycle, edit, site
+from mou.cli import (
+    check,
+    report,
+    ask,
+    stats,
+    portfolio,
+    export,
+    importing,
+    setup,
+    lifecycle,
+    edit,
+    site,
+)
 # isort: on
 
 __all__ = [
@@ -35,6 +48,7 @@ __all__ = [
     "importing",
     "lifecycle",
     "main",
+    "portfolio",
     "report",
     "setup",
     "site",

@@ -386,6 +386,15 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Take this day as today."),
 ]
+NoticeDaysOption = Annotated[
+    int,
+    typer.Option(
+        "--notice-days",
+        metavar="DAYS",
+        min=0,
+        help="Warn this many days before a memorandum's notice deadline.",
+    ),
+]
 LanguageOption = Annotated[Language, typer.Option("--lang", help="en or ru (record text).")]
 ContactDetails = Annotated[
     bool,

@@ -20,6 +20,7 @@ from mou.cli.common import (
     AsOfOption,
     ContactDetails,
     Language,
+    NoticeDaysOption,
     command,
     completion_root,
     no_memorandum,
@@ -256,15 +257,7 @@ def status(
     within: Annotated[
         int, typer.Option("--within", metavar="DAYS", min=0, help="How far ahead to look.")
     ] = 30,
-    notice_days: Annotated[
-        int,
-        typer.Option(
-            "--notice-days",
-            metavar="DAYS",
-            min=0,
-            help="Warn this many days before the memorandum's notice deadline.",
-        ),
-    ] = 90,
+    notice_days: NoticeDaysOption = 90,
     output_format: Annotated[
         StatusFormat, typer.Option("--format", help="text or json.")
     ] = StatusFormat.text,
