@@ -28,8 +28,7 @@ pytest: venv
 validate-records: venv
 	$(BIN)/mou --records records validate
 	$(BIN)/mou --records examples/demo validate --as-of 2025-12-31
-	for member in examples/portfolio/*/; do \
-		$(BIN)/mou --records "$$member" validate --as-of 2026-06-30 || exit 1; done
+	$(BIN)/mou --records examples/portfolio validate --as-of 2026-06-30
 
 # The whole suite: what .ci/run runs.
 test: lint typecheck pytest validate-records
