@@ -17,12 +17,13 @@ single memorandum. Nothing here imports the models (the titles are read with the
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mou.problems import N_, Problem, T, UsageError
-from mou.read import SUFFIXES, find_root, read_record_file
+from mou.read import SUFFIXES, find_files, find_root, read_record_file
 
 MEMORANDUM = "memorandum.yaml"
 MARKER = "portfolio.yaml"
@@ -128,14 +129,18 @@ def portfolio_problems(portfolio: Portfolio) -> list[Problem]:
     return sorted([*structure_problems(portfolio), *same_titles(portfolio)], key=Problem.sort_key)
 
 
-def structure_problems(portfolio: Portfolio) -> list[Problem]:
-    """MOU401 and MOU403: what the portfolio's folders say (no file's bytes)."""
+def structure_problems(
+    portfolio: Portfolio, files: Mapping[str, list[str]] | None = None
+) -> list[Problem]:
+    """MOU401 and MOU403: what the portfolio's folders say (no file's bytes). `files` are
+    each member's record files (`read.find_files`), when the caller has listed them."""
     found: list[Problem] = []
     members = {member.id for member in portfolio.members}
     for name in _subfolders(portfolio.root):
         folder = portfolio.root / name
         if name in members:
-            found.extend(_nested(folder, name))
+            paths = files[name] if files is not None else find_files(folder)
+            found.extend(nested_problems(name, paths))
         elif name in NOT_MEMBERS:
             continue
         elif find_portfolio(folder) is not None:
@@ -153,21 +158,15 @@ def structure_problems(portfolio: Portfolio) -> list[Problem]:
     return found
 
 
-def _nested(folder: Path, name: str) -> list[Problem]:
-    """MOU403 for a memorandum or portfolio inside the member `folder` (two levels down)."""
-    found = []
-    for sub in _subfolders(folder):
-        inner = folder / sub
-        marks = [MEMORANDUM, MARKER, f"records/{MEMORANDUM}"]
-        marks += [f"{deeper}/{MEMORANDUM}" for deeper in _subfolders(inner)]
-        for mark in marks:
-            if (inner / mark).is_file():
-                message = T(
-                    N_("inside the memorandum {member}: a portfolio is one level deep"),
-                    member=name,
-                )
-                found.append(Problem("MOU403", message, f"{name}/{sub}/{mark}"))
-    return found
+def nested_problems(member: str, paths: list[str]) -> list[Problem]:
+    """MOU403 for each memorandum.yaml or portfolio.yaml below the top of the member's
+    folder, at any depth, among its record files `paths`."""
+    message = T(N_("inside the memorandum {member}: a portfolio is one level deep"), member=member)
+    return [
+        Problem("MOU403", message, f"{member}/{path}")
+        for path in paths
+        if "/" in path and path.rpartition("/")[2] in (MEMORANDUM, MARKER)
+    ]
 
 
 def memorandum_title(root: Path) -> tuple[dict[str, str], Any]:

@@ -26,34 +26,42 @@ from mou.read import PARALLEL_FROM, ParsedFile, Snapshot, document_status, find_
 from mou.validation import validate
 
 
-def _read(portfolio: Portfolio) -> tuple[list[Snapshot], Snapshot]:
-    """Each member's snapshot, and all of them as one snapshot of the portfolio root (paths
-    prefixed with the member's id) to parse in one pass. The bytes are kept only when the
-    whole portfolio is small, as for one memorandum (`read.snapshot`)."""
+def _read(portfolio: Portfolio) -> list[Snapshot]:
+    """Each member's files read and hashed. The bytes are kept only when the whole portfolio
+    is small, as for one memorandum (`read.snapshot`)."""
     found = []
     for member in portfolio.members:
         problems: list[Problem] = []
         found.append((find_files(member.root, problems), problems))
     keep = sum(len(paths) for paths, _ in found) < PARALLEL_FROM
     members = []
-    whole = Snapshot(portfolio.root, [], on_disk=not keep)
     for member, (paths, problems) in zip(portfolio.members, found, strict=True):
         taken = snapshot(member.root, paths, keep=keep)
         taken.problems.extend(problems)
         members.append(taken)
+    return members
+
+
+def _whole(portfolio: Portfolio, members: list[Snapshot]) -> Snapshot:
+    """All the members' files as one snapshot of the portfolio root (paths prefixed with the
+    member's id), to parse in one pass."""
+    whole = Snapshot(portfolio.root, [], on_disk=any(taken.on_disk for taken in members))
+    for member, taken in zip(portfolio.members, members, strict=True):
         prefix = member.id + "/"
-        whole.paths.extend(prefix + path for path in paths)
+        whole.paths.extend(prefix + path for path in taken.paths)
         whole.data.update((prefix + path, data) for path, data in taken.data.items())
         whole.blobs.update((prefix + path, blob) for path, blob in taken.blobs.items())
         whole.unreadable.update((prefix + p, problem) for p, problem in taken.unreadable.items())
-        whole.problems.extend(problems)
-    return members, whole
+    return whole
 
 
-def _key(portfolio: Portfolio, today: date, whole: Snapshot) -> str | None:
-    if whole.unreadable or whole.problems:  # why a file cannot be read is not in its bytes
-        return None
-    files = sorted(whole.blobs.items())
+def _key(portfolio: Portfolio, today: date, members: list[Snapshot]) -> str | None:
+    if any(taken.unreadable or taken.problems for taken in members):
+        return None  # why a file cannot be read is not in its bytes
+    files = [
+        (member.id, sorted(taken.blobs.items()))
+        for member, taken in zip(portfolio.members, members, strict=True)
+    ]
     root = str(portfolio.root)
     return cache.key_of("validate-portfolio", PROBLEM_FIELDS, root, today.isoformat(), files)
 
@@ -75,21 +83,23 @@ def _still_holds(portfolio: Portfolio, value: Any) -> Validation | None:
 def validate_portfolio(portfolio: Portfolio, today: date) -> Validation:
     """Every problem of every memorandum of the portfolio, and of the portfolio itself, as of
     `today`; paths relative to the portfolio root. From the cache when nothing changed."""
-    members, whole = _read(portfolio)
+    members = _read(portfolio)
     store = cache.open_cache()
-    key = _key(portfolio, today, whole)
+    key = _key(portfolio, today, members)
     found = None
     if store is not None and key is not None:
         value = store.result(key)
         found = None if value is None else _still_holds(portfolio, value)
     if found is None:
-        found, documents = _check(portfolio, today, members, whole, store)
-        if store is not None and key is not None and key == _key(portfolio, today, whole):
+        found, documents = _check(portfolio, today, members, store)
+        if store is not None and key is not None and key == _key(portfolio, today, members):
             rows = [as_row(problem) for problem in found.problems]
             value = {"problems": rows, "files": found.files, "documents": documents}
             store.store_result(key, value)
-    problems = sorted([*found.problems, *structure_problems(portfolio)], key=Problem.sort_key)
-    return Validation(problems, found.files)
+    listed = zip(portfolio.members, members, strict=True)
+    files = {member.id: taken.paths for member, taken in listed}
+    folders = structure_problems(portfolio, files)
+    return Validation(sorted([*found.problems, *folders], key=Problem.sort_key), found.files)
 
 
 def validate_any(found: Portfolio | Path, today: date) -> tuple[Path, Validation]:
@@ -104,7 +114,6 @@ def _check(
     portfolio: Portfolio,
     today: date,
     members: list[Snapshot],
-    whole: Snapshot,
     store: cache.Cache | None,
 ) -> tuple[Validation, list[tuple[str, str, str]]]:
     """Load and check each member in turn from one parse of them all; the problems (paths
@@ -113,6 +122,7 @@ def _check(
     from mou.load import load
     from mou.read import parse_snapshot
 
+    whole = _whole(portfolio, members)
     parsed = parse_snapshot(whole, store)
     problems: list[Problem] = list(same_titles(portfolio))
     documents: set[tuple[str, str, str]] = set()
