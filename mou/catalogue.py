@@ -260,10 +260,11 @@ CODES: dict[str, Code] = {
             E,
             N_("a memorandum's folder in a portfolio has no memorandum.yaml"),
             """
-            A folder at the top of a portfolio holds records (record files, or folders such
-            as meetings/) but no memorandum.yaml, so it is not a memorandum of the portfolio
-            and its records are not checked. Add its memorandum.yaml (`mou init ID` writes
-            one), or move the folder out of the portfolio. Folders that hold no records
+            A folder at the top of a portfolio holds records (record files, folders such as
+            meetings/, or a repository's records/) but no memorandum.yaml of its own, so it
+            is not a memorandum of the portfolio and its records are not checked. Add its
+            memorandum.yaml (`mou init ID` writes one), move a repository's records/ up into
+            it, or move the folder out of the portfolio. Folders that hold no records
             (hidden ones, site/, documents) are not members and are left alone.""",
         ),
         _code(

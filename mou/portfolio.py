@@ -114,13 +114,16 @@ def find_portfolio(folder: Path) -> Portfolio | None:
 
 def holds_records(folder: Path) -> bool:
     """Whether `folder` looks like a records root: a record file at its top, or one of the
-    kinds' folders (hidden folders, site/, documents/ and the like do not)."""
+    kinds' folders, or a repository's records/memorandum.yaml (hidden folders, site/,
+    documents/ and the like do not)."""
     try:
         with os.scandir(folder) as entries:
             names = {entry.name for entry in entries if not entry.name.startswith(".")}
     except OSError:
         return False
-    return any(name.endswith(SUFFIXES) for name in names) or not names.isdisjoint(RECORD_FOLDERS)
+    if any(name.endswith(SUFFIXES) for name in names) or not names.isdisjoint(RECORD_FOLDERS):
+        return True
+    return (folder / "records" / MEMORANDUM).is_file()  # a repository's records/ in its folder
 
 
 def portfolio_problems(portfolio: Portfolio) -> list[Problem]:

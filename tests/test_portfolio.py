@@ -220,6 +220,10 @@ PORTFOLIO_CASES: list[tuple[dict[str, str | bytes], list[tuple[str, str, int, st
         {"stray/x.yaml": "kind: meeting\n"},
         [("MOU401", "stray/memorandum.yaml", 1, "its records are not checked")],
     ),
+    (
+        {"repo/records/memorandum.yaml": memorandum("repo")},  # a clone of a repository
+        [("MOU401", "repo/memorandum.yaml", 1, "repo/ holds records but no memorandum.yaml")],
+    ),
     ({"site/index.yaml": "", "documents/a.pdf": "", ".git/x.yaml": ""}, []),  # not members
     (
         {"copy/memorandum.yaml": memorandum("cis-iom")},
