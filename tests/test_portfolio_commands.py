@@ -262,3 +262,20 @@ def test_xlsx_holds_every_memorandum(run: Run, portfolio: Path, tmp_path: Path) 
             ]
             assert mine == [_without_nulls(row) for row in rows], (id_, title)
     assert {row["memorandum"] for row in merged["activities"]} == set(IDS)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [("status",), ("actions",), ("calendar",), ("stats", "--by", "memorandum"), ("export", "xlsx")],
+)
+def test_a_portfolio_without_memoranda(
+    run: Run, tmp_path: Path, arguments: tuple[str, ...]
+) -> None:
+    root = tmp_path / "empty"
+    root.mkdir()
+    (root / "portfolio.yaml").write_text("name: empty\n", encoding="utf-8")
+    extra = (str(tmp_path / "out.xlsx"),) if arguments[0] == "export" else ()
+    code, output = run_at(run, root, *arguments, *extra)
+    assert code == 2
+    assert "it holds no memorandum yet (`mou init ID` adds one)" in output
+    assert not (tmp_path / "out.xlsx").exists()
