@@ -16,7 +16,7 @@ truncated or written by another version is ignored and rebuilt, never trusted. E
 unpickled with a loader that knows one class (`decimal.Decimal`) and refuses all others.
 Writes go to a temporary file renamed into place, so a reader sees a whole entry or none,
 and runs in parallel at most lose each other's new entries (a later run rebuilds them).
-The size is bounded: parsed files are spread over 256 shards, each trimmed (oldest first)
+The size is bounded: parsed files are spread over 16 shards, each trimmed (oldest first)
 to its share of the limit; results beyond `RESULTS_KEPT` go, least recently used first.
 
 Location: `$MOU_CACHE`, else the user's cache folder (platformdirs). `MOU_NO_CACHE=1` or
@@ -38,11 +38,11 @@ from typing import Any
 
 from mou import __version__
 
-FORMAT = 2  # 2: a problem carries its message's words (template and values)
+FORMAT = 3  # 2: a problem carries its message's words; 3: 16 shards, each file's findings
 MAGIC = b"MOUC"
 # magic, format, length of the version text, payload length, digest of the payload
 _HEADER = struct.Struct(">4sBHQ16s")
-SHARDS = 256
+SHARDS = 16  # few files to write on a cold run; a shard of 50,000 records is ~2 MB
 LIMIT = 512 * 1024 * 1024  # bytes of parsed entries, over all shards
 RESULTS_KEPT = 64
 
@@ -196,7 +196,7 @@ class Cache:
     # --- parsed files ----------------------------------------------------------------------
 
     def _shard(self, prefix: str) -> Path:
-        """The shard holding the blob ids that start with `prefix` (two hex digits)."""
+        """The shard holding the blob ids with `prefix` (`prefix_of`)."""
         return self.folder / f"v{FORMAT}" / "parsed" / f"{prefix}.pack"
 
     def _load_shard(self, prefix: str) -> dict[str, bytes]:
@@ -207,7 +207,7 @@ class Cache:
         """The entries found for `blobs` (blob id → value and problems); the others are absent."""
         by_shard: dict[str, list[str]] = {}
         for blob in blobs:
-            by_shard.setdefault(blob[:2], []).append(blob)
+            by_shard.setdefault(prefix_of(blob), []).append(blob)
         found: dict[str, ParsedEntry] = {}
         for prefix, wanted in by_shard.items():
             shard = self._load_shard(prefix)
@@ -223,7 +223,7 @@ class Cache:
         Entries come packed: a few bytes each, where the values would take ten times more."""
         by_shard: dict[str, dict[str, bytes]] = {}
         for blob, entry in entries.items():
-            by_shard.setdefault(blob[:2], {})[blob] = entry
+            by_shard.setdefault(prefix_of(blob), {})[blob] = entry
         share = max(1, self.limit // SHARDS)
         for prefix, new in by_shard.items():
             shard = self._load_shard(prefix)
@@ -271,6 +271,11 @@ class Cache:
         for _, old in kept[self.results_kept :]:
             with contextlib.suppress(OSError):
                 os.unlink(old)
+
+
+def prefix_of(blob: str) -> str:
+    """Which shard holds a blob id's entry: its first hex digit."""
+    return blob[:1]
 
 
 def pack(entry: ParsedEntry) -> bytes:

@@ -139,7 +139,7 @@ def test_an_entry_naming_any_class_but_decimal_is_refused(tmp_path: Path) -> Non
 def test_a_shard_that_is_not_a_mapping_or_holds_bad_entries_is_ignored(tmp_path: Path) -> None:
     store = Cache(tmp_path)
     blob = "cd" * 20
-    shard = store._shard(blob[:2])
+    shard = store._shard(cache.prefix_of(blob))
     shard.parent.mkdir(parents=True)
     shard.write_bytes(cache.encode(["not", "a", "shard"]))
     assert store.parsed([blob]) == {}
