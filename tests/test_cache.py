@@ -232,3 +232,35 @@ def test_runs_in_parallel_never_read_a_wrong_or_partial_entry(tmp_path: Path) ->
         reports = pool.starmap(_hammer, [(str(tmp_path), worker) for worker in range(4)])
     assert reports == [[], [], [], []]
     assert not [p for p in tmp_path.rglob(".tmp-*")]
+
+
+def _fresh_codes() -> tuple[Any, ...]:
+    from mou import codes
+
+    for function in (codes.states, codes.currencies, codes.languages, codes._minor_units):
+        function.cache_clear()
+    codes.minor_unit.cache_clear()
+    return (
+        codes.states(),
+        codes.currencies(),
+        codes.languages(),
+        [codes.minor_unit(c) for c in ("EUR", "JPY", "KWD", "XXX", "nope")],
+    )
+
+
+def test_iso_lists_kept_in_the_cache_are_the_libraries_and_never_trusted_damaged() -> None:
+    cache.set_enabled(False)
+    try:
+        expected = _fresh_codes()
+    finally:
+        cache.set_enabled(True)
+    assert expected[3][:3] == [2, 0, 3]
+    assert _fresh_codes() == expected  # computed, then kept
+    assert _fresh_codes() == expected  # from the cache
+    for path in cache.location().rglob("*.result"):
+        value = cache._read(path)
+        if isinstance(value, frozenset):
+            path.write_bytes(cache.encode(frozenset({1, 2})))  # well formed, wrong words
+        elif isinstance(value, dict) and "EUR" in value:
+            path.write_bytes(cache.encode({**value, "EUR": "two"}))
+    assert _fresh_codes() == expected
