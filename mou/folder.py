@@ -19,6 +19,10 @@ from mou.problems import UsageError
 from mou.write import write_text
 
 SITE_MANIFEST = ".mou-site"
+# Each page made from inputs mou can name: its path, the key of those inputs, its size. A page
+# whose key is unchanged is not made again (the site's rebuilds render only what changed).
+SITE_KEYS = ".mou-site-keys"
+Keys = dict[str, tuple[str, int]]
 
 
 class FolderInUseError(UsageError):
@@ -46,10 +50,11 @@ def open_folder(folder: Path) -> set[str]:
     return set(manifest.read_text("utf-8").split("\n")) - {""} if manifest.is_file() else set()
 
 
-def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+def write_files(folder: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:
     """Write each `(relative path, bytes)` under `folder` (never outside it: no `..`, no
     absolute path, no folder or file that is a link leading out); unchanged files are left as
-    they are. Each folder is resolved and made once, not once per file."""
+    they are, and so are those given as None (`kept`: the folder holds them already). Each
+    folder is resolved and made once, not once per file."""
     root = folder.resolve()
     places: dict[str, Path] = {}
     written: list[str] = []
@@ -60,7 +65,8 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
         place = places.get(parent)
         if place is None:
             place = places[parent] = _made(folder, root, parent, name)
-        _write(place / base, data, f"--output {folder}: {name}")
+        if data is not None:
+            _write(place / base, data, f"--output {folder}: {name}")
         written.append(name)
     return written
 
@@ -103,3 +109,30 @@ def close_folder(folder: Path, previous: set[str], written: list[str]) -> None:
                 parent.rmdir()
                 parent = parent.parent
     write_text(folder / SITE_MANIFEST, "".join(f"{name}\n" for name in sorted(written)))
+
+
+def read_keys(folder: Path) -> Keys:
+    """The keys of the pages a previous run wrote into `folder` (none when unreadable)."""
+    keys: Keys = {}
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for line in (folder / SITE_KEYS).read_text("utf-8").splitlines():
+            name, key, size = ([*line.split("\t"), "", ""])[:3]
+            if size.isdigit():
+                keys[name] = (key, int(size))
+    return keys
+
+
+def write_keys(folder: Path, keys: Keys) -> None:
+    write_text(
+        folder / SITE_KEYS,
+        "".join(f"{name}\t{key}\t{size}\n" for name, (key, size) in sorted(keys.items())),
+    )
+
+
+def kept(folder: Path, name: str, size: int) -> bool:
+    """Whether `folder` holds the file `name` (a file, not a link) of `size` bytes."""
+    try:
+        status = os.lstat(folder / name)
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size == size

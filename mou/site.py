@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
+from pathlib import Path
 
 from mou.fields import Ref, references
 from mou.history import Revision
@@ -129,6 +130,38 @@ class SiteData:
     options: SiteOptions
     history: dict[str, tuple[Revision, ...]] = field(default_factory=dict)
     source_prefix: str = ""  # the records root's path in its repository, for "edit this file"
+    # The output folder and the keys of the pages a previous run wrote there (folder.read_keys):
+    # a record page whose inputs have the same key is not made again.
+    output: Path | None = None
+    previous: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @cached_property
+    def site_key(self) -> str | None:
+        """The key of what every record page depends on besides its record: mou's code and
+        the site's templates, the options, the memorandum's file, the pages that exist for
+        states and clauses. None when the memorandum's file has no blob id (no keys then)."""
+        from mou.cache import key_of
+        from mou.render import templates_folder
+
+        memorandum = next(e for e in self.records.entries if e.model is self.memorandum)
+        blob = self.blobs.get(memorandum.path)
+        if blob is None:
+            return None
+        templates = sorted(
+            (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+            for p in (templates_folder() / "site").iterdir()
+            if p.is_file()
+        )
+        return key_of(
+            "site", templates, repr(self.options), self.source_prefix, blob,
+            sorted(self.states), sorted(self.clause_ids),
+        )  # fmt: skip
+
+    @cached_property
+    def blobs(self) -> dict[str, str]:
+        """Each record file's git blob id as it was read (its content's key)."""
+        taken = self.records.taken
+        return dict(taken.blobs) if taken is not None else {}
 
     @cached_property
     def entries(self) -> list[Entry]:
@@ -262,7 +295,15 @@ class SiteData:
 
     def prepare(self) -> None:
         """Compute what both languages share (before forking, so that it is done once)."""
-        for name in ("entries", "clauses", "clauses_of", "incoming", "parties", "states"):
+        for name in (
+            "entries",
+            "clauses",
+            "clauses_of",
+            "incoming",
+            "parties",
+            "states",
+            "site_key",
+        ):
             getattr(self, name)
         self.reviews  # noqa: B018 (computed for its cache)
 

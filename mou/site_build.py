@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mou.folder import Keys
 from mou.history import Revision
 from mou.load import RecordSet
 from mou.problems import Problem
@@ -20,8 +21,9 @@ from mou.site import ASSETS, SiteData, SiteOptions, search_index
 from mou.site_pages import Pages, asset
 
 
-def build_site(data: SiteData) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as `(path relative to the output folder, bytes)`, in order."""
+def build_site(data: SiteData) -> Iterator[tuple[str, bytes | None]]:
+    """Every file of the site as `(path relative to the output folder, bytes)`, in order
+    (None: a page the output folder holds already, made from the same inputs)."""
     for part in (None, *data.options.languages):
         yield from site_files(data, part)
 
@@ -40,9 +42,12 @@ def site_data(
     return SiteData(records, memorandum, problems, options, history or {}, source_prefix)
 
 
-def site_files(data: SiteData, language: str | None) -> Iterator[tuple[str, bytes]]:
+def site_files(
+    data: SiteData, language: str | None, keys: Keys | None = None
+) -> Iterator[tuple[str, bytes | None]]:
     """The files of one language's folder, or (None) those at the top: the page that leads
-    to the languages, the styles and scripts, the search index."""
+    to the languages, the styles and scripts, the search index. The keys of its pages go
+    into `keys`."""
     if language is None:
         yield "index.html", Pages(data, data.options.languages[0]).root_page()
         for name in ASSETS:
@@ -53,6 +58,8 @@ def site_files(data: SiteData, language: str | None) -> Iterator[tuple[str, byte
     for path, content in pages.all():
         yield f"{language}/{path}", content
     yield f"{language}/calendar.ics", _calendar(data, language)
+    if keys is not None:
+        keys.update(pages.keys)
 
 
 def _calendar(data: SiteData, language: str) -> bytes:
@@ -87,7 +94,7 @@ def make_site(
     languages are written by two processes (forked once the shared data is computed).
     ValueError when the record has no readable memorandum."""
     from mou.checks import run_checks
-    from mou.folder import close_folder, open_folder
+    from mou.folder import close_folder, open_folder, read_keys, write_keys
     from mou.load import load
     from mou.output import counts
     from mou.site_history import record_history
@@ -99,6 +106,7 @@ def make_site(
     history, prefix = record_history(root, contact_details=options.contact_details)
     data = site_data(records, problems, options, history=history, source_prefix=prefix)
     previous = open_folder(output)
+    data.output, data.previous = output, read_keys(output) if previous else {}
     parts = [None, *options.languages]
     if parallel and _can_fork(len(data.entries)):
         data.prepare()
@@ -107,13 +115,14 @@ def make_site(
         _FORKED["site"] = (data, output)
         try:
             with multiprocessing.get_context("fork").Pool(2) as pool:
-                lists = pool.map(_write_part, parts)
+                done = pool.map(_write_part, parts)
         finally:
             _FORKED.clear()
     else:
-        lists = [_write_files(data, output, part) for part in parts]
-    written = [name for names in lists for name in names]
+        done = [_write_files(data, output, part) for part in parts]
+    written = [name for names, _ in done for name in names]
     close_folder(output, previous, written)
+    write_keys(output, {name: key for _, keys in done for name, key in keys.items()})
     errors, warnings = counts(problems)
     return SiteReport(len(written), errors, warnings)
 
@@ -132,12 +141,14 @@ def _can_fork(size: int) -> bool:
     return size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
-def _write_part(part: str | None) -> list[str]:
+def _write_part(part: str | None) -> tuple[list[str], Keys]:
     data, output = _FORKED["site"]
     return _write_files(data, output, part)
 
 
-def _write_files(data: SiteData, output: Path, part: str | None) -> list[str]:
+def _write_files(data: SiteData, output: Path, part: str | None) -> tuple[list[str], Keys]:
+    """Write one part of the site: the files written, and the keys of its pages."""
     from mou.folder import write_files
 
-    return write_files(output, site_files(data, part))
+    keys: Keys = {}
+    return write_files(output, site_files(data, part, keys)), keys

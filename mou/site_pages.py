@@ -54,7 +54,10 @@ class Pages:
         self.env = _environment()
         self.titles: dict[str, str] = {}
         self.frames: dict[int, list[str]] = {}
-        self.row_cells: dict[str, str] = {}  # a record's row in lists, but its last cell
+        self.row_cells: dict[str, str] = {}
+        self.keys: dict[
+            str, tuple[str, int]
+        ] = {}  # the pages made from keyed inputs  # a record's row in lists, but its last cell
         self.up = ""  # the way back to the language folder from the page being rendered
         _ = self.words.gettext
         self.changes = {
@@ -142,7 +145,7 @@ class Pages:
     def root_page(self) -> bytes:
         return self.document("root.html.j2", "index.html")
 
-    def all(self) -> Iterator[tuple[str, bytes]]:
+    def all(self) -> Iterator[tuple[str, bytes | None]]:
         data, _ = self.data, self.words.gettext
         yield "index.html", self.render("dashboard.html.j2", "index.html", _("Dashboard"))
         for clause in data.clauses:
@@ -223,11 +226,24 @@ class Pages:
             }
             yield here, self.render("year.html.j2", here, f"{heading}: {year}", **values)
 
-    def record(self, entry: Entry) -> bytes:
-        from mou.site_record import record_main
+    def record(self, entry: Entry) -> bytes | None:
+        """A record's page; None when the output folder holds it, made from the same inputs
+        (the same key: `site_record.record_key`)."""
+        from mou.folder import kept
+        from mou.site_record import record_key, record_main
 
         here = f"records/{entry.id}.html"
-        return self.wrap(here, self.title(entry), record_main(self, entry, "../"))
+        data, path = self.data, f"{self.language}/{here}"
+        key = record_key(self, entry) if data.output is not None else None
+        if key is not None and data.output is not None:
+            before = data.previous.get(path)
+            if before is not None and before[0] == key and kept(data.output, path, before[1]):
+                self.keys[path] = before
+                return None
+        page = self.wrap(here, self.title(entry), record_main(self, entry, "../"))
+        if key is not None:
+            self.keys[path] = (key, len(page))
+        return page
 
     def named(
         self, what: str, key: str, named: dict[str, list[str]]

@@ -100,6 +100,30 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
     return "".join(out)
 
 
+def record_key(pages: Pages, entry: Entry) -> str | None:
+    """The key of everything a record's page shows (None: no key, the page is always made):
+    the site's key, the language, the record's file by its blob id, the titles of the records
+    it names and of those naming it, the clauses it counts for, and its history."""
+    from mou.cache import key_of
+
+    data = pages.data
+    blob = data.blobs.get(entry.path)
+    if blob is None or data.site_key is None:
+        return None
+    outgoing = []
+    for _, marker, value in references(entry.model):
+        if marker.to == "record":
+            target = data.by_id.get(value)
+            outgoing.append((value, None if target is None else pages.title(target)))
+    incoming = [(s.id, name, pages.title(s)) for s, name in data.incoming.get(entry.id, ())]
+    clauses = [c.clause.id for c in data.clauses_of.get(entry.id, ())]
+    history = repr(data.history.get(entry.path, ()))
+    return key_of(
+        data.site_key, pages.words.language, entry.id, entry.path, blob, outgoing, incoming,
+        clauses, history,
+    )  # fmt: skip
+
+
 def _references(pages: Pages, entry: Entry, up: str) -> str:
     data, label = pages.data, pages.layout.label
     _, said = pages.words.gettext, _said(pages.words.language)

@@ -17,6 +17,7 @@ from markupsafe import escape
 
 from conftest import REPO, Run
 from mou import site as site_module
+from mou.load import Entry
 from mou.site_views import esc
 
 Tree = Callable[[dict[str, str | bytes]], Path]
@@ -147,3 +148,57 @@ def test_the_memorandums_life_and_its_amended_clauses(tmp_path: Path, run: Run) 
             page = (site / "en" / "clauses" / f"{clause_id}.html").read_text("utf-8")
             found = years_of(page)
             assert found[str(year)] == status.replace("/", "-"), (clause_id, year)
+
+
+def test_a_rebuild_makes_only_the_pages_whose_inputs_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each record page's inputs have a key (`.mou-site-keys`): a rebuild leaves a page whose
+    key is unchanged as it is, without making it; an edited record's page is made again, and
+    so are the pages showing its title; a page removed from the folder is made again."""
+    import shutil
+
+    from mou import site_record
+    from mou.site import SiteOptions
+    from mou.site_build import make_site
+
+    root = tmp_path / "demo"
+    shutil.copytree(REPO / "examples" / "demo", root)
+    made: list[str] = []
+    render = site_record.record_main
+
+    def counted(pages: site_record.Pages, entry: Entry, up: str) -> str:
+        made.append(f"{pages.words.language}/{entry.id}")
+        return render(pages, entry, up)
+
+    monkeypatch.setattr(site_record, "record_main", counted)
+    site, options = tmp_path / "site", SiteOptions(date(2025, 12, 31))
+
+    def build() -> dict[str, bytes]:
+        made.clear()
+        make_site(root, site, options, parallel=False)
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+
+    first = build()
+    records = len([p for p in first if "/records/" in p])
+    assert len(made) == records > 40
+    assert build() == first and made == []
+
+    arrangement = root / "arrangements" / "2023-08-01-arrangement-seminar-2023.yaml"
+    text = arrangement.read_text("utf-8")
+    arrangement.write_text(text.replace("en: Special arrangement", "en: Amended arrangement"))
+    second = build()
+    covered = ("2023-09-19-seminar-countering-trafficking", "2023-01-01-labour-migration-data")
+    # The English title changed: the Russian pages naming the arrangement stay as they were.
+    assert sorted(made) == sorted(
+        ["en/2023-08-01-arrangement-seminar-2023", "ru/2023-08-01-arrangement-seminar-2023"]
+        + [f"en/{record_id}" for record_id in covered]
+    )
+    assert len(made) < records / 4
+    programme = second["en/records/2023-01-01-labour-migration-data.html"]
+    assert b"Amended arrangement" in programme
+    changed = {p for p in first if first[p] != second[p] and "/records/" in p}
+    assert changed <= {"{}/records/{}.html".format(*name.split("/")) for name in made}
+
+    (site / "ru" / "records" / "2023-01-20-cis-bulletin-2022.html").unlink()
+    assert build() == second and made == ["ru/2023-01-20-cis-bulletin-2022"]
