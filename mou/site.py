@@ -413,12 +413,12 @@ def _quarters(year: int) -> list[Period]:
 
 
 def search_index(data: SiteData) -> bytes:
-    """Every record's id, kind, date, title and summary in each language, as a script that
+    """Every record's id, kind, date, title, summary and notes in each language, as a script that
     sets `window.mouIndex` (a script file, so that search works opened from disk too)."""
     rows = []
     words = {language: Words(language, data.memorandum) for language in data.options.languages}
     for entry in data.entries:
-        summary = getattr(entry.model, "summary", None)
+        summary, notes = getattr(entry.model, "summary", None), entry.model.notes
         rows.append(
             [
                 entry.id,
@@ -426,6 +426,7 @@ def search_index(data: SiteData) -> bytes:
                 entry.model.dated.isoformat(),
                 {lang: w.text(title_of(entry)) for lang, w in words.items()},
                 {lang: w.text(summary) for lang, w in words.items()} if summary else {},
+                {lang: w.text(notes) for lang, w in words.items()} if notes else {},
             ]
         )
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -4,6 +4,7 @@ test_site_browser.py; both use the demo's site, built once per session."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import threading
@@ -221,6 +222,10 @@ def test_record_text_is_escaped_everywhere(base_tree: Tree, tmp_path: Path, run:
         text = page.read_text("utf-8")
         assert "<script>alert" not in text and "<img src=x" not in text, page
         assert 'href="javascript:' not in text, page
+    index = (site / "assets" / "search-index.js").read_text("utf-8")
+    rows = json.loads(index.removeprefix("window.mouIndex = ").removesuffix(";\n"))
+    hostile = next(row for row in rows if row[0] == "2024-03-01-hostile")
+    assert hostile[5]["en"].endswith("</dd></dl><script>alert(3)</script>")  # notes searched too
     record = (site / "en" / "records" / "2024-03-01-hostile.html").read_text("utf-8")
     assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in record
     assert "javascript:alert(1)" in record  # shown as text

@@ -222,8 +222,13 @@ def site_section(size: int, repeat: int) -> None:
         repeat,
         before=lambda: shutil.rmtree(output, ignore_errors=True),
     )
+    command: Command = [mou, "--no-cache", "--records", root, "site", "--as-of", "2025-12-31"]
+    again = timed([*command, "--output", output], repeat)
+    edited = timed([*command, "--output", output], repeat, before=_editor(root))
     line("mou --no-cache validate", validate)
     line("mou --no-cache site (into an empty folder)", site)
+    line("mou --no-cache site, again, nothing changed", again)
+    line("mou --no-cache site, again, one record changed", edited)
     target("site / validate (both uncached)", site, validate, "≤ 3", site <= 3 * validate)
     pages = sorted(
         (path.stat().st_size, path.relative_to(output).as_posix())

@@ -1,6 +1,6 @@
-// Search over the site's index (assets/search-index.js sets window.mouIndex): ids, titles and
-// summaries in every language. Results are built with DOM methods (textContent), never HTML,
-// so record text cannot become markup.
+// Search over the site's index (assets/search-index.js sets window.mouIndex): ids, titles,
+// summaries and notes in every language. Results are built with DOM methods (textContent),
+// never HTML, so record text cannot become markup.
 (function () {
   "use strict";
   var results = document.getElementById("results");
@@ -17,7 +17,7 @@
 
   function haystack(row) {
     var parts = [row[0]];
-    [row[3], row[4]].forEach(function (localized) {
+    [row[3], row[4], row[5]].forEach(function (localized) {
       Object.keys(localized || {}).forEach(function (key) { parts.push(localized[key]); });
     });
     return parts.join(" \u0001 ").toLowerCase().replace(/ё/g, "е");
