@@ -29,6 +29,11 @@ TEXT = st.text(st.characters(exclude_categories=["Cs"]))
             "tests/cases/life-illustrative",
             ["--as-of", "2024-06-30", "--lang", "ru"],
         ),
+        (
+            "calendar-portfolio.ru.ics",
+            "examples/portfolio",
+            ["--as-of", "2026-06-30", "--lang", "ru"],
+        ),
     ],
 )
 def test_calendar_is_what_icalendar_wrote(
