@@ -4,14 +4,15 @@ the next deadline, and a traffic light with the reasons for it.
 
 Built on the review's and the status's own code, never a copy of their rules: the clauses'
 statuses are `review.review`'s over the current year (the amended text, the same cadence
-arithmetic), overdue actions and the clauses' next due dates are `status.status`'s, the state
-of life is `life.life_on`'s. A memorandum whose record does not validate still gets a row
+arithmetic) except that a clause past its next due date on the as-of day is *behind*, as
+`mou status` says; overdue actions, the clauses' next due dates and which clauses are behind
+are `status.status`'s; the state of life is `life.life_on`'s. A memorandum whose record does not validate still gets a row
 (state `invalid`, red), so one broken folder never hides the others.
 
 The traffic light, first rule that holds (README, "mou portfolio"):
 - red: the record does not validate; or the memorandum expired (ended without renewal and
-  was not terminated); or an action item is overdue; or a clause in force is behind its
-  cadence this year;
+  was not terminated); or an action item is overdue; or a clause in force is past its next
+  due date on the as-of day (`mou status`'s "behind their cadence", never acted on or not);
 - amber: in the notice window (the last day to give notice of non-renewal is near); or in
   force since before this year and nothing qualifying recorded this year;
 - green: otherwise (in force and acting, not yet in force, or terminated with nothing overdue).
@@ -182,7 +183,11 @@ def _row(
     clauses = None
     counted = _clause_period(memorandum, life, year, as_of)
     if counted is not None:
-        statuses = [c.status for c in review(records, counted, as_of, findings).clauses]
+        late = {c.clause.id for c in found.clauses_behind}
+        statuses = [
+            _clause_status(c.clause.id, c.status, late)
+            for c in review(records, counted, as_of, findings).clauses
+        ]
         clauses = {name: statuses.count(name) for name in CLAUSE_STATUSES}  # type: ignore[arg-type]
     qualifying = [
         e.model.dated
@@ -212,6 +217,15 @@ def _row(
         warnings=len(findings),
         life=life,
     )
+
+
+def _clause_status(clause_id: str, reviewed: str, late: set[str]) -> str:
+    """A clause's status on the row, as `mou status` sees the as-of date: *behind* when its
+    next due date (`Status.clauses_behind`) has passed, acted on or not; a clause the year's
+    review calls behind for an earlier gap but that is not past due today is on track."""
+    if clause_id in late:
+        return "behind"
+    return "on-track" if reviewed == "behind" else reviewed
 
 
 def _clause_period(memorandum: Memorandum, life: Life, year: Period, as_of: date) -> Period | None:

@@ -60,7 +60,7 @@ EXPECTED = {
         ("2026-07-31", "action", "2026-05-27-consultations-minsk#renewal-position"),
     ),
     "cis-iom-unhcr": (
-        "in-force", "red", ["overdue-actions", "clauses-behind"], (2, 1, 1), "2026-05-19", 1,
+        "in-force", "red", ["overdue-actions", "clauses-behind"], (3, 1, 0), "2026-05-19", 1,
         ("2026-11-19", "clause", "2"),
     ),
     "cis-unodc": ("terminated", "green", [], (1, 0, 2), "2026-03-20", 0, None),
@@ -84,6 +84,37 @@ def test_each_memorandum_of_the_example(overview: Overview, member_id: str) -> N
     found = row.next_deadline
     assert (found and (str(found.day), found.kind, found.ref)) == deadline
     assert row.errors == 0
+
+
+DAYS = ["2026-03-01", "2026-06-30", "2026-11-28", "2027-01-01", "2027-03-15"]
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_clauses_behind_are_those_mou_status_lists_for_the_same_day(day: str) -> None:
+    """A clause past its next due date is behind on the row, acted on or never (cis-unicef on
+    2026-11-28: clause 1 due 2026-11-18, never acted on), and a clause not past due is not
+    (cis-iom-unhcr on 2026-06-30: clause 2, a gap earlier, next due 2026-11-19); the row is red
+    exactly when `mou status --check` fails on a clause."""
+    from mou.checks import run_checks
+    from mou.load import load
+    from mou.status import status
+
+    as_of = date.fromisoformat(day)
+    for row in portfolio_rows(members(PORTFOLIO), as_of).rows:
+        records = load(row.root)
+        found = status(records, run_checks(records, as_of), as_of)
+        late = [c.clause.id for c in found.clauses_behind]
+        acting = row.state in ("in-force", "notice-window")
+        assert row.behind == (len(late) if acting and row.clauses is not None else 0), row.id
+        assert ("clauses-behind" in [r.code for r in row.reasons]) == (acting and bool(late))
+        if acting and late:
+            assert row.light == "red"
+
+
+def test_a_clause_never_acted_on_and_past_due_turns_the_row_red() -> None:
+    row = row_of(portfolio_rows(members(PORTFOLIO), date(2026, 11, 28)), "cis-unicef")
+    assert (row.light, row.clauses) == ("red", {"on-track": 0, "behind": 1, "no-activity": 1})
+    assert [reason.code for reason in row.reasons] == ["clauses-behind"]
 
 
 def test_the_example_shows_every_state_and_every_light(overview: Overview) -> None:
