@@ -6,8 +6,9 @@ Built on the review's and the status's own code, never a copy of their rules: th
 statuses are `review.review`'s over the current year (the amended text, the same cadence
 arithmetic) except that a clause past its next due date on the as-of day is *behind*, as
 `mou status` says; overdue actions, the clauses' next due dates and which clauses are behind
-are `status.status`'s; the state of life is `life.life_on`'s. A memorandum whose record does not validate still gets a row
-(state `invalid`, red), so one broken folder never hides the others.
+are `status.status`'s; the state of life is `life.life_on`'s. A memorandum whose record does
+not validate still gets a row (state `invalid`, red), so one broken folder never hides the
+others.
 
 The traffic light, first rule that holds (README, "mou portfolio"):
 - red: the record does not validate; or the memorandum expired (ended without renewal and
