@@ -189,7 +189,7 @@ def _row(
             _clause_status(c.clause.id, c.status, late)
             for c in review(records, counted, as_of, findings).clauses
         ]
-        clauses = {name: statuses.count(name) for name in CLAUSE_STATUSES}  # type: ignore[arg-type]
+        clauses = {name: statuses.count(name) for name in CLAUSE_STATUSES}
     qualifying = [
         e.model.dated
         for e in records.entries
