@@ -189,11 +189,13 @@ def csv(portfolio: Overview, language: str) -> str:
 
 
 def _flat(row: PortfolioRow, lang: Language) -> dict[str, Any]:
-    texts = cells(row, lang)
+    # Control and bidi characters as `\uXXXX`, as `mou list --format csv` shows them (its
+    # cells are JSON): a CSV printed in a terminal clears no screen and opens no link.
+    texts = {key: json_safe(text) for key, text in cells(row, lang).items()}
     deadline = row.next_deadline
     clauses = row.clauses or {}
     return {
-        "id": row.id,
+        "id": json_safe(row.id),
         "title": texts["title"],
         "parties": texts["parties"].replace(", ", "; "),
         "state": row.state,
@@ -203,7 +205,7 @@ def _flat(row: PortfolioRow, lang: Language) -> dict[str, Any]:
         "overdue_actions": row.overdue_actions,
         "next_deadline": deadline and str(deadline.day),
         "next_deadline_kind": deadline and deadline.kind,
-        "next_deadline_ref": deadline and deadline.ref,
+        "next_deadline_ref": deadline and json_safe(deadline.ref),
         "reasons": texts["why"],
         "errors": row.errors,
         "warnings": row.warnings,
@@ -265,13 +267,16 @@ def html(portfolio: Overview, language: str) -> str:
     from mou.render import environment
 
     lang = Language(language)
+    # Record text with its control and bidi characters shown escaped (`\x1b`), never raw;
+    # the template isolates it (`dir="auto"`, <bdi>) from the text around it.
     rows = [
         {
             "row": row,
-            "cells": cells(row, lang),
-            "title": title_of(row, language, short=False),
-            "reasons": [lang.text(reason.message) for reason in row.reasons],
-            "deadline": deadline_text(row.next_deadline, lang.words(row)),
+            "id": one_line(row.id),
+            "cells": {key: one_line(text) for key, text in cells(row, lang).items()},
+            "title": one_line(title_of(row, language, short=False)),
+            "reasons": [one_line(lang.text(reason.message)) for reason in row.reasons],
+            "deadline": one_line(deadline_text(row.next_deadline, lang.words(row))),
             "words": lang.words(row),
         }
         for row in portfolio.rows

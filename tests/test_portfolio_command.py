@@ -213,6 +213,7 @@ def test_an_empty_portfolio(run: Run, tmp_path: Path) -> None:
 
 HOSTILE = (
     "=cmd|' /C calc'!A0 <script>alert(1)</script> \\x1b[31mred \\u202eevil | *b* [x](http://e.org)"
+    " \\x1b[2J \\x1b]8;;http://e.org\\x07link\\x1b]8;;\\x07 bell\\x07"
 )
 
 
@@ -253,6 +254,10 @@ def test_hostile_text_in_csv(run: Run, hostile: Path) -> None:
     row = next(csv.DictReader(io.StringIO(output)))
     assert row["title"].startswith("'=cmd")  # a spreadsheet reads text, not a formula
     assert row["parties"] == "CIS Executive Committee; @SUM(1) <b>IOM</b>"
+    # shown as `mou list --format csv` shows them: nothing clears a terminal or opens a link
+    assert not has_unsafe(output)
+    assert "\\u001b[2J" in row["title"] and "\\u001b]8;;http://e.org\\u0007link" in row["title"]
+    assert "\\u202eevil" in row["title"] and row["title"].endswith("bell\\u0007 short")
 
 
 def test_hostile_text_in_json(run: Run, hostile: Path) -> None:
@@ -266,6 +271,10 @@ def test_hostile_text_in_html(run: Run, hostile: Path) -> None:
     assert "<script" not in page and "<b>IOM" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "@SUM(1) &lt;b&gt;IOM&lt;/b&gt;" in page
+    assert not has_unsafe(page)  # no raw ESC, BEL or U+202E
+    assert "\\x1b[2J" in page and "\\x1b]8;;http://e.org\\x07link" in page and "\\u202eevil" in page
+    assert re.search(r'<bdi dir="auto">=cmd[^<]*</bdi>', page)  # record text isolated
+    assert '<bdi dir="auto">CIS Executive Committee, @SUM(1) &lt;b&gt;IOM&lt;/b&gt;</bdi>' in page
 
 
 def test_the_readme_shows_the_current_table(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
