@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from mou.life import NOTICE_DAYS, Life, in_force_since, life_on
+from mou.life import NOTICE_DAYS, Life, in_force_since, life_on, renewal
 from mou.load import RecordSet
 from mou.models import Memorandum, localized
 from mou.periods import Period
@@ -267,15 +267,21 @@ def traffic_light(
 def _next_deadline(
     memorandum: Memorandum, life: Life, found: Status, as_of: date
 ) -> Deadline | None:
-    """The soonest of: entry into force (pending), the last day to give notice, the end of a
-    term that does not renew itself, an open action's due date, a clause's next due date."""
+    """The soonest of: entry into force (pending), the last day to give notice (once this
+    term's has passed, the next term's under automatic renewal), the end of a term that does
+    not renew itself, an open action's due date, a clause's next due date."""
     candidates: list[Deadline] = []
     if life.state == "pending":
         candidates.append(Deadline(life.in_force_since, "entry-into-force", ""))
     term = life.term
     if life.state in ("in-force", "notice-window") and term is not None:
-        if term.notice_by is not None and term.notice_by >= as_of:
-            candidates.append(Deadline(term.notice_by, "notice", ""))
+        notice = term.notice_by
+        if notice is not None and notice < as_of and memorandum.terminated is None:
+            # this term's notice date passed: the one of the term it renews itself into
+            following = renewal(memorandum, term.number + 1)
+            notice = following.notice_by if following is not None else None
+        if notice is not None and notice >= as_of:
+            candidates.append(Deadline(notice, "notice", ""))
         if memorandum.renewal != "automatic" and life.ends is not None:
             candidates.append(Deadline(life.ends, "end-of-term", ""))
     candidates += [

@@ -111,6 +111,19 @@ def test_the_clauses_behind_are_those_mou_status_lists_for_the_same_day(day: str
             assert row.light == "red"
 
 
+@pytest.mark.parametrize(
+    ("day", "notice"),
+    [("2026-12-14", "2026-12-14"), ("2026-12-15", "2028-12-14"), ("2027-01-01", "2028-12-14"),
+     ("2027-03-15", "2028-12-14")],
+)  # fmt: skip
+def test_past_this_terms_notice_date_the_next_terms_is_the_deadline(day: str, notice: str) -> None:
+    """cis-iom renews itself: once the 2026-12-14 notice date has passed, the next term's
+    notice date is known and is a deadline (no day without one)."""
+    row = row_of(portfolio_rows(members(PORTFOLIO), date.fromisoformat(day)), "cis-iom")
+    found = row.next_deadline
+    assert found is not None and (str(found.day), found.kind) == (notice, "notice")
+
+
 def test_a_clause_never_acted_on_and_past_due_turns_the_row_red() -> None:
     row = row_of(portfolio_rows(members(PORTFOLIO), date(2026, 11, 28)), "cis-unicef")
     assert (row.light, row.clauses) == ("red", {"on-track": 0, "behind": 1, "no-activity": 1})
