@@ -242,8 +242,10 @@ CODES: dict[str, Code] = {
             A memorandum runs for a `term` (a duration) or until a date it `expires`, not
             both. `renewal: automatic` needs a `renewal_term` and a term or expiry to renew;
             a `renewal_term` or a `notice` needs a term or expiry, and only automatic renewal
-            has a renewal term. Amendment ids are unique; an amendment adds clauses the text
-            does not have yet and changes or removes clauses it has at the amendment's date.""",
+            has a renewal term. A `notice` is shorter than the term (and the renewal term)
+            it ends, and a term ends by 9999-12-31, the calendar's last day. Amendment ids
+            are unique; an amendment adds clauses the text does not have yet and changes or
+            removes clauses it has at the amendment's date.""",
         ),
         _code(
             "MOU311",

@@ -105,6 +105,8 @@ def _boundary(memorandum: Memorandum, renewals: int) -> date | None:
     term): anchored on entry into force (or on the day after `expires`)."""
     every = [(memorandum.renewal_term, renewals)] if renewals and memorandum.renewal_term else []
     if memorandum.expires is not None:
+        if memorandum.expires == date.max:
+            return None  # the calendar's last day: no day after it, no end
         return _after(memorandum.expires + timedelta(days=1), *every)
     if memorandum.term is not None:
         return _after(in_force_since(memorandum), (memorandum.term, 1), *every)
@@ -168,7 +170,7 @@ def life_on(memorandum: Memorandum, day: date, notice_days: int = NOTICE_DAYS) -
     elif (
         term is not None
         and term.notice_by is not None
-        and term.notice_by - timedelta(days=notice_days) <= day <= term.notice_by
+        and (term.notice_by - day).days in range(notice_days + 1)
     ):
         state = "notice-window"
     else:
@@ -220,6 +222,7 @@ def _fields(memorandum: Memorandum) -> Iterator[Finding]:
         yield "MOU310", ("renewal",), T(N_("automatic renewal needs a `renewal_term` (P1Y, ...)"))
     if m.renewal_term is not None and m.renewal != "automatic":
         yield "MOU310", ("renewal_term",), T(N_("a `renewal_term` needs `renewal: automatic`"))
+    yield from _lengths(m)
     if m.term is None and m.expires is None:
         for name in ("renewal", "renewal_term", "notice"):
             if getattr(m, name) is not None:
@@ -228,6 +231,24 @@ def _fields(memorandum: Memorandum) -> Iterator[Finding]:
                     (name,),
                     T(N_("`{name}` needs a `term` or an `expires` date"), name=name),
                 )
+
+
+def _lengths(m: Memorandum) -> Iterator[Finding]:
+    """A term that ends past the calendar's last day, and a notice longer than a term (its
+    deadline would fall before the term begins)."""
+    if m.term is not None and _boundary(m, 0) is None:
+        message = T(N_("a term of {term} ends after the calendar's last day"), term=m.term)
+        yield "MOU310", ("term",), message
+    for term, name in ((first_term(m), "term"), (renewal(m, 1), "renewal_term")):
+        if term is not None and term.notice_by is not None and term.notice_by < term.start:
+            message = T(
+                N_("a notice of {notice} is longer than the `{name}` ({start} to {end})"),
+                notice=m.notice,
+                name=name,
+                start=term.start,
+                end=term.end,
+            )
+            yield "MOU310", ("notice",), message
 
 
 MISSING_CLAUSE = {

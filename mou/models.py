@@ -173,7 +173,7 @@ def _duration(value: str) -> str:
     if duration is None:
         raise _wrong(N_("`{value}` is not an ISO 8601 duration such as P6M or P1Y"), value=value)
     if value.find("T") >= 0 or not value.startswith("P") or not duration:
-        raise ValueError(T(N_("expected a whole number of years, months, weeks or days: P6M")))
+        raise _wrong(N_("`{value}` is not whole years, months, weeks or days (P6M)"), value=value)
     return value
 
 

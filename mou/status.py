@@ -73,7 +73,7 @@ def status(
     memorandum = records.memorandum
     if memorandum is None:
         raise ValueError("the record has no readable memorandum")
-    horizon = as_of + timedelta(days=within)
+    horizon = as_of + timedelta(days=min(within, (date.max - as_of).days))  # 9999-12-31 at most
     entries = sorted(records.entries, key=lambda e: (e.model.dated, e.id))
     counted = [e for e in entries if not is_bilateral(e.model)]
     actions = action_items(counted, as_of, open_only=True)

@@ -236,3 +236,17 @@ def test_the_readme_example() -> None:
         notice="P6M",
     )
     assert first_term(m) == Term(0, d("2019-03-01"), d("2022-02-28"), d("2021-08-28"))
+
+
+def test_the_calendars_last_day_as_expiry_runs_without_end() -> None:
+    """`expires: 9999-12-31` has no day after it: the memorandum runs without end, no error."""
+    m = memorandum(expires="9999-12-31", notice="P3M")
+    assert first_term(m) is None
+    assert life_on(m, d("2030-01-01")).state == "in-force"
+
+
+def test_a_notice_window_longer_than_the_calendar_reaches_back_safely() -> None:
+    m = memorandum(term="P1Y", notice="P1M")
+    assert life_on(m, d("2020-12-01"), notice_days=10**8).state == "notice-window"
+    assert life_on(m, d("2021-01-05"), notice_days=10**8).state == "in-force"  # past notice
+    assert life_on(m, d("2021-02-05"), notice_days=10**8).state == "expired"

@@ -86,7 +86,7 @@ def test_an_amendment_and_a_termination_are_added(run: Run, root: Path) -> None:
     [
         (("term=5Y",), 1, ["error MOU102 `term`: `5Y` is not an ISO 8601 duration"]),
         (("notice=P6Mx",), 1, ["error MOU102 `notice`: `P6Mx` is not an ISO 8601 duration"]),
-        (("renewal_term=P0D",), 1, ["MOU102 `renewal_term`: expected a whole number"]),
+        (("renewal_term=P0D",), 1, ["MOU102 `renewal_term`: `P0D` is not whole years"]),
         (
             ("expires=2001-01-01",),
             1,

@@ -386,12 +386,17 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", metavar="DATE", help="Take this day as today."),
 ]
+# The longest look ahead or back a --within or --notice-days may ask for (a century): a day
+# past it would leave the calendar, which ends in 9999.
+MAX_DAYS = 36525
+
 NoticeDaysOption = Annotated[
     int,
     typer.Option(
         "--notice-days",
         metavar="DAYS",
         min=0,
+        max=MAX_DAYS,
         help="Warn this many days before a memorandum's notice deadline.",
     ),
 ]

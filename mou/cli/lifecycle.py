@@ -15,6 +15,7 @@ import typer
 from mou.cli.across import members
 from mou.cli.ask import DiffFormat
 from mou.cli.common import (
+    MAX_DAYS,
     OK,
     PROBLEMS,
     AsOfOption,
@@ -255,7 +256,10 @@ def status(
     *,
     as_of: AsOfOption = None,
     within: Annotated[
-        int, typer.Option("--within", metavar="DAYS", min=0, help="How far ahead to look.")
+        int,
+        typer.Option(
+            "--within", metavar="DAYS", min=0, max=MAX_DAYS, help="How far ahead to look."
+        ),
     ] = 30,
     notice_days: NoticeDaysOption = 90,
     output_format: Annotated[
