@@ -262,8 +262,17 @@ def as_json(portfolio: Overview, language: str) -> str:
 # --- HTML ---------------------------------------------------------------------------------------
 
 
-def html(portfolio: Overview, language: str) -> str:
-    """One self-contained page (templates/portfolio.html.j2, autoescaped)."""
+# The portfolio's page as the index of a portfolio's site (`mou site` at its root): each id
+# links to that memorandum's site, and the page to itself in the other language.
+SITE_PAGES = {
+    "en": {"up": "", "other": "ru/index.html", "other_lang": "ru", "other_name": "Русский"},
+    "ru": {"up": "../", "other": "../index.html", "other_lang": "en", "other_name": "English"},
+}
+
+
+def html(portfolio: Overview, language: str, *, site: bool = False) -> str:
+    """One self-contained page (templates/portfolio.html.j2, autoescaped); with `site`, the
+    index of a portfolio's site (English at its top, Russian in ru/)."""
     from mou.render import environment
 
     lang = Language(language)
@@ -292,6 +301,7 @@ def html(portfolio: Overview, language: str) -> str:
             illustrative=any(row.illustrative for row in portfolio.rows) and lang._(ILLUSTRATIVE),
             rule=lang._(RULE),
             lang=language,
+            site=SITE_PAGES[language] if site else None,
             _=lang._,
         )
     )

@@ -70,6 +70,7 @@ ORDER = [
     "site_pages",
     "site_build",
     "site_serve",
+    "site_portfolio",
     "scaffold",
     "completion",
     "cli",

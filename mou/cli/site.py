@@ -14,10 +14,11 @@ from mou.cli.common import (
     command,
     no_memorandum,
     parse_as_of,
-    records_root,
+    portfolio_or_root,
 )
 
 if TYPE_CHECKING:
+    from mou.portfolio import Portfolio
     from mou.site import SiteOptions
 
 OutputFolder = Annotated[
@@ -25,7 +26,8 @@ OutputFolder = Annotated[
     typer.Option(
         "--output",
         metavar="DIR",
-        help="Folder to write the site into. Default: site/ beside the records folder.",
+        help="Folder to write the site into. Default: site/ beside the records folder (at a "
+        "portfolio's root, site/ in it; for one of its memoranda, site/ID/ there).",
         show_default=False,
     ),
 ]
@@ -48,14 +50,49 @@ def site(
 ) -> None:
     """The whole record as a static site in English and Russian: dashboard, clauses, every
     record, parties, states, yearly reviews, actions, findings, search and the calendar."""
+    from mou.portfolio import Portfolio
     from mou.site import SiteOptions
 
-    root = records_root(context)
-    target = output if output is not None else root.resolve().parent / "site"
+    found = portfolio_or_root(context)
     options = SiteOptions(parse_as_of(as_of), contact_details=contact_details)
+    if isinstance(found, Portfolio):
+        target = output if output is not None else found.root / "site"
+        if serve:
+            raise typer.BadParameter("--serve previews one memorandum: add -m ID")
+        _build_portfolio(found, target, options)
+        return
+    root = found
+    target = output if output is not None else _default_folder(root)
     _build(root, target, options, parallel=not serve)
     if serve:
         _serve(root, target, port, lambda: _build(root, target, options, parallel=False))
+
+
+def _default_folder(root: Path) -> Path:
+    """site/ beside the records; for a memorandum of a portfolio, site/ID/ in the portfolio,
+    where the portfolio's own site puts it (so two memoranda never share a folder)."""
+    from mou.portfolio import find_portfolio
+
+    folder = root.resolve()
+    portfolio = find_portfolio(folder.parent)
+    if portfolio is not None and folder.name in portfolio.ids():
+        return folder.parent / "site" / folder.name
+    return folder.parent / "site"
+
+
+def _build_portfolio(portfolio: Portfolio, target: Path, options: SiteOptions) -> None:
+    from mou.escape import terminal_safe
+    from mou.problems import RefusalError, UsageError
+    from mou.site_portfolio import make_portfolio_site
+
+    try:
+        report, unreadable = make_portfolio_site(portfolio, target, options)
+    except OSError as error:
+        raise UsageError(f"--output {target}: cannot write: {error.strerror}") from None
+    typer.echo(f"wrote {report.files} files; open {target / 'index.html'}", err=True)
+    if unreadable:
+        names = ", ".join(terminal_safe(id_) for id_ in unreadable)
+        raise RefusalError(f"no readable memorandum.yaml, no site for: {names}")
 
 
 def _build(root: Path, target: Path, options: SiteOptions, *, parallel: bool) -> None:
