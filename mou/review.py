@@ -10,7 +10,7 @@ import itertools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
@@ -214,7 +214,10 @@ def clause_in_force(
     if first > last:
         return None
     counted = [e for e in qualifying if since <= e.model.dated <= until]
-    return clause_review(clause, counted, Period(period.label, first, period.end), last)
+    found = clause_review(clause, counted, Period(period.label, first, period.end), last)
+    if found.next_due is not None and found.next_due > until:
+        return replace(found, next_due=None)  # nothing is due once it has ended
+    return found
 
 
 def _meeting(entry: Entry) -> Meeting:
