@@ -75,6 +75,9 @@ def test_init_from_inside_a_memorandum_adds_a_sibling(
         ((), 2, "is a portfolio: `mou init ID` adds the memorandum ID to it"),
         (("Bad_Id",), 2, "'Bad_Id' is not a memorandum id"),
         (("../elsewhere",), 2, "'../elsewhere' is not a memorandum id"),
+        (("b" * 300,), 2, f"{'b' * 80!r}... is not a memorandum id: lower-case letters"),
+        (("b" * 81,), 2, "is not a memorandum id: lower-case letters and digits joined"),
+        (("con",), 2, "'con' is not a memorandum id: a name Windows reserves for a device"),
         (("a", "--id", "b"), 2, "--id b and a: give the new memorandum's id once"),
         (("cis-iom",), 1, "the portfolio already holds cis-iom; nothing was written"),
     ],
@@ -101,6 +104,39 @@ def test_init_id_outside_a_portfolio_and_a_portfolio_over_a_memorandum(
     result = run("init", "--portfolio", "single/records")
     assert result.exit_code == 1
     assert "holds a memorandum: a portfolio's memoranda are its sub-folders" in result.output
+
+
+@pytest.mark.parametrize(
+    ("inside", "enclosing"),
+    [
+        ("cis-iom/meetings", "cis-iom/memorandum.yaml"),
+        ("cis-iom/meetings/deeper", "cis-iom/memorandum.yaml"),
+        ("sub", "portfolio.yaml"),
+        ("single/records/meetings", "single/records/memorandum.yaml"),
+    ],
+)
+def test_init_portfolio_inside_a_memorandum_or_portfolio_refuses(
+    made: Path, run: Run, monkeypatch: pytest.MonkeyPatch, inside: str, enclosing: str
+) -> None:
+    run("init", "cis-iom", *PARTIES)
+    (made / "single" / "records" / "meetings").mkdir(parents=True)
+    (made / "single" / "records" / "memorandum.yaml").write_text("kind: memorandum\n")
+    (made / inside).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(made / inside)
+    before = sorted(made.rglob("*"))
+    result = run("init", "--portfolio")
+    assert result.exit_code == 1
+    assert f"lies inside {made / enclosing}:" in result.output
+    assert "nothing was written" in result.output
+    assert sorted(made.rglob("*")) == before
+
+
+def test_init_portfolio_beside_a_repository_is_made(tmp_path: Path, run: Run) -> None:
+    """A folder beside a repository's records/ (not inside it) may be a portfolio."""
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "memorandum.yaml").write_text("kind: memorandum\n")
+    assert run("init", "--portfolio", str(tmp_path / "docs" / "partners")).exit_code == 0
+    assert (tmp_path / "docs" / "partners" / "portfolio.yaml").is_file()
 
 
 def test_the_portfolio_workflow_validates_the_portfolio(made: Path, run: Run) -> None:

@@ -76,6 +76,12 @@ def scaffold_portfolio(directory: Path, *, title: str | None) -> tuple[list[str]
             f"{directory} holds a memorandum: a portfolio's memoranda are its sub-folders; "
             "nothing was written"
         )
+    enclosing = _enclosing(directory)
+    if enclosing is not None:
+        raise ScaffoldError(
+            f"{directory} lies inside {enclosing}: a portfolio holds memoranda, never the other "
+            "way round, and is one level deep; nothing was written"
+        )
     name = directory.resolve().name or "portfolio"
     marker = (
         f"# A portfolio of memoranda: each folder beside this file is one.\nname: {_quoted(name)}\n"
@@ -87,17 +93,34 @@ def scaffold_portfolio(directory: Path, *, title: str | None) -> tuple[list[str]
     return _write(directory, files)
 
 
+def _enclosing(directory: Path) -> Path | None:
+    """The memorandum or portfolio file above `directory` that would enclose a portfolio
+    made there: a memorandum.yaml or portfolio.yaml in a folder above it, or the
+    records/memorandum.yaml of a repository whose records/ holds it; else None."""
+    folder = Path(os.path.abspath(directory))
+    for above in folder.parents:
+        for path in (above / MEMORANDUM, above / MARKER):
+            if path.is_file():
+                return path
+        if (above / "records" / MEMORANDUM).is_file() and folder.is_relative_to(above / "records"):
+            return above / "records" / MEMORANDUM
+    return None
+
+
 def member_id(text: str) -> str:
-    """A new memorandum's id (its folder's name), checked as record ids are."""
-    import re
+    """A new memorandum's id (its folder's name), checked as record ids are (its length
+    bounded too, and no name Windows reserves)."""
+    from mou.models import ID_MAX_LENGTH, WINDOWS_RESERVED, id_error
 
-    from mou.models import ID_PATTERN
-
-    if not re.fullmatch(ID_PATTERN, text):
-        raise UsageError(
-            f"{text!r} is not a memorandum id: lower-case letters and digits joined by single "
-            "hyphens, e.g. cis-ilo"
+    if id_error(text) is not None:
+        shown = repr(text) if len(text) <= ID_MAX_LENGTH else f"{text[:ID_MAX_LENGTH]!r}..."
+        why = (
+            "a name Windows reserves for a device"
+            if text in WINDOWS_RESERVED
+            else "lower-case letters and digits joined by single hyphens, at most "
+            f"{ID_MAX_LENGTH} characters, e.g. cis-ilo"
         )
+        raise UsageError(f"{shown} is not a memorandum id: {why}")
     return text
 
 
