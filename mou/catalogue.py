@@ -266,8 +266,11 @@ CODES: dict[str, Code] = {
             meetings/, or a repository's records/) but no memorandum.yaml of its own, so it
             is not a memorandum of the portfolio and its records are not checked. Add its
             memorandum.yaml (`mou init ID` writes one), move a repository's records/ up into
-            it, or move the folder out of the portfolio. Folders that hold no records
-            (hidden ones, site/, documents) are not members and are left alone.""",
+            it, or move the folder out of the portfolio. A memorandum.yaml that is not a
+            regular file (a FIFO, a folder, a link to a device) is said and never read; a
+            link at the top of the portfolio to a folder of records is not followed (records
+            are never read outside the portfolio): move the folder in. Folders that hold no
+            records (hidden ones, site/, documents) are not members and are left alone.""",
         ),
         _code(
             "MOU402",
@@ -289,6 +292,17 @@ CODES: dict[str, Code] = {
             memorandum's folder, is a memorandum or portfolio nested where it is read as
             records of the outer memorandum. Move it to the top of the portfolio, as a
             folder of its own.""",
+        ),
+        _code(
+            "MOU404",
+            E,
+            N_("a memorandum's folder in a portfolio is not named by an id"),
+            """
+            A folder at the top of a portfolio holds a memorandum.yaml, but its name is not
+            a memorandum id: lower-case letters and digits joined by single hyphens, at most
+            80 characters, as `mou init ID` takes (no spaces, no leading hyphen, no other
+            alphabet). The folder is not a member: it is not read, listed, offered by `-m`
+            or its completion. Rename the folder (`git mv`) to the memorandum's id.""",
         ),
     )
 }

@@ -17,13 +17,14 @@ single memorandum. Nothing here imports the models (the titles are read with the
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mou.problems import N_, Problem, T, UsageError
-from mou.read import SUFFIXES, find_files, find_root, read_record_file
+from mou.problems import N_, Problem, T, Text, UsageError
+from mou.read import SUFFIXES, find_files, find_root, not_regular, read_record_file
 
 MEMORANDUM = "memorandum.yaml"
 MARKER = "portfolio.yaml"
@@ -39,6 +40,11 @@ RECORD_FOLDERS = (
     "contacts",
     "activities",
 )
+
+# A member's folder name is its id, a slug as `mou init ID` takes (models.ID_PATTERN and
+# ID_MAX_LENGTH, named here so that nothing imports the models: tests keep them equal).
+MEMBER_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MEMBER_ID_MAX_LENGTH = 80
 
 # Folders of a portfolio that are never memoranda: the site `mou site` writes there.
 NOT_MEMBERS = ("site",)
@@ -91,6 +97,11 @@ def _subfolders(folder: Path) -> list[str]:
         return []
 
 
+def is_member_id(name: str) -> bool:
+    """Whether a folder's `name` can be a member's id (any other folder is not a member)."""
+    return len(name) <= MEMBER_ID_MAX_LENGTH and MEMBER_ID.fullmatch(name) is not None
+
+
 def is_single(folder: Path) -> bool:
     """Whether `folder` is one memorandum's folder: it holds memorandum.yaml, or
     records/memorandum.yaml (a repository of one memorandum)."""
@@ -105,7 +116,7 @@ def find_portfolio(folder: Path) -> Portfolio | None:
     members = tuple(
         Member(name, folder / name)
         for name in _subfolders(folder)
-        if name not in NOT_MEMBERS and (folder / name / MEMORANDUM).is_file()
+        if name not in NOT_MEMBERS and is_member_id(name) and (folder / name / MEMORANDUM).is_file()
     )
     if not members and not (folder / MARKER).is_file():
         return None
@@ -132,6 +143,12 @@ def portfolio_problems(portfolio: Portfolio) -> list[Problem]:
     return sorted([*structure_problems(portfolio), *same_titles(portfolio)], key=Problem.sort_key)
 
 
+_NOT_AN_ID = N_(
+    "the folder name {folder} is not a memorandum id (lower-case letters and digits joined by "
+    "single hyphens, at most {n} characters): the memorandum is not read"
+)
+
+
 def structure_problems(
     portfolio: Portfolio, files: Mapping[str, list[str]] | None = None
 ) -> list[Problem]:
@@ -146,19 +163,54 @@ def structure_problems(
             found.extend(nested_problems(name, paths))
         elif name in NOT_MEMBERS:
             continue
+        elif not is_member_id(name) and (folder / MEMORANDUM).is_file():
+            message = T(_NOT_AN_ID, folder=f"{name}/", n=MEMBER_ID_MAX_LENGTH)
+            found.append(Problem("MOU404", message, f"{name}/{MEMORANDUM}"))
         elif find_portfolio(folder) is not None:
             message = T(N_("a portfolio inside the portfolio: not read (one level only)"))
             found.append(Problem("MOU403", message, f"{name}/"))
         elif holds_records(folder):
-            message = T(
-                N_("{folder} holds records but no memorandum.yaml: its records are not checked"),
-                folder=f"{name}/",
-            )
-            found.append(Problem("MOU401", message, f"{name}/{MEMORANDUM}"))
+            found.append(Problem("MOU401", _no_memorandum(folder), f"{name}/{MEMORANDUM}"))
+    found.extend(_linked_folders(portfolio.root))
     if (portfolio.root.parent / MEMORANDUM).is_file():
         message = T(N_("this portfolio lies inside a memorandum's folder: move it out"))
         found.append(Problem("MOU403", message, f"../{MEMORANDUM}"))
     return found
+
+
+def _no_memorandum(folder: Path) -> Text:
+    """Why a folder holding records is no member: no memorandum.yaml, or one that is not a
+    regular file (a FIFO, a folder, a link to a device: said, never read)."""
+    try:
+        what = not_regular(os.stat(folder / MEMORANDUM).st_mode)
+    except OSError:  # not there, or a broken link
+        what = None
+    if what is not None:
+        template = N_("{folder} is not read: its memorandum.yaml is {what}, not a regular file")
+        return T(template, folder=f"{folder.name}/", what=T(what))
+    template = N_("{folder} holds records but no memorandum.yaml: its records are not checked")
+    return T(template, folder=f"{folder.name}/")
+
+
+def _linked_folders(root: Path) -> list[Problem]:
+    """MOU401 on each link at the portfolio's top to a folder holding records: a memorandum
+    is a folder of the portfolio, never read through a link (records are never read outside
+    their root)."""
+    try:
+        with os.scandir(root) as entries:
+            names = sorted(
+                entry.name
+                for entry in entries
+                if not entry.name.startswith(".") and entry.is_symlink() and entry.is_dir()
+            )
+    except OSError:
+        return []
+    template = N_("{folder} is a link to a folder: a memorandum is never read through a link")
+    return [
+        Problem("MOU401", T(template, folder=f"{name}/"), f"{name}/")
+        for name in names
+        if name not in NOT_MEMBERS and holds_records(root / name)
+    ]
 
 
 def nested_problems(member: str, paths: list[str]) -> list[Problem]:
@@ -170,6 +222,18 @@ def nested_problems(member: str, paths: list[str]) -> list[Problem]:
         for path in paths
         if "/" in path and path.rpartition("/")[2] in (MEMORANDUM, MARKER)
     ]
+
+
+def own_files(paths: list[str]) -> list[str]:
+    """A member's record files `paths` without those of a memorandum or portfolio nested in
+    it (a folder below its top holding memorandum.yaml or portfolio.yaml, and all under it):
+    those are reported once, as MOU403 (`nested_problems`), never checked as the member's."""
+    nested = tuple(
+        path.rpartition("/")[0] + "/"
+        for path in paths
+        if "/" in path and path.rpartition("/")[2] in (MEMORANDUM, MARKER)
+    )
+    return [path for path in paths if not path.startswith(nested)] if nested else paths
 
 
 def memorandum_title(root: Path) -> tuple[dict[str, str], Any]:

@@ -3,6 +3,8 @@ member, the refusal without -m, and what is wrong with a portfolio as a whole.""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -210,6 +212,12 @@ def test_completion_of_the_ids(portfolio: Path, monkeypatch: pytest.MonkeyPatch)
 # --- what is wrong with a portfolio (MOU401-MOU403) ---------------------------------------
 
 
+def _not_an_id(name: str) -> tuple[dict[str, str | bytes], list[tuple[str, str, int, str]]]:
+    """A memorandum in a folder whose `name` is no id: MOU404."""
+    path = f"{name}/memorandum.yaml"
+    return {path: memorandum("x")}, [("MOU404", path, 1, f"the folder name {name}/ is not a")]
+
+
 # The portfolio's own problems, each a case (tests/test_cases.py counts their codes).
 PORTFOLIO_CASES: list[tuple[dict[str, str | bytes], list[tuple[str, str, int, str]]]] = [
     (
@@ -248,7 +256,70 @@ PORTFOLIO_CASES: list[tuple[dict[str, str | bytes], list[tuple[str, str, int, st
         {"group/a/memorandum.yaml": memorandum("a"), "group/portfolio.yaml": "name: g\n"},
         [("MOU403", "group/", 1, "a portfolio inside the portfolio")],
     ),
+    *(
+        _not_an_id(name)
+        for name in ("-x", "with space", "меморандум", "Upper", "a--b", "b" * 81, "b" * 250)
+    ),
 ]
+
+
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "memorandum.yaml")
+
+
+def _folder(folder: Path) -> None:
+    (folder / "memorandum.yaml").mkdir()
+
+
+def _device(folder: Path) -> None:
+    (folder / "memorandum.yaml").symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [(_fifo, "a named pipe (FIFO)"), (_folder, "a folder"), (_device, "a character device")],
+)
+def test_a_memorandum_yaml_that_is_no_file_is_said(
+    run: Run, portfolio: Path, make: Callable[[Path], None], what: str
+) -> None:
+    import json
+
+    (portfolio / "odd" / "meetings").mkdir(parents=True)
+    make(portfolio / "odd")
+    result = run(
+        "--records", str(portfolio), "validate", "--as-of", "2025-06-01", "--format", "json"
+    )
+    assert result.exit_code == 1
+    [diagnostic] = json.loads(result.output)["diagnostics"]
+    assert (diagnostic["code"], diagnostic["path"]) == ("MOU401", "odd/memorandum.yaml")
+    expected = f"odd/ is not read: its memorandum.yaml is {what}, not a regular file"
+    assert diagnostic["message"] == expected
+
+
+def test_a_member_linked_from_outside_is_said(run: Run, portfolio: Path, tmp_path: Path) -> None:
+    import json
+
+    outside = make_portfolio(tmp_path / "elsewhere", ("lnk",)) / "lnk"
+    (portfolio / "lnk").symlink_to(outside)
+    (portfolio / "docs").symlink_to(tmp_path)  # a link to a folder of no records: left alone
+    result = run(
+        "--records", str(portfolio), "validate", "--as-of", "2025-06-01", "--format", "json"
+    )
+    assert result.exit_code == 1
+    [diagnostic] = json.loads(result.output)["diagnostics"]
+    assert (diagnostic["code"], diagnostic["path"]) == ("MOU401", "lnk/")
+    assert diagnostic["message"] == (
+        "lnk/ is a link to a folder: a memorandum is never read through a link"
+    )
+
+
+def test_member_ids_are_the_models_ids(portfolio: Path) -> None:
+    from mou.models import ID_MAX_LENGTH, ID_PATTERN
+    from mou.portfolio import MEMBER_ID, MEMBER_ID_MAX_LENGTH
+
+    assert (MEMBER_ID.pattern, MEMBER_ID_MAX_LENGTH) == (ID_PATTERN, ID_MAX_LENGTH)
+    build_tree(portfolio, {f"{name}/memorandum.yaml": memorandum(name) for name in ("-x", "a b")})
+    assert _portfolio(portfolio).ids() == ["cis-iom", "cis-unhcr"]  # not members
 
 
 @pytest.mark.parametrize(("files", "expected"), PORTFOLIO_CASES)
@@ -284,7 +355,7 @@ def test_portfolio_inside_a_member(portfolio: Path) -> None:
 
 
 def test_explain_the_new_codes(run: Run) -> None:
-    for code in ("MOU401", "MOU402", "MOU403"):
+    for code in ("MOU401", "MOU402", "MOU403", "MOU404"):
         result = run("explain", code)
         assert result.exit_code == 0
         assert result.output.startswith(f"{code} (error): ")
@@ -332,6 +403,47 @@ def test_validate_one_member_with_m(run: Run, portfolio: Path) -> None:
         ("MOU001", "meetings/2024-05-01-bad.yaml")
     ]
     assert run("--records", str(portfolio), "-m", "cis-iom", "validate").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "cis-iom/inner/memorandum.yaml": memorandum("inner"),
+                "cis-iom/inner/meetings/2024-01-01-x.yaml": MEETING.format(id="inner"),
+            },
+            [("MOU403", "cis-iom/inner/memorandum.yaml")],
+        ),
+        (
+            {
+                "cis-iom/group/portfolio.yaml": "name: group\n",
+                "cis-iom/group/a/memorandum.yaml": memorandum("a"),
+                "cis-iom/group/a/meetings/2024-01-01-x.yaml": MEETING.format(id="a"),
+                "cis-iom/group/b/memorandum.yaml": memorandum("b"),
+            },
+            [
+                ("MOU403", "cis-iom/group/a/memorandum.yaml"),
+                ("MOU403", "cis-iom/group/b/memorandum.yaml"),
+                ("MOU403", "cis-iom/group/portfolio.yaml"),
+            ],
+        ),
+    ],
+)
+def test_validate_leaves_a_nested_memorandum_out_of_the_members_records(
+    run: Run, portfolio: Path, files: dict[str, str | bytes], expected: list[tuple[str, str]]
+) -> None:
+    """A memorandum or portfolio nested in a member is MOU403 only: its records are not also
+    read as the member's (no follow-on MOU2xx)."""
+    import json
+
+    build_tree(portfolio, files)
+    result = run(
+        "--records", str(portfolio), "validate", "--as-of", "2025-06-01", "--format", "json"
+    )
+    assert result.exit_code == 1
+    diagnostics = json.loads(result.output)["diagnostics"]
+    assert [(d["code"], d["path"]) for d in diagnostics] == expected
 
 
 def test_validate_reports_the_portfolio_problems(run: Run, portfolio: Path) -> None:
