@@ -103,8 +103,9 @@ def _parse_chunk(
 
     gc.disable()  # many small containers, no cycles: the collector only costs time here
     parsed: list[tuple[Any, list[Problem], str | None]] = []
+    folders: dict[str, bool] = {}  # resolved once a folder, not once a file
     for index, path in enumerate(paths):
-        read = read_record_file(root, path) if data is None else data[index]
+        read = read_record_file(root, path, folders=folders) if data is None else data[index]
         if isinstance(read, Problem):
             parsed.append((None, [read], None))
         else:
