@@ -6,6 +6,10 @@ measured; asserts nothing, since the machines are shared and noisy. Sizes: MOU_B
 MOU_BENCH_PEER_REPEAT, default 1), memory size: MOU_BENCH_MEMORY (default 50000, 0 to skip);
 the portfolio's figures: tests/benchmarks/portfolio_bench.py (MOU_BENCH_PORTFOLIO=0 skips them).
 The cache used is .bench/cache, emptied where a measure says "cold".
+
+mou's own modules are compiled to bytecode first (`compileall`), as an installed wheel has
+them: with PYTHONDONTWRITEBYTECODE set, an editable install would otherwise compile every
+module it imports from source on every run, and each figure would time the compiler too.
 """
 
 from __future__ import annotations
@@ -147,17 +151,29 @@ def target(label: str, mine: float, other: float, goal: str, met: bool) -> None:
     print(f"  {'→ ' + label:<48} {ratio:>9.2f}x {cpu:<16} target {goal}: {verdict}")
 
 
+EDITED = "\n  en: "  # the English subject of a generated exchange (`subject:` is a mapping)
+
+
 def _editor(root: Path) -> Callable[[], None]:
-    """Changes one record file a little before each run (a new title each time)."""
+    """Changes one field of one record file before each run (a new English subject each
+    time), leaving the file valid: what an editor's save does."""
     victim = next(iter(sorted((root / "exchanges").glob("*.yaml"))))
     original = victim.read_text(encoding="utf-8")
+    if f"subject:{EDITED}" not in original:
+        sys.exit(f"{victim}: no English subject to edit")
     count = [0]
 
     def edit() -> None:
         count[0] += 1
-        victim.write_text(original.replace("subject:", f"subject: Edit {count[0]}", 1))
+        edited = f"subject:{EDITED}(edit {count[0]}) "
+        victim.write_text(original.replace(f"subject:{EDITED}", edited, 1), encoding="utf-8")
 
     return edit
+
+
+def compile_mou() -> None:
+    """mou's modules as bytecode, as an installed wheel has them (see the module's doc)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", REPO / "mou"], check=True)
 
 
 def git(folder: Path, *arguments: str) -> None:
@@ -186,7 +202,12 @@ def size_section(size: int, repeat: int, peer_repeat: int, schema: Path) -> floa
     uncached = timed([mou, "--no-cache", "--records", root, "validate"], repeat)
     subprocess.run(validate, capture_output=True, check=False)
     warm = timed(validate, repeat)
-    one = timed(validate, repeat, before=_editor(root))
+    edit = _editor(root)
+    edit()
+    check = subprocess.run([*validate, "--format", "json"], capture_output=True, check=False)
+    if check.returncode != 0:
+        sys.exit(f"the edited record is not valid:\n{check.stdout[-2000:]!r}")
+    one = timed(validate, repeat, before=edit)
     peer = timed([BIN / "check-jsonschema", "--schemafile", schema, *files_of(root)], peer_repeat)
     line("floor: walk + read + hash every file", floor)
     line("mou validate, cold (empty cache)", cold)
@@ -347,12 +368,14 @@ def main() -> None:
     peer_repeat = int(os.environ.get("MOU_BENCH_PEER_REPEAT", "1"))
     memory_size = int(os.environ.get("MOU_BENCH_MEMORY", "50000"))
     WORK.mkdir(exist_ok=True)
+    compile_mou()
     schema_dir = WORK / "schema"
     subprocess.run([BIN / "mou", "schema", "--output", schema_dir], check=True, capture_output=True)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"mou benchmarks — {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-        f"median of {repeat}, load average {load:.1f} at the start"
+        f"median of {repeat}, load average {load:.1f} at the start; mou's modules compiled "
+        "to bytecode first, as installed"
     )
     cold = 0.0
     for size in sizes:
