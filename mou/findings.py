@@ -12,22 +12,29 @@ the one memorandum) look only at the list of files and always run whole. The pro
 then put in the order a whole run gives (one list per stage: loading, then each check).
 
 The findings of one root are one cache entry (path → `Facts`): read and written once a run.
+When there is none (a first run), every file is loaded: their parse is started (in worker
+processes for a large record) before the models and checks are imported, which this module
+therefore imports only where it uses them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mou import cache
-from mou.checks import CHECKS, FILE_CHECKS, Context, Whole, finish, staged_checks
-from mou.checks.base import MISSING
-from mou.load import MEMORANDUM_ID, RecordSet, load
-from mou.models import Arrangement
 from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row
-from mou.read import Snapshot, document_status, record_id
+from mou.read import ParsedFile, Snapshot, document_status, parse_snapshot, record_id
+
+if TYPE_CHECKING:
+    from mou.load import RecordSet
+
+# Files from which a first run parses in worker processes, started before the models are
+# imported (~0.2 s of one core, which the workers use): from fewer files than a run that
+# has the models already (`read.PARALLEL_FROM`).
+OVERLAP_FROM = 500
 
 # One file's facts: its blob id, the context key, the kind it names, the ids it covers (an
 # arrangement), its documents (path as written, where it was found), its findings (stage:
@@ -59,20 +66,32 @@ def validate(
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small tuples and no cycles: collection is pure cost
     try:
-        return _validate(root, today, taken, store)
+        name = cache.key_of("findings", str(root))
+        previous = store.result(name)
+        first = None  # nothing known: every file is loaded; their parse starts at once
+        if not isinstance(previous, dict) or not previous:
+            first = parse_snapshot(taken, store, workers_from=OVERLAP_FROM)
+        return _validate(root, today, taken, store, (name, previous, first))
     finally:
         if collecting:
             gc.enable()
 
 
 def _validate(
-    root: Path, today: date, taken: Snapshot, store: cache.Cache
+    root: Path,
+    today: date,
+    taken: Snapshot,
+    store: cache.Cache,
+    before_run: tuple[str, Any, Iterator[ParsedFile] | None],
 ) -> tuple[Validation, Documents, bool]:
+    from mou.checks import Context, Whole, finish, staged_checks
+    from mou.load import MEMORANDUM_ID
+
     before = dict(taken.blobs)
-    name = cache.key_of("findings", str(root))
-    known = _known(store.result(name), taken)
+    name, previous, first = before_run
+    known = _known(previous, taken)
     changed = [path for path in taken.paths if path not in known]
-    loaded = _load_some(root, taken, changed)
+    loaded = _load_some(root, taken, changed, first)
     facts = dict(known)
     facts.update(_kinds_of(loaded, taken, changed))
     files = {path: facts[path][2] for path in taken.paths}
@@ -116,6 +135,8 @@ def _known(value: Any, taken: Snapshot) -> dict[str, Facts]:
 
 def _sound(fact: tuple[Any, ...]) -> bool:
     """Whether cached facts have the shape `Facts` (every stage a stage, every row a row)."""
+    from mou.checks import CHECKS
+
     _, context, kind, covers, documents, findings, looked_up, every = fact
     stages = len(CHECKS) + 1
     return (
@@ -153,6 +174,8 @@ def _sound(fact: tuple[Any, ...]) -> bool:
 def _holds(root: Path, fact: Facts, context: str, kinds: dict[str, str | None], every: str) -> bool:
     """Whether a file's cached findings still hold: the same context, the records its checks
     looked up of the same kinds, and its documents where they were."""
+    from mou.checks.base import MISSING
+
     return (
         fact[1] == context
         and fact[7] in ("", every)
@@ -161,9 +184,16 @@ def _holds(root: Path, fact: Facts, context: str, kinds: dict[str, str | None], 
     )
 
 
-def _load_some(root: Path, taken: Snapshot, paths: list[str]) -> RecordSet | None:
+def _load_some(
+    root: Path, taken: Snapshot, paths: list[str], parsed: Iterator[ParsedFile] | None = None
+) -> RecordSet | None:
     """The files `paths` of `taken`, loaded (None for none); blob ids read again while
-    loading (a large record reads its files again) are kept in `taken`."""
+    loading (a large record reads its files again) are kept in `taken`. `parsed`: every file
+    of `taken`, its parse already started (then `paths` are all of them)."""
+    from mou.load import load
+
+    if parsed is not None:
+        return load(root, taken=taken, parsed=parsed)
     if not paths:
         return None
     part = taken.only(paths)
@@ -177,6 +207,8 @@ def _load_some(root: Path, taken: Snapshot, paths: list[str]) -> RecordSet | Non
 
 def _joined(root: Path, taken: Snapshot, *parts: RecordSet | None) -> RecordSet:
     """One record set of the files loaded in `parts`, positions read from `taken`."""
+    from mou.load import RecordSet
+
     records = RecordSet(root, taken=taken)
     for part in parts:
         if part is not None:
@@ -189,6 +221,8 @@ def _joined(root: Path, taken: Snapshot, *parts: RecordSet | None) -> RecordSet:
 
 def _kinds_of(records: RecordSet | None, taken: Snapshot, paths: list[str]) -> dict[str, Facts]:
     """What the context needs of the loaded files `paths`: the kind each names, what it covers."""
+    from mou.models import Arrangement
+
     if records is None:
         return {}
     covers = {
@@ -212,6 +246,9 @@ def _facts_of(
     """The facts of the loaded files `paths`, checked under the context key with the stages
     of findings and what the checks looked up in `checked`. The stages of `@check_files`
     checks are the whole record's: not kept."""
+    from mou.checks import CHECKS, FILE_CHECKS
+    from mou.models import Arrangement
+
     context, fresh, (looked_up, looked_at_all, every) = checked
     entries = {entry.path: entry for entry in records.entries}
     own: dict[str, list[tuple[int, tuple[Any, ...]]]] = {path: [] for path in paths}

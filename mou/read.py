@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mou.cache import Cache, blob_id, pack
+from mou.cache import Cache, ParsedEntry, blob_id, pack
 from mou.problems import MAX_BYTES, N_, Problem, T, as_row, too_large
 
 SUFFIXES = (".yaml", ".yml")
@@ -347,15 +347,36 @@ def snapshot(root: Path, paths: list[str] | None = None, *, keep: bool | None = 
 
 
 def parse_snapshot(
-    taken: Snapshot, store: Cache | None, paths: list[str] | None = None
+    taken: Snapshot,
+    store: Cache | None,
+    paths: list[str] | None = None,
+    *,
+    workers_from: int | None = None,
 ) -> Iterator[ParsedFile]:
     """The files of `taken` (or only `paths` of them), parsed, in order: from the cache where
-    it holds the file's blob, else parsed (in worker processes when many), then cached."""
+    it holds the file's blob, else parsed (in worker processes from `PARALLEL_FROM` files,
+    or from fewer: `workers_from`), then cached.
+
+    The cache is looked up and the workers started when this is called, not when the first
+    file is asked for: a caller starts the parse, then imports the models while it runs."""
     paths = taken.paths if paths is None else paths
     readable = [path for path in paths if path in taken.blobs]
     found = store.parsed({taken.blobs[path] for path in readable}) if store is not None else {}
     missing = [path for path in readable if taken.blobs[path] not in found]
-    fresh = _parse_missing(taken, missing)
+    many = PARALLEL_FROM if workers_from is None else min(workers_from, PARALLEL_FROM)
+    fresh = _parse_missing(taken, missing, many)
+    return _in_order(taken, store, paths, found, fresh)
+
+
+def _in_order(
+    taken: Snapshot,
+    store: Cache | None,
+    paths: list[str],
+    found: dict[str, ParsedEntry],
+    fresh: Iterator[tuple[Any, list[Problem], str | None, bytes | None]],
+) -> Iterator[ParsedFile]:
+    """`parse_snapshot`'s files in order: the cached ones from `found`, the others from
+    `fresh` (in the order of `paths`); the new entries cached at the end."""
     new: dict[str, bytes] = {}  # packed at once: the values themselves are not kept
     for path in paths:
         if path in taken.unreadable:
@@ -381,11 +402,11 @@ def parse_snapshot(
 
 
 def _parse_missing(
-    taken: Snapshot, missing: list[str]
+    taken: Snapshot, missing: list[str], workers_from: int
 ) -> Iterator[tuple[Any, list[Problem], str | None, bytes | None]]:
     """Parse the files `missing` from the cache: in worker processes when many (which read
     the files themselves when they are on disk), else here."""
-    many = len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+    many = len(missing) >= workers_from and (os.cpu_count() or 1) > 1
     if many and taken.on_disk:
         return parse_in_workers(taken.root, missing)
     contents = taken.contents(missing)

@@ -70,10 +70,14 @@ def validate_files(
         if unchanged and key == _key(root, today, taken, tree):
             _store(store, key, outcome, listed)
         return outcome
+    from mou.findings import OVERLAP_FROM
+    from mou.read import parse_snapshot
+
+    parsed = parse_snapshot(taken, store, workers_from=OVERLAP_FROM)  # runs while this imports:
     from mou.checks import run_checks
     from mou.load import load
 
-    records = load(root, taken=taken, tree=tree)
+    records = load(root, taken=taken, tree=tree, parsed=parsed)
     outcome = Validation(run_checks(records, today), len(records.files))
     # A file that changed while it was read again is checked as it is now: not under the key.
     if store is not None and key is not None and key == _key(root, today, taken, tree):
