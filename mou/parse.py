@@ -42,9 +42,12 @@ except ImportError:  # pragma: no cover - only on a PyYAML built without libyaml
 _CORE = "tag:yaml.org,2002:"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+")
-_INT_BASED = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+# A core-schema number, in one match: group 1 an integer, 2 one in base 8 or 16, 3 a float
+# (the alternatives are tried in this order, as the schema's rules are).
+_NUMBER = re.compile(
+    r"([-+]?[0-9]+)|(0o[0-7]+|0x[0-9a-fA-F]+)"
+    r"|([-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)"
+)
 _SPECIAL_FLOATS = {
     ".inf": "Infinity",
     ".Inf": "Infinity",
@@ -60,6 +63,8 @@ _SPECIAL_FLOATS = {
     ".NAN": "NaN",
 }
 _NUMERIC_START = frozenset("0123456789+-.")
+# Plain scalars that may not be text: those starting like a number, and the null and bool words.
+_MAYBE_NOT_TEXT_START = _NUMERIC_START | frozenset(text[:1] for text in (*_NULLS, *_BOOLS))
 
 
 # Python refuses to convert integers of more digits than this to or from text (CVE-2020-10735).
@@ -82,12 +87,10 @@ def _integer(text: str, base: int) -> int:
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar under the YAML 1.2 core schema."""
     if text and text[0] in _NUMERIC_START:
-        if _INT.fullmatch(text):
-            return _integer(text, 10)
-        if _INT_BASED.fullmatch(text):
-            return _integer(text, 0)
-        if _FLOAT.fullmatch(text):
-            return Decimal(text)
+        number = _NUMBER.fullmatch(text)
+        if number is not None:
+            which = number.lastindex
+            return Decimal(text) if which == 3 else _integer(text, 10 if which == 1 else 0)
         special = _SPECIAL_FLOATS.get(text)
         return Decimal(special) if special else text
     if text in _NULLS:
@@ -255,6 +258,7 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
     doc_start, stream_end = events.DocumentStartEvent, events.StreamEndEvent
     get_event = parser.get_event
     no_pos = (0, 0)
+    maybe_not_text = _MAYBE_NOT_TEXT_START
 
     # The open container and its positions, the pending key (in a mapping) and its position;
     # `stack` holds the same five for every enclosing container.
@@ -301,8 +305,8 @@ def _build(parser: Any, problem: Any, track: bool) -> tuple[Any, Any]:
                             _mark(event),
                         )
                         raise _UnreadableError
-                elif event.style == "":
-                    value = resolve_plain(text)
+                elif event.style == "":  # plain: most are text, known by their first character
+                    value = resolve_plain(text) if text[:1] in maybe_not_text else text
                 else:
                     value = text
             except NumberTooLongError:

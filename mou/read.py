@@ -125,33 +125,30 @@ def _parse_packed(root: Path, paths: list[str], data: list[bytes] | None) -> lis
 def parse_in_workers(
     root: Path, paths: list[str], data: list[bytes] | None = None
 ) -> Iterator[tuple[Any, list[Problem], str | None, bytes | None]]:
-    """Parse `paths` (read by the workers, or their `data` given in the same order) in one
-    worker process per core; the results (value, problems, blob id, the packed entry), in
+    """Parse `paths` (read by the workers, or their `data` given in the same order) in worker
+    processes (`mou.workers`); the results (value, problems, blob id, the packed entry), in
     order, as they come.
 
     The work is handed out when this is called, not when the results are first asked for.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import mou.parse  # noqa: F401  (imported once here, not once in each worker)
+    from mou import workers as processes
 
-    workers = min(os.cpu_count() or 1, 8)
+    # One worker a thousand files: below 2,000 the parse runs beside the parent's import of
+    # the models (`findings.OVERLAP_FROM`), and one worker keeps the other core to the parent.
+    workers = max(1, min(os.cpu_count() or 1, 8, len(paths) // 1000))
     size = max(200, len(paths) // (workers * 4))
-    starts = range(0, len(paths), size)
-    chunks = [paths[i : i + size] for i in starts]
-    contents = [None if data is None else data[i : i + size] for i in starts]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(workers, mp_context=context)
-    results = pool.map(_parse_packed, [root] * len(chunks), chunks, contents)
+    chunks = [
+        (root, paths[i : i + size], None if data is None else data[i : i + size])
+        for i in range(0, len(paths), size)
+    ]
+    results = processes.run(_parse_packed, chunks, workers)
 
     def drain() -> Iterator[tuple[Any, list[Problem], str | None, bytes | None]]:
-        try:
-            for chunk in results:
-                for packed, blob in chunk:
-                    value, rows = pickle.loads(packed)  # from our own worker
-                    yield value, [Problem(*row) for row in rows], blob, packed
-        finally:
-            pool.shutdown(cancel_futures=True)
+        for chunk in results:
+            for packed, blob in chunk:
+                value, rows = pickle.loads(packed)  # from our own worker
+                yield value, [Problem(*row) for row in rows], blob, packed
 
     return drain()
 

@@ -15,6 +15,7 @@ ORDER = [
     "problems",
     "progress",
     "cache",
+    "workers",
     "parse",
     "read",
     "portfolio",

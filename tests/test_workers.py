@@ -1,0 +1,55 @@
+"""mou.workers: a function over many items in worker processes, the results in order, the
+same as in one process, also when a worker dies or the results are abandoned."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mou import workers
+
+PARENT = os.getpid()
+
+
+def _square_and_where(number: int, size: int) -> tuple[int, bytes]:
+    """A result of `size` bytes: larger than a pipe holds, so only the file carries it."""
+    return number * number, bytes([number % 256]) * size
+
+
+def _dies_in_a_worker(number: int, marker: str) -> int:
+    if os.getpid() != PARENT and number % 3 == 1:
+        os._exit(7)  # a worker killed while on this item
+    Path(marker, f"{number}-{os.getpid()}").touch()
+    return number + 1
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7])
+def test_results_come_in_order_as_one_process_gives_them(count: int) -> None:
+    items = [(number, 100_000) for number in range(11)]
+    expected = [_square_and_where(*item) for item in items]
+    assert list(workers.run(_square_and_where, items, count)) == expected
+
+
+def test_the_items_of_a_worker_that_dies_are_run_here(tmp_path: Path) -> None:
+    items = [(number, str(tmp_path)) for number in range(9)]
+    assert list(workers.run(_dies_in_a_worker, items, 2)) == [n + 1 for n in range(9)]
+    here = {int(p.name.split("-")[0]) for p in tmp_path.iterdir() if p.name.endswith(f"-{PARENT}")}
+    assert {1, 4, 7} <= here  # each worker died on its first item of the kind: here from then on
+
+
+def test_abandoned_results_end_the_workers() -> None:
+    items = [(number, 10) for number in range(40)]
+    results = workers.run(_square_and_where, items, 2)
+    assert next(results) == (0, b"\0" * 10)
+    results.close()  # type: ignore[attr-defined]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left, not even a zombie
+
+
+def test_without_fork_a_process_pool_gives_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [(number, 1000) for number in range(5)]
+    expected = [_square_and_where(*item) for item in items]
+    monkeypatch.setattr(workers, "FORKS", False)
+    assert list(workers.run(_square_and_where, items, 2)) == expected
