@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,13 +40,24 @@ def test_the_items_of_a_worker_that_dies_are_run_here(tmp_path: Path) -> None:
     assert {1, 4, 7} <= here  # each worker died on its first item of the kind: here from then on
 
 
-def test_abandoned_results_end_the_workers() -> None:
+def test_abandoned_results_end_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[int] = []
+    fork = workers._fork
+
+    def counted(*args: Any) -> Any:
+        child = fork(*args)
+        started.append(child.pid)
+        return child
+
+    monkeypatch.setattr(workers, "_fork", counted)
     items = [(number, 10) for number in range(40)]
     results = workers.run(_square_and_where, items, 2)
     assert next(results) == (0, b"\0" * 10)
     results.close()  # type: ignore[attr-defined]
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left, not even a zombie
+    assert len(started) == 2
+    for pid in started:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # ended and reaped: not even a zombie left
 
 
 def test_without_fork_a_process_pool_gives_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
