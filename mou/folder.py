@@ -83,20 +83,24 @@ def _made(folder: Path, root: Path, parent: str, name: str) -> Path:
 
 def _write(target: Path, data: bytes, shown: str) -> None:
     """Write `data` into `target` unless it already holds them (then its time stays); a link
-    or anything but a file in its place is refused (FolderInUseError), never followed."""
+    or anything but a file in its place is refused (FolderInUseError), never followed. A new
+    file costs one call to make it (O_EXCL: a fresh site has no file to look at first)."""
+    flags = os.O_WRONLY | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
     try:
+        handle = os.open(target, flags | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
         status = os.lstat(target)
-    except FileNotFoundError:
-        pass
-    else:
         if not stat.S_ISREG(status.st_mode):
-            raise FolderInUseError(f"{shown} is not a file mou wrote (a link?): stopped")
+            raise FolderInUseError(f"{shown} is not a file mou wrote (a link?): stopped") from None
         if status.st_size == len(data) and target.read_bytes() == data:
             return
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
-    handle = os.open(target, flags, 0o644)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
+        handle = os.open(target, flags | os.O_TRUNC)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def close_folder(folder: Path, previous: set[str], written: list[str]) -> None:

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
-from mou.fields import Ref, references
+from mou.fields import Loc, Ref, references
 from mou.history import Revision
 from mou.life import Life, clause_terms, has_life, life_on
 from mou.load import Entry, RecordSet
@@ -43,7 +43,6 @@ from mou.selection import (
     qualifies,
     span,
     title_of,
-    within,
 )
 from mou.words import Words
 
@@ -118,6 +117,7 @@ class ClauseYears:
     listing: Listing
     since: date | None = None  # the amendment that added the clause took effect
     until: date | None = None  # the last day before the amendment that removed it
+    dates: tuple[date, ...] = ()  # of `records`, in their order
 
 
 @dataclass
@@ -239,6 +239,7 @@ class SiteData:
             listing(f"clauses/{clause.id}", own, as_of),
             None if since == date.min else since,
             None if until == date.max else until,
+            tuple(dates),
         )
 
     @cached_property
@@ -268,44 +269,49 @@ class SiteData:
     @cached_property
     def reviews(self) -> dict[int, Review]:
         """The review of every calendar year from signing to the as-of year (SPEC §6)."""
-        return {year: self._review(year) for year in self.years}
+        return {year: self.review_of(year) for year in self.years}
 
-    def _review(self, year: int) -> Review:
-        """`review()` of one year, given only the records it can use (the memorandum, what
-        falls in the year, every arrangement and every meeting with an open action, and each
+    def review_of(self, year: int) -> Review:
+        """`review()` of one year, given only the records it can use (`useful`, and each
         clause's latest qualifying record before the year): the same review, much sooner for
         a large record (tests compare the two)."""
         period = Period(str(year), date(year, 1, 1), date(year, 12, 31))
         memorandum = next(e for e in self.records.entries if e.model is self.memorandum)
         useful: dict[str, Entry] = {memorandum.id: memorandum}
-        for entry in self.entries:
-            model = entry.model
-            if (
-                within(model, period.start, period.end)
-                or isinstance(model, Arrangement)
-                or (isinstance(model, Meeting) and any(a.status == "open" for a in model.actions))
-            ):
-                useful[entry.id] = entry
+        useful.update((entry.id, entry) for entry in self.useful.get(year, ()))
         for clause in self.clauses:
-            before = [e for e in clause.records if e.model.dated < period.start]
+            before = bisect.bisect_left(clause.dates, period.start)
             if before:
-                useful[before[-1].id] = before[-1]
+                useful[clause.records[before - 1].id] = clause.records[before - 1]
         subset = RecordSet(self.records.root, entries=list(useful.values()))
         return review(subset, period, self.options.as_of, self.problems)
 
+    @cached_property
+    def useful(self) -> dict[int, list[Entry]]:
+        """Year → what its review can use besides each clause's latest record before it: the
+        records of the year, the arrangements with an expense dated in it (the costs), and
+        every meeting with an open action (the overdue actions)."""
+        found: dict[int, list[Entry]] = defaultdict(list)
+        years = self.years
+        for entry in self.entries:
+            model = entry.model
+            first, last = span(model)
+            end = min(last.year if last else years[-1], years[-1])
+            covered = set(range(max(first.year, years[0]), end + 1))
+            if isinstance(model, Arrangement):
+                covered.update((e.date or model.date).year for e in model.expenses)
+            elif isinstance(model, Meeting) and any(a.status == "open" for a in model.actions):
+                covered.update(years)
+            for year in sorted(covered):
+                found[year].append(entry)
+        return found
+
     def prepare(self) -> None:
-        """Compute what both languages share (before forking, so that it is done once)."""
-        for name in (
-            "entries",
-            "clauses",
-            "clauses_of",
-            "incoming",
-            "parties",
-            "states",
-            "site_key",
-        ):
+        """Compute what the parts of the site share (before forking, so that it is done once;
+        the yearly reviews are computed by the part that writes them)."""
+        for name in ("entries", "refs", "clauses", "clauses_of", "incoming", "parties", "states"):
             getattr(self, name)
-        self.reviews  # noqa: B018 (computed for its cache)
+        self.site_key  # noqa: B018 (computed for its cache)
 
     @cached_property
     def clauses_of(self) -> dict[str, list[ClauseYears]]:
@@ -317,11 +323,18 @@ class SiteData:
         return found
 
     @cached_property
+    def refs(self) -> dict[str, list[tuple[Loc, Ref, str]]]:
+        """For each record id, the references its fields make (`fields.references`, walked
+        once: the lists, the pages and their keys all read them)."""
+        return {entry.id: list(references(entry.model)) for entry in self.entries}
+
+    @cached_property
     def incoming(self) -> dict[str, list[tuple[Entry, str]]]:
         """For each record id, the records whose fields name it (and which field)."""
         found: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
+        refs = self.refs
         for entry in self.entries:
-            for loc, marker, value in references(entry.model):
+            for loc, marker, value in refs[entry.id]:
                 if marker.to == "record":
                     found[value].append((entry, str(loc[0])))
         return found
@@ -341,8 +354,9 @@ class SiteData:
 
     def _named(self, to: str) -> dict[str, dict[str, list[str]]]:
         found: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        refs = self.refs
         for entry in self.entries:
-            for loc, marker, value in references(entry.model):
+            for loc, marker, value in refs[entry.id]:
                 if marker.to == to and (to != "state" or re.fullmatch(STATE_CODE, value)):
                     fields = found[value].setdefault(entry.id, [])
                     if str(loc[0]) not in fields:

@@ -1,8 +1,9 @@
 """Building `mou site`: every file of the site from the loaded record, and writing them.
 
 `build_site()` yields `(path, bytes)` for every file and writes nothing; `make_site()` loads
-and checks the record, reads its history from git, and writes the site (a large record's two
-languages in two forked processes, once what they share is computed).
+and checks the record, reads its history from git, and writes the site: its parts (`PARTS`)
+one after the other, or a large record's by two forked processes, once what they share is
+computed.
 """
 
 from __future__ import annotations
@@ -20,11 +21,26 @@ from mou.selection import is_bilateral
 from mou.site import ASSETS, SiteData, SiteOptions, search_index
 from mou.site_pages import Pages, asset
 
+# The parts of a site, each made and written whole by one process, largest first (so that two
+# processes finish together): a language's record pages, its other pages, the yearly reviews of
+# both languages (a review is computed where it is written, and it serves both), and what is
+# at the top (the page that leads to the languages, the styles and scripts, the search index).
+Part = tuple[str, str | None]
+
+
+def parts(languages: Sequence[str]) -> list[Part]:
+    return [
+        *(("records", language) for language in languages),
+        *(("pages", language) for language in languages),
+        ("reviews", None),
+        ("top", None),
+    ]
+
 
 def build_site(data: SiteData) -> Iterator[tuple[str, bytes | None]]:
-    """Every file of the site as `(path relative to the output folder, bytes)`, in order
+    """Every file of the site as `(path relative to the output folder, bytes)`, part by part
     (None: a page the output folder holds already, made from the same inputs)."""
-    for part in (None, *data.options.languages):
+    for part in parts(data.options.languages):
         yield from site_files(data, part)
 
 
@@ -43,21 +59,30 @@ def site_data(
 
 
 def site_files(
-    data: SiteData, language: str | None, keys: Keys | None = None
+    data: SiteData, part: Part, keys: Keys | None = None
 ) -> Iterator[tuple[str, bytes | None]]:
-    """The files of one language's folder, or (None) those at the top: the page that leads
-    to the languages, the styles and scripts, the search index. The keys of its pages go
-    into `keys`."""
-    if language is None:
+    """The files of one part of the site (`parts`). The keys of its pages go into `keys`."""
+    what, language = part
+    if what == "top":
         yield "index.html", Pages(data, data.options.languages[0]).root_page()
         for name in ASSETS:
             yield f"assets/{name}", asset(name)
         yield "assets/search-index.js", search_index(data)
         return
+    if what == "reviews":
+        for each in data.options.languages:
+            for path, page in Pages(data, each).reviews():
+                yield f"{each}/{path}", page
+        return
+    assert language is not None
     pages = Pages(data, language)
-    for path, content in pages.all():
+    made: Iterator[tuple[str, bytes | None]] = (
+        pages.records() if what == "records" else pages.others()
+    )
+    for path, content in made:
         yield f"{language}/{path}", content
-    yield f"{language}/calendar.ics", _calendar(data, language)
+    if what == "pages":
+        yield f"{language}/calendar.ics", _calendar(data, language)
     if keys is not None:
         keys.update(pages.keys)
 
@@ -91,7 +116,7 @@ def make_site(
 ) -> SiteReport:
     """Load and check the record under `root`, and write its site into `output` (a folder mou
     did not write is never touched: `write.open_folder`). With `parallel`, a large record's
-    languages are written by two processes (forked once the shared data is computed).
+    parts are written by two processes (forked once the shared data is computed).
     ValueError when the record has no readable memorandum."""
     from mou.checks import run_checks
     from mou.folder import close_folder, open_folder, read_keys, write_keys
@@ -107,19 +132,22 @@ def make_site(
     data = site_data(records, problems, options, history=history, source_prefix=prefix)
     previous = open_folder(output)
     data.output, data.previous = output, read_keys(output) if previous else {}
-    parts = [None, *options.languages]
+    every = parts(options.languages)
     if parallel and _can_fork(len(data.entries)):
-        data.prepare()
         import multiprocessing
 
+        from mou.site_pages import compile_templates
+
+        data.prepare()
+        compile_templates()
         _FORKED["site"] = (data, output)
         try:
             with multiprocessing.get_context("fork").Pool(2) as pool:
-                done = pool.map(_write_part, parts)
+                done = pool.map(_write_part, every, chunksize=1)
         finally:
             _FORKED.clear()
     else:
-        done = [_write_files(data, output, part) for part in parts]
+        done = [_write_files(data, output, part) for part in every]
     written = [name for names, _ in done for name in names]
     close_folder(output, previous, written)
     write_keys(output, {name: key for _, keys in done for name, key in keys.items()})
@@ -141,12 +169,12 @@ def _can_fork(size: int) -> bool:
     return size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
-def _write_part(part: str | None) -> tuple[list[str], Keys]:
+def _write_part(part: Part) -> tuple[list[str], Keys]:
     data, output = _FORKED["site"]
     return _write_files(data, output, part)
 
 
-def _write_files(data: SiteData, output: Path, part: str | None) -> tuple[list[str], Keys]:
+def _write_files(data: SiteData, output: Path, part: Part) -> tuple[list[str], Keys]:
     """Write one part of the site: the files written, and the keys of its pages."""
     from mou.folder import write_files
 

@@ -21,7 +21,7 @@ from mou.render import environment, templates_folder
 from mou.selection import title_of
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
 from mou.site_record import Extra
-from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline, value_html
+from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline
 from mou.words import Words
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -36,6 +36,14 @@ def _environment() -> Any:
     env = environment(html=True)
     env.globals["language_names"] = LANGUAGE_NAMES
     return env
+
+
+def compile_templates() -> None:
+    """Compile every template of the site (before forking: the workers inherit them)."""
+    env = _environment()
+    for path in sorted((templates_folder() / "site").glob("*.j2")):
+        env.get_template(f"site/{path.name}")
+    env.get_template("review.html.j2")  # what the site's review extends
 
 
 def asset(name: str) -> bytes:
@@ -129,7 +137,6 @@ class Pages:
             "m": self.data.memorandum,
             "title_of": self.title,
             "contact_details": self.data.options.contact_details,
-            "value_html": value_html,
             "day": self.day,
             "changes": self.changes,
             "rows": self.rows,
@@ -146,17 +153,27 @@ class Pages:
         return self.document("root.html.j2", "index.html")
 
     def all(self) -> Iterator[tuple[str, bytes | None]]:
+        """Every page of the language."""
+        yield from self.others()
+        yield from self.records()
+        yield from self.reviews()
+
+    def records(self) -> Iterator[tuple[str, bytes | None]]:
+        """A page per record (None: the output folder holds it already, see `record`)."""
+        for entry in self.data.entries:
+            yield f"records/{entry.id}.html", self.record(entry)
+
+    def others(self) -> Iterator[tuple[str, bytes]]:
+        """The pages but the records' and the reviews': the dashboard, the clauses, parties
+        and states, the actions board, the findings and the search."""
         data, _ = self.data, self.words.gettext
         yield "index.html", self.render("dashboard.html.j2", "index.html", _("Dashboard"))
         for clause in data.clauses:
             yield from self.clause(clause)
-        for entry in data.entries:
-            yield f"records/{entry.id}.html", self.record(entry)
         for party in data.memorandum.parties:
             yield from self.named("party", party.id, data.parties.get(party.id, {}))
         for code, named in data.states.items():
             yield from self.named("state", code, named)
-        yield from self.reviews()
         title = _("Action items")
         yield (
             "actions.html",

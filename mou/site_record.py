@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Protocol
 
-from mou.fields import references
 from mou.kinds import KINDS
 from mou.load import Entry
 from mou.site import SiteData
-from mou.site_views import FieldLayout, esc, html_of
+from mou.site_views import FieldLayout, esc
 from mou.words import Words, translations
 
 
@@ -72,13 +71,14 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
         f'<p class="crumbs">{esc(words.word(entry.kind))} · {esc(words.date(entry.model.dated))}'
         f'</p>\n<h1>{esc(pages.title(entry))}</h1>\n<dl class="fields">\n'
     ]
-    for f in layout.fields(entry, ("kind", KINDS[entry.kind].title_field)):
-        label = esc(f.label)
-        value = html_of(f.value, up)
-        if f.value.shape == "table":
-            value = (
-                f'<div class="scroll" tabindex="0" role="region" aria-label="{label}">{value}</div>'
-            )
+    skip = ("kind", KINDS[entry.kind].title_field)
+    for f in layout.fields(entry, data.refs[entry.id], up, skip):
+        label = layout.escaped(f.key)
+        value = (
+            f'<div class="scroll" tabindex="0" role="region" aria-label="{label}">{f.html}</div>'
+            if f.table
+            else f.html
+        )
         anchor = ' id="actions"' if f.key == "actions" else ""
         out.append(f"<dt{anchor}>{label}</dt>\n<dd>{value}</dd>\n")
     out.append("</dl>\n")
@@ -111,7 +111,7 @@ def record_key(pages: Pages, entry: Entry) -> str | None:
     if blob is None or data.site_key is None:
         return None
     outgoing = []
-    for _, marker, value in references(entry.model):
+    for _, marker, value in data.refs[entry.id]:
         if marker.to == "record":
             target = data.by_id.get(value)
             outgoing.append((value, None if target is None else pages.title(target)))
@@ -128,7 +128,7 @@ def _references(pages: Pages, entry: Entry, up: str) -> str:
     data, label = pages.data, pages.layout.label
     _, said = pages.words.gettext, _said(pages.words.language)
     lines = []
-    for loc, marker, value in references(entry.model):
+    for loc, marker, value in data.refs[entry.id]:
         if marker.to != "record":
             continue
         target = data.by_id.get(value)

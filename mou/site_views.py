@@ -1,25 +1,24 @@
 """What the pages of `mou site` show, as plain values: a record's fields laid out for reading,
 and the geometry of a clause's timeline over the life of the memorandum.
 
-No Jinja here: the templates in `templates/site/` render these values (autoescaped), so record
-text can never become markup; a link is made only from a reference the model marks or from a
-URL the model validated as http(s).
+No Jinja here: the record pages are plain string joins (`site_record.py`), every record text
+escaped by `esc` where it is written, so record text can never become markup; a link is made
+only from a reference the model marks or from a URL the model validated as http(s).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from markupsafe import Markup
 from pydantic import BaseModel
 
-from mou.fields import Loc, Ref, fields, references
+from mou.fields import Loc, Ref, fields
 from mou.load import Entry
 from mou.models import Expense, field_order
 from mou.periods import add_duration
@@ -102,37 +101,47 @@ CONTACT_DETAILS = ("email", "phone")
 WORD_FIELDS = ("status", "type", "form", "format")
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
-    """One value of a field: `text`, a `link` (text + href), a `list` of values, a `table`
-    (columns + rows of values) or `fields` (a nested record part)."""
-
-    shape: str
-    text: str = ""
-    href: str = ""
-    items: tuple[Value, ...] = ()
-    columns: tuple[str, ...] = ()
-    rows: tuple[tuple[Value, ...], ...] = ()
-    fields: tuple[Field, ...] = ()
+# A value laid out: its HTML (every text escaped), its shape (text, link, list, fields or
+# table), and whether it is a short text or link (a list of only those reads as one line).
+Laid = tuple[str, str, bool]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Field:
+    """A field of a record laid out: its key in the file, its label (plain text) and its
+    value as HTML; `table` when the value is a table (the page lets it scroll)."""
+
     key: str
     label: str
-    value: Value
+    html: str
+    table: bool
 
 
 Linker = Callable[[Ref, str], str | None]
+SHORT = 40  # characters: a list of texts and links no longer than this is written inline
 
 
-def text(value: str) -> Value:
-    return Value("text", text=value)
+def _text(value: str) -> Laid:
+    return esc(value), "text", len(value) <= SHORT
+
+
+def _link(shown: str, href: str, up: str) -> Laid:
+    """A link: an internal `href` is relative to the language folder, `up` leads there."""
+    target = href if href.startswith(("https://", "http://")) else up + href
+    return f'<a href="{esc(target)}">{esc(shown)}</a>', "link", len(shown) <= SHORT
+
+
+def _definitions(parts: Iterable[tuple[str, str, Laid]]) -> Laid:
+    pairs = "".join(f"<dt>{esc(label)}</dt><dd>{laid[0]}</dd>" for _, label, laid in parts)
+    return f"<dl>{pairs}</dl>", "fields", False
 
 
 class FieldLayout:
-    """Lays out a record's fields in one language, making links with `link(marker, value)`
-    (a relative href, or None when the target has no page)."""
+    """Lays out a record's fields as HTML in one language, making links with `link(marker,
+    value)` (a relative href, or None when the target has no page). Text is escaped where it
+    is written into the HTML, so record text never becomes markup; a link is made only from a
+    reference the model marks or from a URL the model validated as http(s). What recurs (a
+    party's link, a date, a word) is laid out once."""
 
     def __init__(
         self,
@@ -147,11 +156,15 @@ class FieldLayout:
         self.record_title = record_title
         self.contact_details = contact_details
         self.labels: dict[str, str] = {}
+        self.escaped_labels: dict[str, str] = {}
+        self.heads: dict[tuple[str, ...], str] = {}
         self.amounts: dict[tuple[Decimal, str], str] = {}
+        self.laid: dict[tuple[Any, ...], Laid] = {}  # references, dates and words, laid out
+        self.up = ""  # the way back to the language folder from the page being laid out
         self.namers: dict[str, Callable[[str], str]] = {
-            "party": _remembered(words.party),
-            "state": _remembered(words.state),
-            "topic": _remembered(words.topic),
+            "party": words.party,
+            "state": words.state,
+            "topic": words.topic,
             "record": record_title,
             "clause": lambda clause: f"{words.gettext('Clause')} {clause}",
         }
@@ -163,15 +176,38 @@ class FieldLayout:
             found = self.labels[key] = self.words.gettext(message) if message else key
         return found
 
-    def fields(self, entry: Entry, skip: tuple[str, ...] = ("kind",)) -> tuple[Field, ...]:
-        """The record's fields but `skip` (its kind, and what the page's heading shows)."""
-        model = entry.model
-        markers = {loc: marker for loc, marker, _ in references(model)}
-        return self._part(model, (), markers, skip=skip)
+    def escaped(self, key: str) -> str:
+        """`label(key)` escaped for HTML."""
+        found = self.escaped_labels.get(key)
+        if found is None:
+            found = self.escaped_labels[key] = esc(self.label(key))
+        return found
+
+    def fields(
+        self,
+        entry: Entry,
+        refs: Iterable[tuple[Loc, Ref, str]],
+        up: str,
+        skip: tuple[str, ...] = ("kind",),
+    ) -> list[Field]:
+        """The record's fields but `skip` (its kind, and what the page's heading shows);
+        `refs`: the references it makes (`fields.references`); `up` leads from the page to
+        the language folder."""
+        self.up = up
+        markers = {loc: marker for loc, marker, _ in refs}
+        return [
+            Field(key, label, laid[0], laid[1] == "table")
+            for key, label, laid in self._part(entry.model, (), markers, skip)
+        ]
+
+    def html(self, value: Any, loc: Loc, up: str) -> str:
+        """One value (at `loc` in its record, naming nothing) as HTML."""
+        self.up = up
+        return self._value(value, loc, {})[0]
 
     def _part(
         self, model: BaseModel, loc: Loc, markers: dict[Loc, Ref], skip: tuple[str, ...] = ()
-    ) -> tuple[Field, ...]:
+    ) -> list[tuple[str, str, Laid]]:
         result = []
         for key, name in _fields(type(model)):
             if key in skip or (key in CONTACT_DETAILS and not self.contact_details):
@@ -179,93 +215,101 @@ class FieldLayout:
             value = getattr(model, name)
             if value is None or (not value and isinstance(value, tuple | dict)):
                 continue
-            result.append(Field(key, self.label(key), self._value(value, (*loc, key), markers)))
-        return tuple(result)
+            result.append((key, self.label(key), self._value(value, (*loc, key), markers)))
+        return result
 
-    def _value(self, value: Any, loc: Loc, markers: dict[Loc, Ref]) -> Value:
+    def _value(self, value: Any, loc: Loc, markers: dict[Loc, Ref]) -> Laid:
         marker = markers.get(loc)
         if marker is not None:
             return self._reference(marker, str(value))
         if isinstance(value, tuple):
             if value and all(isinstance(item, BaseModel) for item in value):
                 return self._table(value, loc, markers)
-            return Value(
-                "list", items=tuple(self._value(v, (*loc, i), markers) for i, v in enumerate(value))
+            items = [self._value(v, (*loc, i), markers) for i, v in enumerate(value)]
+            inner = "".join(f"<li>{html}</li>" for html, _, _ in items)
+            inline = all(short for _, _, short in items)
+            return (
+                (f'<ul class="inline">{inner}</ul>' if inline else f"<ul>{inner}</ul>"),
+                "list",
+                False,
             )
         if isinstance(value, BaseModel):
-            return Value("fields", fields=self._part(value, loc, markers))
+            return _definitions(self._part(value, loc, markers))
         if isinstance(value, dict) and loc[-1] == "conditions":
-            return Value(
-                "fields",
-                fields=tuple(
-                    Field(key, self.words.party(key), text(self.words.text(item)))
-                    for key, item in value.items()
-                ),
+            words = self.words
+            return _definitions(
+                (key, words.party(key), _text(words.text(item))) for key, item in value.items()
             )
         return self._scalar(value, loc)
 
-    def _scalar(self, value: Any, loc: Loc) -> Value:
+    def _scalar(self, value: Any, loc: Loc) -> Laid:
         words = self.words
         if isinstance(value, bool):
-            return text(words.gettext("yes") if value else words.gettext("no"))
+            return _text(words.gettext("yes") if value else words.gettext("no"))
         if isinstance(value, date):
-            return text(words.date(value))
+            found = self.laid.get((date, value))
+            if found is None:
+                found = self.laid[(date, value)] = _text(words.date(value))
+            return found
         if isinstance(value, Decimal):
-            return text(words.number(value))
+            return _text(words.number(value))
         if isinstance(value, dict):
-            return text(words.text(value))
+            return _text(words.text(value))
         if (
             loc[-1] == "url"
             and isinstance(value, str)
             and value.startswith(("https://", "http://"))
         ):
-            return Value("link", text=value, href=value)
+            return _link(value, value, self.up)
         if isinstance(value, str):
-            return text(words.word(value) if loc[-1] in WORD_FIELDS else value)
-        return text(str(value))
+            if loc[-1] not in WORD_FIELDS:
+                return _text(value)
+            found = self.laid.get((str, value))
+            if found is None:
+                found = self.laid[(str, value)] = _text(words.word(value))
+            return found
+        return _text(str(value))
 
-    def _reference(self, marker: Ref, value: str) -> Value:
-        namer = self.namers.get(marker.to)
-        shown = namer(value) if namer is not None else value
-        href = self.link(marker, value)
-        return Value("link", text=shown, href=href) if href else text(shown)
+    def _reference(self, marker: Ref, value: str) -> Laid:
+        key = (marker, value, self.up)
+        found = self.laid.get(key)
+        if found is None:
+            namer = self.namers.get(marker.to)
+            shown = namer(value) if namer is not None else value
+            href = self.link(marker, value)
+            found = self.laid[key] = _link(shown, href, self.up) if href else _text(shown)
+        return found
 
-    def _table(self, parts: tuple[Any, ...], loc: Loc, markers: dict[Loc, Ref]) -> Value:
+    def _table(self, parts: tuple[Any, ...], loc: Loc, markers: dict[Loc, Ref]) -> Laid:
         laid = [self._part(part, (*loc, index), markers) for index, part in enumerate(parts)]
-        keys = list(dict.fromkeys(f.key for fields in laid for f in fields))
+        keys = tuple(dict.fromkeys(key for fields in laid for key, _, _ in fields))
         if isinstance(parts[0], Expense):
             laid = [self._money(part, fields) for part, fields in zip(parts, laid, strict=True)]
-            keys = [k for k in keys if k != "currency"]
-        rows = tuple(
-            tuple(next((f.value for f in fields if f.key == k), text("")) for k in keys)
-            for fields in laid
-        )
-        return Value("table", columns=tuple(self.label(k) for k in keys), rows=rows)
+            keys = tuple(k for k in keys if k != "currency")
+        head = self.heads.get(keys)
+        if head is None:
+            head = self.heads[keys] = "".join(
+                f'<th scope="col">{esc(self.label(k))}</th>' for k in keys
+            )
+        rows = []
+        for cells_of in laid:
+            cells = {key: html for key, _, (html, _, _) in cells_of}
+            rows.append("<tr>" + "".join(f"<td>{cells.get(k, '')}</td>" for k in keys) + "</tr>")
+        body = "".join(rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", "table", False
 
-    def _money(self, expense: Expense, fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    def _money(
+        self, expense: Expense, fields: list[tuple[str, str, Laid]]
+    ) -> list[tuple[str, str, Laid]]:
         key = (expense.amount, expense.currency)
         if key not in self.amounts:
             self.amounts[key] = self.words.money(expense.amount, expense.currency)
-        amount = text(self.amounts[key])
-        return tuple(
-            Field(f.key, f.label, amount) if f.key == "amount" else f
-            for f in fields
-            if f.key != "currency"
-        )
-
-
-def _remembered(name: Callable[[str], str]) -> Callable[[str], str]:
-    """`name`, remembering what it said for each value (a large record names the same
-    parties and states thousands of times)."""
-    said: dict[str, str] = {}
-
-    def remembered(value: str) -> str:
-        found = said.get(value)
-        if found is None:
-            found = said[value] = name(value)
-        return found
-
-    return remembered
+        amount = _text(self.amounts[key])
+        return [
+            (k, label, amount if k == "amount" else laid)
+            for k, label, laid in fields
+            if k != "currency"
+        ]
 
 
 @cache
@@ -426,35 +470,3 @@ def esc(text: str) -> str:
         .replace("'", "&#39;")
         .replace('"', "&#34;")
     )
-
-
-def value_html(value: Value, up: str) -> Markup:
-    """A field's value as HTML, every text escaped; `up` leads from the page back to the
-    language folder, for internal links. (The record pages' hot path: plain string joins
-    around markupsafe's `escape`, several times faster than a Jinja macro.)"""
-    return Markup(html_of(value, up))
-
-
-def html_of(value: Value, up: str) -> str:
-    """`value_html` as a plain string."""
-    shape = value.shape
-    if shape == "text":
-        return esc(value.text)
-    if shape == "link":
-        external = value.href.startswith(("https://", "http://"))
-        href = value.href if external else up + value.href
-        return f'<a href="{esc(href)}">{esc(value.text)}</a>'
-    if shape == "list":
-        # Short words and names (parties, states, topics, tags) read as one line.
-        short = all(i.shape in ("text", "link") and len(i.text) <= 40 for i in value.items)
-        items = "".join(f"<li>{html_of(item, up)}</li>" for item in value.items)
-        return f'<ul class="inline">{items}</ul>' if short else f"<ul>{items}</ul>"
-    if shape == "fields":
-        pairs = (f"<dt>{esc(f.label)}</dt><dd>{html_of(f.value, up)}</dd>" for f in value.fields)
-        return "<dl>" + "".join(pairs) + "</dl>"
-    head = "".join(f'<th scope="col">{esc(column)}</th>' for column in value.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html_of(cell, up)}</td>" for cell in row) + "</tr>"
-        for row in value.rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -202,3 +202,30 @@ def test_a_rebuild_makes_only_the_pages_whose_inputs_changed(
 
     (site / "ru" / "records" / "2023-01-20-cis-bulletin-2022.html").unlink()
     assert build() == second and made == ["ru/2023-01-20-cis-bulletin-2022"]
+
+
+def test_the_parts_written_by_two_processes_make_the_same_site(
+    demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large record's parts are written by two forked processes (here the demo, the size
+    from which they fork set low): the same files, byte for byte, as one process writes."""
+    from mou import read
+    from mou.site import SiteOptions
+    from mou.site_build import _can_fork, make_site
+
+    monkeypatch.setattr(read, "PARALLEL_FROM", 1)
+    assert _can_fork(1)
+    site = tmp_path / "site"
+    report = make_site(REPO / "examples" / "demo", site, SiteOptions(date(2025, 12, 31)))
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file() and p.name != ".mou-site-keys"
+        }
+
+    assert report.files == len(files(site)) - 1  # and the list of what was written
+    assert files(site) == files(demo_site)
+    keys = (site / ".mou-site-keys").read_text("utf-8").splitlines()
+    assert len(keys) == len([p for p in files(site) if "/records/" in p])
