@@ -54,21 +54,39 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes | None]]) -> list
     """Write each `(relative path, bytes)` under `folder` (never outside it: no `..`, no
     absolute path, no folder or file that is a link leading out); unchanged files are left as
     they are, and so are those given as None (`kept`: the folder holds them already). Each
-    folder is resolved and made once, not once per file."""
+    folder is resolved, made and opened once, not once per file; its files are made from it."""
     root = folder.resolve()
-    places: dict[str, Path] = {}
+    places: dict[str, int | Path] = {}
     written: list[str] = []
-    for name, data in files:
-        parent, _, base = name.rpartition("/")
-        if name.startswith("/") or ".." in name.split("/") or base in ("", "."):
-            raise ValueError(f"{name!r} would leave {folder}")
-        place = places.get(parent)
-        if place is None:
-            place = places[parent] = _made(folder, root, parent, name)
-        if data is not None:
-            _write(place / base, data, f"--output {folder}: {name}")
-        written.append(name)
+    try:
+        for name, data in files:
+            parent, _, base = name.rpartition("/")
+            if name.startswith("/") or ".." in name.split("/") or base in ("", "."):
+                raise ValueError(f"{name!r} would leave {folder}")
+            place = places.get(parent)
+            if place is None:
+                place = places[parent] = _opened(_made(folder, root, parent, name))
+            if data is not None and not _write(place, base, data):
+                raise FolderInUseError(
+                    f"--output {folder}: {name} is not a file mou wrote (a link?): stopped"
+                )
+            written.append(name)
+    finally:
+        for place in places.values():
+            if isinstance(place, int):
+                os.close(place)
     return written
+
+
+# Where the system can make a file relative to an open folder, each folder is opened once and
+# its files made from it (a file's path is not walked again for each one).
+_AT = {os.open, os.stat} <= os.supports_dir_fd
+
+
+def _opened(place: Path) -> int | Path:
+    if not _AT:
+        return place
+    return os.open(place, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
 
 
 def _made(folder: Path, root: Path, parent: str, name: str) -> Path:
@@ -81,24 +99,38 @@ def _made(folder: Path, root: Path, parent: str, name: str) -> Path:
     return place
 
 
-def _write(target: Path, data: bytes, shown: str) -> None:
-    """Write `data` into `target` unless it already holds them (then its time stays); a link
-    or anything but a file in its place is refused (FolderInUseError), never followed. A new
-    file costs one call to make it (O_EXCL: a fresh site has no file to look at first)."""
+def _write(place: int | Path, base: str, data: bytes) -> bool:
+    """Write `data` into the file `base` of `place` (an open folder, or its path) unless it
+    already holds them (then its time stays); a link or anything but a file in its place is
+    left alone, never followed (False). A new file costs one call to make it (O_EXCL: a fresh
+    site has no file to look at first)."""
+    at, target = (place, base) if isinstance(place, int) else (None, str(place / base))
     flags = os.O_WRONLY | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
     try:
-        handle = os.open(target, flags | os.O_CREAT | os.O_EXCL, 0o644)
+        handle = os.open(target, flags | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=at)
     except FileExistsError:
-        status = os.lstat(target)
+        status = os.stat(target, dir_fd=at, follow_symlinks=False)
         if not stat.S_ISREG(status.st_mode):
-            raise FolderInUseError(f"{shown} is not a file mou wrote (a link?): stopped") from None
-        if status.st_size == len(data) and target.read_bytes() == data:
-            return
-        handle = os.open(target, flags | os.O_TRUNC)
+            return False
+        if status.st_size == len(data) and _read(target, at, len(data)) == data:
+            return True
+        handle = os.open(target, flags | os.O_TRUNC, dir_fd=at)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
+    return True
+
+
+def _read(target: str, at: int | None, size: int) -> bytes:
+    handle = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0), dir_fd=at)
+    try:
+        chunks = []
+        while chunk := os.read(handle, size + 1):
+            chunks.append(chunk)
+        return b"".join(chunks)
     finally:
         os.close(handle)
 

@@ -134,6 +134,15 @@ class SiteData:
     # a record page whose inputs have the same key is not made again.
     output: Path | None = None
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
+    said: dict[str, Words] = field(default_factory=dict, repr=False)
+
+    def words(self, language: str) -> Words:
+        """The language's Words, one per process: the pages that share it format each date,
+        number and name once."""
+        found = self.said.get(language)
+        if found is None:
+            found = self.said[language] = Words(language, self.memorandum)
+        return found
 
     @cached_property
     def site_key(self) -> str | None:
@@ -430,7 +439,7 @@ def search_index(data: SiteData) -> bytes:
     """Every record's id, kind, date, title, summary and notes in each language, as a script that
     sets `window.mouIndex` (a script file, so that search works opened from disk too)."""
     rows = []
-    words = {language: Words(language, data.memorandum) for language in data.options.languages}
+    words = {language: data.words(language) for language in data.options.languages}
     for entry in data.entries:
         summary, notes = getattr(entry.model, "summary", None), entry.model.notes
         rows.append(

@@ -7,6 +7,7 @@ language switch) and `site` (the shared SiteData); the templates are in `templat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import cache
@@ -22,7 +23,6 @@ from mou.selection import title_of
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
 from mou.site_record import Extra
 from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline
-from mou.words import Words
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 # Where a page's own path, title and content go in the frame rendered once per depth.
@@ -55,7 +55,7 @@ class Pages:
     def __init__(self, data: SiteData, language: str) -> None:
         self.data = data
         self.language = language
-        self.words = Words(language, data.memorandum)
+        self.words = data.words(language)
         self.layout = FieldLayout(
             self.words, data.href, self._record_title, contact_details=data.options.contact_details
         )
@@ -91,7 +91,8 @@ class Pages:
 
     def frame(self, depth: int) -> list[str]:
         """The page around the content (head, header, footer), rendered once per folder depth
-        and cut where the title, the page's own path and the content go."""
+        and cut where the title, the page's own path and the content go (the pieces, and
+        those places between them)."""
         if depth not in self.frames:
             up = "../" * depth
             values = self.values(up, HERE)
@@ -99,7 +100,7 @@ class Pages:
             whole = self.env.get_template("site/base.html.j2").render(
                 values, title=TITLE, main=Markup(MAIN)
             )
-            self.frames[depth] = whole.split(MAIN)
+            self.frames[depth] = re.split(f"({HERE}|{TITLE}|{MAIN})", whole)
         return self.frames[depth]
 
     def render(self, template: str, here: str, title: str, **context: Any) -> bytes:
@@ -111,10 +112,8 @@ class Pages:
 
     def wrap(self, here: str, title: str, main: str) -> bytes:
         """A page: `main` (HTML) in the frame."""
-        before, after = self.frame(here.count("/"))
-        path, title = esc(here), esc(title)
-        page = before.replace(HERE, path).replace(TITLE, title) + main
-        return (page + after.replace(HERE, path)).encode("utf-8")
+        filled = {HERE: esc(here), TITLE: esc(title), MAIN: main}
+        return "".join([filled.get(piece, piece) for piece in self.frame(here.count("/"))]).encode()
 
     def rows(self, entries: Sequence[Entry], extra: Extra | None = None) -> Markup:
         """A table of records (templates' `rows`), for a page one folder deep or two."""

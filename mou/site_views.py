@@ -252,7 +252,11 @@ class FieldLayout:
                 found = self.laid[(date, value)] = _text(words.date(value))
             return found
         if isinstance(value, Decimal):
-            return _text(words.number(value))
+            key = (Decimal, str(value))  # 1.5 == 1.50, but each is written as it is
+            found = self.laid.get(key)
+            if found is None:
+                found = self.laid[key] = _text(words.number(value))
+            return found
         if isinstance(value, dict):
             return _text(words.text(value))
         if (
