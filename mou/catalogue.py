@@ -231,8 +231,10 @@ CODES: dict[str, Code] = {
             """
             A memorandum is signed, then enters into force (`entry_into_force`), then runs
             to its expiry (`expires`, or the end of its `term`). Amendments are dated within
-            that life (not before signing, not after termination), and a memorandum is
-            terminated (`terminated.date`) after it was signed.""",
+            that life (not before signing, not on or after the day a termination takes
+            effect), and a memorandum is terminated (`terminated.date`, the day the
+            termination takes effect: its last day in force is the day before) after it was
+            signed.""",
         ),
         _code(
             "MOU310",
@@ -253,7 +255,8 @@ CODES: dict[str, Code] = {
             N_("record dated before entry into force or after termination"),
             """
             The memorandum entered into force after it was signed, or it was terminated,
-            and a record is dated before its entry into force or after its termination.
+            and a record is dated before its entry into force, or on or after the day its
+            termination took effect (`terminated.date`: no longer in force from that day).
             Work in those days was not done under the memorandum: check the date, or
             whether the record belongs here.""",
         ),

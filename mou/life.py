@@ -13,7 +13,9 @@ The conventions, stated once:
   once (term + n × renewal_term; from the day after `expires` when that is given), so a
   month end or a leap day never drifts from one renewal to the next;
 - the last day to give notice on a term is its end less `notice`;
-- `terminated.date` is the day the memorandum ends: it is terminated from that day on.
+- `terminated.date` is the day the termination takes effect ("with effect from"): from that
+  day on the memorandum is terminated and no longer in force, so its last day in force is the
+  day before (`last_day_in_force`); a record dated on that day or later is after termination.
 """
 
 from __future__ import annotations
@@ -78,6 +80,15 @@ def has_life(memorandum: Memorandum) -> bool:
 def in_force_since(memorandum: Memorandum) -> date:
     entry = memorandum.entry_into_force
     return entry if isinstance(entry, date) else memorandum.signed.date
+
+
+def last_day_in_force(memorandum: Memorandum) -> date | None:
+    """The day before a termination takes effect (None when not terminated): the last day the
+    memorandum was in force, its clauses counted, and a record dated within its life."""
+    terminated = memorandum.terminated
+    if terminated is None:
+        return None
+    return terminated.date - timedelta(days=1) if terminated.date > date.min else date.min
 
 
 def _after(day: date, *durations: tuple[str, int]) -> date | None:
@@ -155,11 +166,12 @@ def life_on(memorandum: Memorandum, day: date, notice_days: int = NOTICE_DAYS) -
     """Where the memorandum stands on `day`. `notice_days`: how long before a notice deadline
     the state is `notice-window` (the deadline itself included)."""
     since = in_force_since(memorandum)
-    term = term_on(memorandum, day)
+    last = last_day_in_force(memorandum)
+    term = term_on(memorandum, day if last is None else min(day, last))  # none after the end
     ends = term.end if term else None
     terminated = memorandum.terminated
-    if terminated is not None and (ends is None or terminated.date <= ends):
-        ends = terminated.date
+    if last is not None and (ends is None or last <= ends):
+        ends = last
     state: State
     if terminated is not None and day >= terminated.date:
         state = "terminated"
@@ -191,7 +203,7 @@ def clause_terms(
     """Each clause in force on some day of `first`..`last`, in the memorandum's order (added
     ones after): its text as amended by `last`, the first day it counts (the date of the
     amendment adding it, else `date.min`) and the last (the day before the amendment
-    removing it, else the day the memorandum was terminated, else `date.max`)."""
+    removing it, else the day before a termination took effect, else `date.max`)."""
     text = {clause.id: clause for clause in memorandum.clauses}
     since = dict.fromkeys(text, date.min)
     until = dict.fromkeys(text, date.max)
@@ -204,7 +216,7 @@ def clause_terms(
             since[clause.id], until[clause.id] = amendment.date, date.max
         for clause_id in changes.removed:
             until[clause_id] = amendment.date - timedelta(days=1)
-    ended = memorandum.terminated.date if memorandum.terminated else date.max
+    ended = last_day_in_force(memorandum) or date.max
     for clause_id, clause in text.items():
         start, end = since.get(clause_id, date.min), min(until.get(clause_id, date.max), ended)
         if end >= first and start <= end:
@@ -314,7 +326,7 @@ def _order(memorandum: Memorandum) -> Iterator[Finding]:
             signed=signed,
         )
         yield "MOU309", ("terminated", "date"), message
-    last = m.terminated.date if m.terminated else None
+    last = last_day_in_force(m)
     if last is None and first is not None and m.renewal in (None, "none"):
         last = first.end
     for index, amendment in enumerate(m.amendments):
@@ -338,7 +350,7 @@ def life_findings(memorandum: Memorandum) -> Iterator[Finding]:
 
 def outside_life(memorandum: Memorandum, day: date) -> Text | None:
     """MOU311's message when a record dated `day` (on or after signing) falls before entry
-    into force or after termination, else None."""
+    into force or on or after the day a termination took effect, else None."""
     since = in_force_since(memorandum)
     if memorandum.signed.date <= day < since:
         return T(
@@ -347,9 +359,9 @@ def outside_life(memorandum: Memorandum, day: date) -> Text | None:
             since=since,
         )
     terminated = memorandum.terminated
-    if terminated is not None and day > terminated.date:
+    if terminated is not None and day >= terminated.date:
         return T(
-            N_("dated {date}, after the memorandum was terminated on {end}"),
+            N_("dated {date}, once the memorandum's termination took effect on {end}"),
             date=day,
             end=terminated.date,
         )

@@ -13,9 +13,12 @@ from hypothesis import strategies as st
 from mou.life import (
     Term,
     clause_ids,
+    clause_terms,
     first_term,
     has_life,
     in_force_since,
+    last_day_in_force,
+    life_findings,
     life_on,
     outside_life,
     renewal,
@@ -158,21 +161,45 @@ def test_notice_window_edges() -> None:
     assert renewed.term == Term(1, d("2021-01-01"), d("2021-12-31"), d("2021-09-30"))
 
 
-def test_termination_mid_term() -> None:
-    m = memorandum(
-        signed="2020-01-01",
-        term="P1Y",
-        renewal="automatic",
-        renewal_term="P1Y",
-        notice="P3M",
-        terminated={"date": "2022-05-15", "by": "b"},
-    )
-    before = life_on(m, d("2022-05-14"))
-    assert (before.state, before.ends, before.renewals) == ("in-force", d("2022-05-15"), 2)
-    assert life_on(m, d("2022-05-15")).state == "terminated"
-    assert life_on(m, d("2030-01-01")).state == "terminated"
-    assert outside_life(m, d("2022-05-15")) is None
-    assert outside_life(m, d("2022-05-16")) is not None
+TERMINATED: dict[str, Any] = {
+    "signed": "2020-01-01",
+    "term": "P1Y",
+    "renewal": "automatic",
+    "renewal_term": "P1Y",
+    "notice": "P3M",
+    "terminated": {"date": "2022-05-15", "by": "b"},
+}
+
+
+@pytest.mark.parametrize(
+    ("day", "state", "in_force", "outside"),
+    [
+        # `terminated.date` is the day the termination takes effect: the memorandum is in
+        # force up to the day before, terminated from that day on, a record then is MOU311.
+        ("2022-05-14", "in-force", True, False),
+        ("2022-05-15", "terminated", False, True),
+        ("2022-05-16", "terminated", False, True),
+        ("2030-01-01", "terminated", False, True),
+    ],
+)
+def test_termination_takes_effect_on_its_date(
+    day: str, state: str, in_force: bool, outside: bool
+) -> None:
+    m = memorandum(**TERMINATED)
+    life = life_on(m, d(day))
+    assert (life.state, life.ends, life.renewals) == (state, d("2022-05-14"), 2)
+    assert last_day_in_force(m) == d("2022-05-14")
+    assert (outside_life(m, d(day)) is not None) is outside
+    # the clause counts on the day exactly when the memorandum is in force on it
+    assert [c.id for c, _, _ in clause_terms(m, d(day), d(day))] == (["1"] if in_force else [])
+
+
+def test_an_amendment_on_the_day_a_termination_takes_effect_is_after_the_end() -> None:
+    amendment = {"id": "p1", "date": "2022-05-15", "title": "Late"}
+    late = memorandum(**TERMINATED, amendments=[amendment])
+    on_time = memorandum(**TERMINATED, amendments=[{**amendment, "date": "2022-05-14"}])
+    assert [code for code, _, _ in life_findings(late)] == ["MOU309"]
+    assert list(life_findings(on_time)) == []
 
 
 def test_termination_after_expiry_does_not_extend_it() -> None:

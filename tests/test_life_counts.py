@@ -3,7 +3,7 @@ does (one function counts a clause for all three: `review.clause_in_force`). The
 memorandum of tests/cases/life-illustrative/: protocol-1 (2015-03-02) adds clause 6, changes
 clause 2's text and removes clause 1.1; activities for 1.1 are added here on 2015-01-10 (in
 force) and 2015-06-01 (after its removal), and for 6 on 2015-02-01 (before it existed) beside
-the case's 2016-04-12. Termination ends every clause on its day."""
+the case's 2016-04-12. A termination ends every clause the day before it takes effect."""
 
 from __future__ import annotations
 
@@ -115,18 +115,20 @@ def test_stats_labels_are_the_amended_text(run: Run, root: Path) -> None:
 
 
 def test_stats_after_a_termination_mid_period(run: Run, root: Path) -> None:
-    _terminate(root, "2016-05-15")
-    (root / "2016-08-01-activity.yaml").write_text(_activity("6", "2016-08-01"), encoding="utf-8")
+    _terminate(root, "2016-05-15")  # with effect from: in force up to 2016-05-14
+    for day in ("2016-05-14", "2016-05-15", "2016-05-16", "2016-08-01"):
+        (root / f"{day}-activity.yaml").write_text(_activity("6", day), encoding="utf-8")
     rows = stats_rows(run, root, "--period", "2016", "--every", "quarter")
     assert rows == {
         "1.2": ([0, 0, None, None], 0),
         "2": ([0, 0, None, None], 0),
-        "6": ([0, 1, None, None], 1),  # 2016-04-12; not the activity after termination
+        # 2016-04-12 and the day before the termination took effect; none on or after it
+        "6": ([0, 2, None, None], 2),
     }
     assert stats_rows(run, root, "--period", "2016", "--every", "quarter", "--by", "kind")[
         "activity"
-    ] == ([0, 1, 0, 0], 1)
-    assert review_counts(run, root, "2016") == {"1.2": 0, "2": 0, "6": 1}
+    ] == ([0, 2, 0, 0], 2)  # records on or after the day it took effect are not counted
+    assert review_counts(run, root, "2016") == {"1.2": 0, "2": 0, "6": 2}
     assert review_counts(run, root, "2016-07..2016-12") == {}
 
 
@@ -155,9 +157,15 @@ def test_status_clauses_follow_the_amendment(run: Run, root: Path) -> None:
 
 
 def test_status_after_a_termination(run: Run, root: Path) -> None:
-    _terminate(root, "2016-05-15")
-    assert status_clauses(run, root, "2016-05-15") == ["1.2", "2"]
+    _terminate(root, "2016-05-15")  # with effect from: in force up to 2016-05-14
+    assert status_clauses(run, root, "2016-05-14") == ["1.2", "2"]
+    assert status_clauses(run, root, "2016-05-15") == []
     assert status_clauses(run, root, "2016-05-16") == []
-    text = run("--records", str(root), "status", "--as-of", "2016-12-31").output
-    assert "Clauses" not in text
-    assert "terminated: its last day in force was 2016-05-15" in text
+    for day, line in (
+        ("2016-05-14", "The memorandum: in force, entered into force on 2008-10-01"),
+        ("2016-05-15", "terminated: its last day in force was 2016-05-14"),
+        ("2016-05-16", "terminated: its last day in force was 2016-05-14"),
+    ):
+        text = run("--records", str(root), "status", "--as-of", day).output
+        assert line in text
+        assert ("Clauses" in text) is (day == "2016-05-14")

@@ -115,11 +115,13 @@ def _append(root: Path, text: str) -> None:
 def test_a_terminated_memorandum(
     run: Run, root: Path, language: str, summary: str, ended: str
 ) -> None:
-    _append(root, "terminated:\n  date: 2016-06-30\n  by: iom\n")
-    lines = status(run, root, "2016-12-31", language)
-    assert lines[1] == summary
-    assert ended in lines
-    assert status(run, root, "2016-06-29", language)[1].startswith(
+    # with effect from 2016-07-01: its last day in force is 2016-06-30
+    _append(root, "terminated:\n  date: 2016-07-01\n  by: iom\n")
+    for day in ("2016-07-01", "2016-07-02", "2016-12-31"):
+        lines = status(run, root, day, language)
+        assert lines[1] == summary
+        assert ended in lines
+    assert status(run, root, "2016-06-30", language)[1].startswith(
         "The memorandum: in force," if language == "en" else "Меморандум: в силе,"
     )
 
