@@ -189,13 +189,12 @@ def csv(portfolio: Overview, language: str) -> str:
 
 
 def _flat(row: PortfolioRow, lang: Language) -> dict[str, Any]:
-    # Control and bidi characters as `\uXXXX`, as `mou list --format csv` shows them (its
-    # cells are JSON): a CSV printed in a terminal clears no screen and opens no link.
-    texts = {key: json_safe(text) for key, text in cells(row, lang).items()}
+    # Control and bidi characters are written as `\uXXXX` by `as_csv` (`tables.csv_cell`).
+    texts = cells(row, lang)
     deadline = row.next_deadline
     clauses = row.clauses or {}
     return {
-        "id": json_safe(row.id),
+        "id": row.id,
         "title": texts["title"],
         "parties": texts["parties"].replace(", ", "; "),
         "state": row.state,
@@ -205,7 +204,7 @@ def _flat(row: PortfolioRow, lang: Language) -> dict[str, Any]:
         "overdue_actions": row.overdue_actions,
         "next_deadline": deadline and str(deadline.day),
         "next_deadline_kind": deadline and deadline.kind,
-        "next_deadline_ref": deadline and json_safe(deadline.ref),
+        "next_deadline_ref": deadline and deadline.ref,
         "reasons": texts["why"],
         "errors": row.errors,
         "warnings": row.warnings,

@@ -27,7 +27,9 @@ CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
 def csv_cell(value: Any) -> Any:
     """A CSV cell that a spreadsheet cannot take for a formula (OWASP's advice: text starting
-    with = + - @ tab CR LF or NUL gets a leading apostrophe). Numbers stay numbers."""
+    with = + - @ tab CR LF or NUL gets a leading apostrophe), its control and bidi characters
+    written as `\\uXXXX` as in JSON (`escape.json_safe`: tab and line feed kept, quoted), so a
+    CSV shown in a terminal clears no screen and reorders no text. Numbers stay numbers."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -38,7 +40,7 @@ def csv_cell(value: Any) -> Any:
         value = "; ".join(str(v) for v in value)
     elif isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    text = str(value)  # exact: a spreadsheet is where it lands (see README, "Output rules")
+    text = json_safe(str(value))
     return "'" + text if text.startswith(CSV_TRIGGERS) else text
 
 
