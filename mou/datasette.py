@@ -38,11 +38,15 @@ TABLES = {
     "`qualifies` is 1 when it shows the memorandum acted on (SPEC §5); `bilateral` records "
     "(clause 5) are left out of every count. Titles and summaries are full-text searchable.",
     "parties": "The parties the memorandum declares, in its order.",
-    "clauses": "The memorandum's clauses; `evidence` lists the kinds that count for each.",
+    "clauses": "The memorandum's clauses in force on some day up to the as-of date, as "
+    "amended by then (an amendment's new text, the clauses it added; one it removed stays, "
+    "with its last day); `evidence` lists the kinds that count for each, `in_force_from` and "
+    "`in_force_to` its first and last day in force (empty: from signing, to this day).",
     "topics": "The topics the memorandum declares.",
     "states": "Every state the memorandum declares (`declared` = 1) or a record names, by "
     "ISO 3166-1 alpha-3 code, with its name from CLDR.",
-    "qualifying": "Which records count for which clause: the review's own rule (SPEC §5).",
+    "qualifying": "Which records count for which clause, on the days the clause is in "
+    "force: the review's own rule (SPEC §5).",
     "findings": "The validation findings of `mou validate` on the same as-of date.",
     "actions": "Action items of meetings.",
     "participants": "Participants of meetings.",

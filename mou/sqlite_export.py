@@ -37,7 +37,12 @@ def views(languages: Sequence[str], *, portfolio: bool = False) -> dict[str, str
     view then joins rows of one memorandum only and leads with it."""
     texts = ", ".join(f"actions.text_{lang}" for lang in languages)
     same, lead = partial(_same, portfolio), partial(_lead, portfolio)
-    where = f"\nWHERE {same('years', 'clauses')}{same('export', 'clauses')}1" if portfolio else ""
+    # the years a clause is in force on some day (an amendment adds or removes it)
+    where = (
+        f"\nWHERE {same('years', 'clauses')}{same('export', 'clauses')}"
+        "coalesce(clauses.in_force_from, '0000') <= years.year || '-12-31'"
+        "\n  AND coalesce(clauses.in_force_to, '9999') >= years.year || '-01-01'"
+    )
     return {
         # SPEC §6: open actions due before the as-of date, from any meeting, by due date.
         "overdue_actions": f"""
@@ -48,7 +53,8 @@ FROM actions JOIN meetings ON {same("meetings", "actions")}meetings.id = actions
 WHERE {same("export", "actions")}actions.status = 'open' AND actions.due < export.as_of
 ORDER BY actions.due, meetings.date, {lead("actions")}action""",
         # SPEC §5: a clause's count in a year is its qualifying records with a day in the year
-        # up to the as-of date (a programme counts in every year it runs).
+        # up to the as-of date (a programme counts in every year it runs), in the years it is
+        # in force (`clauses.in_force_from`/`in_force_to`; its records are those of its days).
         "clause_activity_by_year": f"""
 WITH RECURSIVE years({"memorandum, " if portfolio else ""}year) AS (
   SELECT {lead("memorandum")}CAST(substr(signed_date, 1, 4) AS INTEGER) FROM memorandum

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from mou.fields import Localized, Ref, fields, marker, references
 from mou.kinds import KINDS, MODELS
+from mou.life import clause_terms
 from mou.load import Entry, RecordSet
 from mou.models import (
     COMMON_FIELDS,
@@ -35,12 +36,14 @@ from mou.models import (
     localized,
 )
 from mou.output import diagnostic
+from mou.periods import Period
 from mou.problems import Problem
+from mou.review import clause_in_force
 from mou.selection import is_bilateral, qualifies, span, title_of
-from mou.stats import qualifying_by_clause
 
 # Parts of a record that get tables of their own rather than columns.
 MEMORANDUM_TABLES = ("parties", "clauses", "topics")
+ClauseTerm = tuple[Clause, date, date]  # a clause as amended, its first and last day in force
 REFERENCE_TABLES = {
     "party": ("record_parties", "party", "parties", "id"),
     "state": ("record_states", "state", "states", "code"),
@@ -283,16 +286,42 @@ def _record_row(entry: Entry, languages: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _memorandum_rows(tables: Tables, memorandum: Memorandum, languages: Sequence[str]) -> None:
+def _memorandum_rows(
+    tables: Tables, memorandum: Memorandum, terms: Sequence[ClauseTerm], languages: Sequence[str]
+) -> None:
+    """Parties and topics as declared; the clauses as in force (`terms`): as amended, each
+    with its first and last day in force (NULL: from signing, to this day)."""
+    in_force = {clause.id: (since, until) for clause, since, until in terms}
     for name in MEMORANDUM_TABLES:
         rows = tables.rows[name]
         seen: set[str] = set()
-        for position, declared in enumerate(getattr(memorandum, name)):
+        listed = [term[0] for term in terms] if name == "clauses" else getattr(memorandum, name)
+        for position, declared in enumerate(listed):
             # Topics may be declared as bare slugs.
-            row = {"id": declared} if isinstance(declared, str) else columns_of(declared, languages)
+            row: dict[str, Any] = (
+                {"id": declared} if isinstance(declared, str) else columns_of(declared, languages)
+            )
             if row["id"] not in seen:  # a duplicate is a finding, not a second row
                 seen.add(row["id"])
+                if name == "clauses":
+                    since, until = in_force[row["id"]]
+                    row["in_force_from"] = None if since == date.min else since.isoformat()
+                    row["in_force_to"] = None if until == date.max else until.isoformat()
                 rows.append({"id": row.pop("id"), "position": position, **row})
+
+
+def _qualifying_rows(tables: Tables, terms: Sequence[ClauseTerm], entries: list[Entry]) -> None:
+    """Each clause's qualifying records of all time while it is in force (SPEC §5, counted by
+    `review.clause_in_force`, as the review, stats and status count them)."""
+    qualifying = [
+        e for e in sorted(entries, key=lambda e: (e.model.dated, e.id)) if qualifies(e.model)
+    ]
+    always = Period("all", date.min, date.max)
+    rows = tables.rows["qualifying"]
+    for term in terms:
+        found = clause_in_force(term, qualifying, always, date.max)
+        if found is not None and term[0].evidence:
+            rows.extend({"clause_id": term[0].id, "record_id": e.id} for e in found.records)
 
 
 def _state_rows(
@@ -346,6 +375,8 @@ def declare(languages: Sequence[str]) -> Tables:
     declared: tuple[type[BaseModel], ...] = (PartyDeclaration, Clause, TopicDeclaration)
     for name, model in zip(MEMORANDUM_TABLES, declared, strict=True):
         own = [column for column in column_names(model, languages) if column != "id"]
+        if name == "clauses":  # the days it is in force (added, removed, terminated)
+            own += ["in_force_from", "in_force_to"]
         tables.table(name, ("id",), columns=["id", "position", *own])
     tables.table(
         "states", ("code",), columns=["code", *text_columns("name", languages), "declared"]
@@ -440,7 +471,8 @@ def tables_of(
     entries = sorted(records.entries, key=lambda e: (e.kind != "memorandum", e.model.dated, e.id))
     tables = declare(languages)
     tables.rows["export"].append({"as_of": as_of.isoformat(), "languages": _json(languages)})
-    _memorandum_rows(tables, memorandum, languages)
+    terms = list(clause_terms(memorandum, date.min, as_of))  # as amended by the as-of date
+    _memorandum_rows(tables, memorandum, terms, languages)
     _state_rows(tables, memorandum, entries, languages)
     records_rows = tables.rows["records"]
     for entry in entries:
@@ -451,8 +483,6 @@ def tables_of(
         tables.rows[table_of(entry.kind)].append(row)
         _part_rows(tables, entry, entry.model, languages)
         _reference_rows(tables, entry)
-    qualifying = tables.rows["qualifying"]
-    for clause_id, found in qualifying_by_clause(memorandum, entries).items():
-        qualifying.extend({"clause_id": clause_id, "record_id": e.id} for e in found)
+    _qualifying_rows(tables, terms, entries)
     _finding_rows(tables, findings)
     return tables

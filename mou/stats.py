@@ -149,19 +149,6 @@ def _declared(memorandum: Memorandum, by: str) -> list[str]:
     return list(memorandum.states)
 
 
-def qualifying_by_clause(
-    memorandum: Memorandum, entries: Iterable[Entry]
-) -> dict[str, list[Entry]]:
-    """Each clause's qualifying records of all time, by date (SPEC §5: `qualifies` and
-    `counts_for`, as the review takes them; none for a clause without evidence, n/a)."""
-    ordered = sorted(entries, key=lambda e: (e.model.dated, e.id))
-    qualifying = [e for e in ordered if qualifies(e.model)]
-    return {
-        clause.id: [e for e in qualifying if clause.evidence and counts_for(clause, e.model)]
-        for clause in memorandum.clauses
-    }
-
-
 class _Dated:
     """A clause's qualifying records by date, to hand each column only those it can count:
     the review of a month need not look at a decade of records."""

@@ -172,3 +172,80 @@ def test_datasette_opens_it_and_runs_a_canned_query(demo: RecordSet, demo_file: 
     meta = ask("/-/metadata.json")
     columns = meta["databases"]["demo"]["tables"]["meetings"]["columns"]
     assert columns["status"] == "one of planned, held, cancelled, postponed"
+
+
+# --- an amended memorandum: the clauses in force, as amended -------------------------------
+
+ILO = REPO / "examples" / "portfolio" / "cis-ilo"  # protocol-1 of 2023-05-10: adds 5, changes 2
+EARLY_STUDY = """kind: activity
+clause: "5"
+title: A study before protocol-1 added clause 5
+date: 2022-11-15
+parties: [cis, ilo]
+"""
+
+
+@pytest.fixture(scope="module")
+def amended(tmp_path_factory: pytest.TempPathFactory) -> RecordSet:
+    import shutil
+
+    root = tmp_path_factory.mktemp("amended") / "cis-ilo"
+    shutil.copytree(ILO, root)
+    (root / "activities" / "2022-11-15-early-study.yaml").write_text(EARLY_STUDY, "utf-8")
+    return load(root)
+
+
+def _exported(records: RecordSet, as_of: date, tmp_path: Path) -> sqlite3.Connection:
+    target = tmp_path / f"{as_of}.db"
+    target.write_bytes(database(records, [], as_of))
+    return sqlite3.connect(target)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "clauses"),
+    [
+        # before protocol-1: the text as signed, no clause 5
+        ("2023-05-09", [("1", None, "P6M"), ("2", None, "P1Y"), ("3", None, None)]),
+        # from it: clause 2 as amended, clause 5 in force from the protocol's date
+        ("2023-05-10", [("1", None, "P6M"), ("2", None, "P6M"), ("3", None, None)]),
+        ("2026-06-30", [("1", None, "P6M"), ("2", None, "P6M"), ("3", None, None)]),
+    ],
+)
+def test_an_amended_memorandums_clauses_are_those_in_force(
+    amended: RecordSet, tmp_path: Path, as_of: str, clauses: list[tuple[str, Any, Any]]
+) -> None:
+    day = date.fromisoformat(as_of)
+    with _exported(amended, day, tmp_path) as db:
+        found = rows(
+            db,
+            "SELECT id, in_force_from, cadence, summary_en FROM clauses WHERE evidence != '[]' "
+            "ORDER BY position",
+        )
+        qualifying = rows(db, "SELECT record_id FROM qualifying WHERE clause_id = '5'")
+        ids = [r[0] for r in rows(db, "SELECT id FROM clauses ORDER BY position")]
+    added = day >= date(2023, 5, 10)
+    assert [r[:3] for r in found] == clauses + ([("5", "2023-05-10", None)] if added else [])
+    assert ids == ["1", "2", "3", "4", *(["5"] if added else [])]
+    summary = dict((r[0], r[3]) for r in found)["2"]
+    assert summary == (
+        "Hold consultations twice a year." if added else "Hold consultations once a year."
+    )
+    # the study of 2022, before clause 5 was in force, never qualifies for it
+    assert qualifying == ([("2026-04-21-study-recruitment-corridors",)] if added else [])
+
+
+def test_an_amended_memorandums_yearly_activity_is_the_reviews(
+    amended: RecordSet, tmp_path: Path
+) -> None:
+    as_of = date(2026, 6, 30)
+    fives = {}
+    with _exported(amended, as_of, tmp_path) as db:
+        for year in range(2021, 2027):
+            activity = rows(
+                db, "SELECT clause, records FROM clause_activity_by_year WHERE year = ?", year
+            )
+            counted = review(amended, parse_period(str(year)), as_of).clauses
+            assert activity == [(c.clause.id, c.count) for c in counted], year
+            fives[year] = dict(activity).get("5")
+    # not in force before 2023 (the early study not counted); in force from 2023, one in 2026
+    assert fives == {2021: None, 2022: None, 2023: 0, 2024: 0, 2025: 0, 2026: 1}
