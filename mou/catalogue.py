@@ -293,9 +293,10 @@ CODES: dict[str, Code] = {
             A portfolio is one level deep: its sub-folders are memoranda, each a records
             root. A memorandum.yaml or portfolio.yaml found further down, inside a
             memorandum's folder, is a memorandum or portfolio nested where it does not
-            belong: validating the portfolio reports it once and leaves its files out of the
-            outer memorandum's records. Move it to the top of the portfolio, as a folder of
-            its own.""",
+            belong: it is reported once, and its folder's files are left out of the outer
+            memorandum's records, whether the outer memorandum is read alone, with `-m ID`
+            or as a member of the portfolio. Move it to the top of the portfolio, as a folder
+            of its own.""",
         ),
         _code(
             "MOU404",

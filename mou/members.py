@@ -27,14 +27,16 @@ class Loaded:
 
 def load_members(portfolio: Portfolio) -> tuple[list[Loaded], list[str]]:
     """Every member with a readable memorandum, by id, and the ids of those without one (left
-    out: the caller says so and exits 1). A portfolio holding none is a usage error."""
+    out: the caller says so and exits 1), a folder whose memorandum.yaml is no regular file
+    among them (`Portfolio.unreadable`). A portfolio holding none is a usage error."""
     if not portfolio.members:
         raise UsageError(f"{portfolio.root}: {portfolio.choice()}")
-    loaded, unreadable = [], []
+    loaded: list[Loaded] = []
+    unreadable = [member.id for member in portfolio.unreadable]
     for member in portfolio.members:
         records = load(member.root)
         if records.memorandum is None:
             unreadable.append(member.id)
         else:
             loaded.append(Loaded(member.id, records))
-    return loaded, unreadable
+    return loaded, sorted(unreadable)

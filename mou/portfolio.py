@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mou.problems import N_, Problem, T, Text, UsageError
-from mou.read import SUFFIXES, find_files, find_root, not_regular, read_record_file
+from mou.read import SUFFIXES, find_root, not_regular, read_record_file
 
 MEMORANDUM = "memorandum.yaml"
 MARKER = "portfolio.yaml"
@@ -60,10 +59,13 @@ class Member:
 
 @dataclass(frozen=True)
 class Portfolio:
-    """A portfolio root and its memoranda, sorted by id."""
+    """A portfolio root and its memoranda, sorted by id. `unreadable`: folders named by an id
+    whose memorandum.yaml is there but is no regular file (a FIFO, a folder, a device: MOU401,
+    never read); no member, yet memoranda that do not validate wherever they are counted."""
 
     root: Path
     members: tuple[Member, ...]
+    unreadable: tuple[Member, ...] = ()
 
     def ids(self) -> list[str]:
         return [member.id for member in self.members]
@@ -113,14 +115,23 @@ def find_portfolio(folder: Path) -> Portfolio | None:
     memorandum, or neither portfolio.yaml nor any sub-folder holding memorandum.yaml."""
     if is_single(folder):
         return None
+    named = [name for name in _subfolders(folder) if name not in NOT_MEMBERS and is_member_id(name)]
     members = tuple(
-        Member(name, folder / name)
-        for name in _subfolders(folder)
-        if name not in NOT_MEMBERS and is_member_id(name) and (folder / name / MEMORANDUM).is_file()
+        Member(name, folder / name) for name in named if (folder / name / MEMORANDUM).is_file()
     )
     if not members and not (folder / MARKER).is_file():
         return None
-    return Portfolio(folder, members)
+    odd = [name for name in named if _not_regular(folder / name) is not None]
+    return Portfolio(folder, members, tuple(Member(name, folder / name) for name in odd))
+
+
+def _not_regular(folder: Path) -> str | None:
+    """What `folder`'s memorandum.yaml is when it is there but no regular file (a FIFO, a
+    folder, a device), else None (a regular file, or none: not there, a broken link)."""
+    try:
+        return not_regular(os.stat(folder / MEMORANDUM).st_mode)
+    except OSError:
+        return None
 
 
 def holds_records(folder: Path) -> bool:
@@ -149,21 +160,17 @@ _NOT_AN_ID = N_(
 )
 
 
-def structure_problems(
-    portfolio: Portfolio, files: Mapping[str, list[str]] | None = None
-) -> list[Problem]:
-    """MOU401 and MOU403: what the portfolio's folders say (no file's bytes). `files` are
-    each member's record files (`read.find_files`), when the caller has listed them."""
+def structure_problems(portfolio: Portfolio) -> list[Problem]:
+    """MOU401, MOU403 and MOU404: what the portfolio's folders say (no file's bytes). A
+    memorandum nested in a member is the member's own MOU403 (`read.own_files`), reported
+    wherever that member is read."""
     found: list[Problem] = []
     members = {member.id for member in portfolio.members}
     for name in _subfolders(portfolio.root):
         folder = portfolio.root / name
-        if name in members:
-            paths = files[name] if files is not None else find_files(folder)
-            found.extend(nested_problems(name, paths))
-        elif name in NOT_MEMBERS:
+        if name in members or name in NOT_MEMBERS:
             continue
-        elif not is_member_id(name) and (folder / MEMORANDUM).is_file():
+        if not is_member_id(name) and (folder / MEMORANDUM).is_file():
             message = T(_NOT_AN_ID, folder=f"{name}/", n=MEMBER_ID_MAX_LENGTH)
             found.append(Problem("MOU404", message, f"{name}/{MEMORANDUM}"))
         elif find_portfolio(folder) is not None:
@@ -181,10 +188,7 @@ def structure_problems(
 def _no_memorandum(folder: Path) -> Text:
     """Why a folder holding records is no member: no memorandum.yaml, or one that is not a
     regular file (a FIFO, a folder, a link to a device: said, never read)."""
-    try:
-        what = not_regular(os.stat(folder / MEMORANDUM).st_mode)
-    except OSError:  # not there, or a broken link
-        what = None
+    what = _not_regular(folder)
     if what is not None:
         template = N_("{folder} is not read: its memorandum.yaml is {what}, not a regular file")
         return T(template, folder=f"{folder.name}/", what=T(what))
@@ -211,29 +215,6 @@ def _linked_folders(root: Path) -> list[Problem]:
         for name in names
         if name not in NOT_MEMBERS and holds_records(root / name)
     ]
-
-
-def nested_problems(member: str, paths: list[str]) -> list[Problem]:
-    """MOU403 for each memorandum.yaml or portfolio.yaml below the top of the member's
-    folder, at any depth, among its record files `paths`."""
-    message = T(N_("inside the memorandum {member}: a portfolio is one level deep"), member=member)
-    return [
-        Problem("MOU403", message, f"{member}/{path}")
-        for path in paths
-        if "/" in path and path.rpartition("/")[2] in (MEMORANDUM, MARKER)
-    ]
-
-
-def own_files(paths: list[str]) -> list[str]:
-    """A member's record files `paths` without those of a memorandum or portfolio nested in
-    it (a folder below its top holding memorandum.yaml or portfolio.yaml, and all under it):
-    those are reported once, as MOU403 (`nested_problems`), never checked as the member's."""
-    nested = tuple(
-        path.rpartition("/")[0] + "/"
-        for path in paths
-        if "/" in path and path.rpartition("/")[2] in (MEMORANDUM, MARKER)
-    )
-    return [path for path in paths if not path.startswith(nested)] if nested else paths
 
 
 def memorandum_title(root: Path) -> tuple[dict[str, str], Any]:

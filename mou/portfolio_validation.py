@@ -20,29 +20,35 @@ from pathlib import Path
 from typing import Any
 
 from mou import cache
-from mou.portfolio import Portfolio, own_files, same_titles, structure_problems
+from mou.portfolio import Portfolio, same_titles, structure_problems
 from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row
-from mou.read import PARALLEL_FROM, ParsedFile, Snapshot, document_status, find_files, snapshot
+from mou.read import (
+    PARALLEL_FROM,
+    ParsedFile,
+    Snapshot,
+    document_status,
+    find_files,
+    own_files,
+    snapshot,
+)
 from mou.validation import validate
 
 
-def _read(portfolio: Portfolio) -> tuple[list[Snapshot], dict[str, list[str]]]:
-    """Each member's own files read and hashed (not those of a memorandum nested in it), and
-    all the record files found in each member's folder. The bytes are kept only when the
-    whole portfolio is small, as for one memorandum (`read.snapshot`)."""
+def _read(portfolio: Portfolio) -> list[Snapshot]:
+    """Each member's own files read and hashed (not those of a memorandum nested in it: its
+    MOU403, as when the member is read alone). The bytes are kept only when the whole
+    portfolio is small, as for one memorandum (`read.snapshot`)."""
     found = []
-    listed = {}
     for member in portfolio.members:
         problems: list[Problem] = []
-        listed[member.id] = find_files(member.root, problems)
-        found.append((own_files(listed[member.id]), problems))
+        found.append((own_files(find_files(member.root, problems), problems), problems))
     keep = sum(len(paths) for paths, _ in found) < PARALLEL_FROM
     members = []
     for member, (paths, problems) in zip(portfolio.members, found, strict=True):
         taken = snapshot(member.root, paths, keep=keep)
         taken.problems.extend(problems)
         members.append(taken)
-    return members, listed
+    return members
 
 
 def _whole(portfolio: Portfolio, members: list[Snapshot]) -> Snapshot:
@@ -86,7 +92,7 @@ def _still_holds(portfolio: Portfolio, value: Any) -> Validation | None:
 def validate_portfolio(portfolio: Portfolio, today: date) -> Validation:
     """Every problem of every memorandum of the portfolio, and of the portfolio itself, as of
     `today`; paths relative to the portfolio root. From the cache when nothing changed."""
-    members, listed = _read(portfolio)
+    members = _read(portfolio)
     store = cache.open_cache()
     key = _key(portfolio, today, members)
     found = None
@@ -99,7 +105,7 @@ def validate_portfolio(portfolio: Portfolio, today: date) -> Validation:
             rows = [as_row(problem) for problem in found.problems]
             value = {"problems": rows, "files": found.files, "documents": documents}
             store.store_result(key, value)
-    folders = structure_problems(portfolio, listed)
+    folders = structure_problems(portfolio)
     return Validation(sorted([*found.problems, *folders], key=Problem.sort_key), found.files)
 
 

@@ -55,6 +55,32 @@ def find_files(root: Path, problems: list[Problem] | None = None) -> list[str]:
     return sorted(found)
 
 
+# A folder below a records root's top holding one of these is another memorandum (or a
+# portfolio) nested in it: never read as the root's records (MOU403).
+NESTED = ("memorandum.yaml", "portfolio.yaml")
+
+
+def own_files(paths: list[str], problems: list[Problem] | None = None) -> list[str]:
+    """A records root's files `paths` (`find_files`) without those of a memorandum or
+    portfolio nested in it (a folder below its top holding memorandum.yaml or portfolio.yaml,
+    and all under it): each such file is MOU403 in `problems`, once, and the folder's files
+    are left out, whichever command reads the root (alone, with `-m`, or in a portfolio)."""
+    nested = [path for path in paths if "/" in path and path.rpartition("/")[2] in NESTED]
+    if not nested:
+        return paths
+    if problems is not None:
+        message = T(
+            N_(
+                "a memorandum or portfolio nested in this memorandum's folder: its folder is "
+                "not read as this memorandum's records (move it out; a portfolio is one level "
+                "deep)"
+            )
+        )
+        problems.extend(Problem("MOU403", message, path) for path in nested)
+    folders = tuple(path.rpartition("/")[0] + "/" for path in nested)
+    return [path for path in paths if not path.startswith(folders)]
+
+
 def find_root(explicit: Path | None, also: Callable[[Path], bool] | None = None) -> Path:
     """The records root: `explicit` (--records, $MOU_RECORDS), else the nearest folder upward
     that holds records/memorandum.yaml (or is itself a records root, holding memorandum.yaml:
@@ -317,7 +343,9 @@ def snapshot(root: Path, paths: list[str] | None = None, *, keep: bool | None = 
     blob id here becomes the new one, so that nothing is cached under the old. `keep` says
     which, when the record is a part of a larger whole (a portfolio's member)."""
     taken = Snapshot(root, [])
-    taken.paths = find_files(root, taken.problems) if paths is None else paths
+    taken.paths = (
+        own_files(find_files(root, taken.problems), taken.problems) if paths is None else paths
+    )
     keep = len(taken.paths) < PARALLEL_FROM if keep is None else keep
     folders: dict[str, bool] = {}
     for path in taken.paths:

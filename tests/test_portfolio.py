@@ -244,14 +244,8 @@ PORTFOLIO_CASES: list[tuple[dict[str, str | bytes], list[tuple[str, str, int, st
             )
         ],
     ),
-    (
-        {"cis-iom/inner/memorandum.yaml": memorandum("inner")},
-        [("MOU403", "cis-iom/inner/memorandum.yaml", 1, "inside the memorandum cis-iom")],
-    ),
-    (
-        {"cis-iom/group/a/memorandum.yaml": memorandum("a")},
-        [("MOU403", "cis-iom/group/a/memorandum.yaml", 1, "a portfolio is one level deep")],
-    ),
+    # a memorandum nested in a member is the member's own MOU403 (see the test below)
+    ({"cis-iom/inner/memorandum.yaml": memorandum("inner")}, []),
     (
         {"group/a/memorandum.yaml": memorandum("a"), "group/portfolio.yaml": "name: g\n"},
         [("MOU403", "group/", 1, "a portfolio inside the portfolio")],
@@ -438,12 +432,27 @@ def test_validate_leaves_a_nested_memorandum_out_of_the_members_records(
     import json
 
     build_tree(portfolio, files)
-    result = run(
-        "--records", str(portfolio), "validate", "--as-of", "2025-06-01", "--format", "json"
-    )
-    assert result.exit_code == 1
-    diagnostics = json.loads(result.output)["diagnostics"]
-    assert [(d["code"], d["path"]) for d in diagnostics] == expected
+    options = ("validate", "--as-of", "2025-06-01", "--format", "json")
+
+    def found(*where: str) -> list[tuple[str, str]]:
+        result = run(*where, *options)
+        assert result.exit_code == 1
+        diagnostics = json.loads(result.output)["diagnostics"]
+        assert all("one level deep" in d["message"] for d in diagnostics)
+        return [(d["code"], d["path"]) for d in diagnostics]
+
+    assert found("--records", str(portfolio)) == expected
+    # the member read alone (with -m, or its own folder) says the same, once, its files out
+    alone = [(code, path.removeprefix("cis-iom/")) for code, path in expected]
+    assert found("--records", str(portfolio), "-m", "cis-iom") == alone
+    assert found("--records", str(portfolio / "cis-iom")) == alone
+    listed = run("--records", str(portfolio), "-m", "cis-iom", "list", "--format", "json")
+    ids = [r["id"] for r in json.loads(listed.stdout)]
+    assert ids == ["memorandum", "2024-03-12-consultations"]  # not the nested 2024-01-01-x
+    assert (listed.exit_code, "mou: left out") == (1, listed.stderr[:13])  # and says so
+    row = run("--records", str(portfolio), "portfolio", "--as-of", "2025-06-01", "--format", "json")
+    states = {m["id"]: (m["state"], m["errors"]) for m in json.loads(row.stdout)["memoranda"]}
+    assert states["cis-iom"] == ("invalid", len(expected))  # as `-m cis-iom validate` says
 
 
 def test_validate_reports_the_portfolio_problems(run: Run, portfolio: Path) -> None:

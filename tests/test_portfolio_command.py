@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -162,8 +163,45 @@ def test_a_member_that_does_not_validate_gets_a_row_and_exit_1(run: Run, copy: P
     who = next(row for row in rows if row["id"] == "cis-who")
     assert (who["state"], who["light"]) == ("invalid", "red")
     assert who["reasons"].startswith("the record does not validate:")
-    message = "mou: 1 of 6 memoranda do not validate: cis-who (run `mou -m ID validate`)"
+    message = "mou: 1 of 6 memoranda do not validate: cis-who (`mou validate` says why)"
     assert message in errors(run, copy, "--format", "csv")
+
+
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "memorandum.yaml")
+
+
+def _folder(folder: Path) -> None:
+    (folder / "memorandum.yaml").mkdir()
+
+
+def _device(folder: Path) -> None:
+    (folder / "memorandum.yaml").symlink_to("/dev/null")
+
+
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [(_fifo, "a named pipe (FIFO)"), (_folder, "a folder"), (_device, "a character device")],
+)
+def test_a_memorandum_yaml_that_is_no_file_is_counted_as_invalid(
+    run: Run, copy: Path, make: Callable[[Path], None], what: str
+) -> None:
+    """`mou validate` at the root reports the folder (MOU401): the portfolio counts it among
+    its memoranda, as one that does not validate, and says so once."""
+    (copy / "cis-odd" / "meetings").mkdir(parents=True)
+    make(copy / "cis-odd")
+    code, output = portfolio(run, copy, "--format", "json")
+    assert code == 1
+    rows = {m["id"]: (m["state"], m["light"]) for m in json.loads(output)["memoranda"]}
+    assert len(rows) == 7 and rows["cis-odd"] == ("invalid", "red")
+    said = errors(run, copy, "--format", "json")
+    assert said.count("cis-odd/memorandum.yaml:1:1: error MOU401") == 1
+    assert f"its memorandum.yaml is {what}" in said
+    assert "mou: 1 of 7 memoranda do not validate: cis-odd (`mou validate` says why)" in said
+    validated = run("--records", str(copy), "validate", "--as-of", AS_OF, "--format", "json")
+    assert [
+        d["path"] for d in json.loads(validated.stdout)["diagnostics"] if d["severity"] == "error"
+    ] == ["cis-odd/memorandum.yaml"]
 
 
 def test_a_folder_without_memorandum_is_reported(run: Run, copy: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -88,9 +89,14 @@ def test_status_json_and_check(run: Run, portfolio: Path) -> None:
 
 def test_a_memorandum_that_cannot_be_read_is_named(run: Run, portfolio: Path) -> None:
     (portfolio / "life" / "memorandum.yaml").write_text("kind: memorandum\ntitle: [\n")
+    (portfolio / "odd").mkdir()
+    os.mkfifo(portfolio / "odd" / "memorandum.yaml")  # no member, but counted as one
     code, output = run_at(run, portfolio, "status", "--as-of", AS_OF)
     assert code == 1
-    assert "mou: life: no readable memorandum.yaml, left out (run `mou -m life validate`)" in output
+    for id_ in ("life", "odd"):
+        assert f"mou: {id_}: no readable memorandum.yaml, left out (`mou validate` says why)" in (
+            output
+        )
     assert "cis-iom: CIS–IOM Memorandum" in output and "life: " not in output.split("mou:")[0]
 
 

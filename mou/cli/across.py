@@ -26,7 +26,7 @@ def members(portfolio: Portfolio) -> tuple[list[Loaded], bool]:
     for id_ in unreadable:
         typer.echo(
             f"mou: {terminal_safe(id_)}: no readable memorandum.yaml, left out "
-            f"(run `mou -m {terminal_safe(id_)} validate`)",
+            "(`mou validate` says why)",
             err=True,
         )
     return loaded, bool(unreadable)

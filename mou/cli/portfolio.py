@@ -92,7 +92,7 @@ def portfolio(
     if invalid:
         say(
             f"mou: {len(invalid)} of {len(rows.rows)} memoranda do not validate: "
-            f"{', '.join(invalid)} (run `mou -m ID validate`)",
+            f"{', '.join(invalid)} (`mou validate` says why)",
             err=True,
         )
     return PROBLEMS if invalid or problems else OK
@@ -100,11 +100,14 @@ def portfolio(
 
 def _members(found: Portfolio | Path) -> tuple[Path, list[Member], list[Problem]]:
     """The root, the memoranda to show and the portfolio's own problems: a portfolio's
-    members, or the one memorandum of a records root (its id the folder's name)."""
+    members and the folders whose memorandum.yaml is no regular file (counted, as invalid:
+    `mou validate` reports them), or the one memorandum of a records root (its id the
+    folder's name)."""
     from mou.portfolio import Member, Portfolio, portfolio_problems
 
     if isinstance(found, Portfolio):
-        return found.root, list(found.members), portfolio_problems(found)
+        members = [*found.members, *found.unreadable]
+        return found.root, members, portfolio_problems(found)
     return found, [Member(found.resolve().name, found)], []
 
 
