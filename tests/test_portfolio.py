@@ -269,10 +269,11 @@ def _device(folder: Path) -> None:
     (folder / "memorandum.yaml").symlink_to("/dev/zero")
 
 
-@pytest.mark.parametrize(
-    ("make", "what"),
-    [(_fifo, "a named pipe (FIFO)"), (_folder, "a folder"), (_device, "a character device")],
-)
+# Each way a memorandum.yaml can be no regular file, and what it is said to be.
+NOT_FILES = [(_fifo, "a named pipe (FIFO)"), (_folder, "a folder"), (_device, "a character device")]
+
+
+@pytest.mark.parametrize(("make", "what"), NOT_FILES)
 def test_a_memorandum_yaml_that_is_no_file_is_said(
     run: Run, portfolio: Path, make: Callable[[Path], None], what: str
 ) -> None:

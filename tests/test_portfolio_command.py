@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_portfolio import NOT_FILES
 
 from conftest import REPO, Run
 from mou.escape import has_unsafe
@@ -167,22 +168,7 @@ def test_a_member_that_does_not_validate_gets_a_row_and_exit_1(run: Run, copy: P
     assert message in errors(run, copy, "--format", "csv")
 
 
-def _fifo(folder: Path) -> None:
-    os.mkfifo(folder / "memorandum.yaml")
-
-
-def _folder(folder: Path) -> None:
-    (folder / "memorandum.yaml").mkdir()
-
-
-def _device(folder: Path) -> None:
-    (folder / "memorandum.yaml").symlink_to("/dev/null")
-
-
-@pytest.mark.parametrize(
-    ("make", "what"),
-    [(_fifo, "a named pipe (FIFO)"), (_folder, "a folder"), (_device, "a character device")],
-)
+@pytest.mark.parametrize(("make", "what"), NOT_FILES)
 def test_a_memorandum_yaml_that_is_no_file_is_counted_as_invalid(
     run: Run, copy: Path, make: Callable[[Path], None], what: str
 ) -> None:
