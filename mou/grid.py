@@ -3,13 +3,22 @@
 rich's own table layout shrinks columns to nothing and breaks words in a narrow terminal,
 and it cost most of `mou list`'s time on a large record. This layout is simple and fixed:
 - a column with nothing in it is left out;
-- a `no_wrap` column (ids, dates) is never wrapped nor cut: ids are copied into commands;
-- a short column (dates, numbers, statuses: `SHORT` cells at most) is never folded either;
+- a `no_wrap` column (ids, dates) is never wrapped: ids are copied into commands;
+- a short column (dates, numbers, statuses: `SHORT` cells at most) is never folded either,
+  and a column of short phrases (`LONGEST_WORD` cells at most: "notice window") is given its
+  whole width first, before the rest of the terminal is shared;
 - other text folds on word boundaries; a word is broken only when it alone is wider than
-  the column can be (`LONGEST_WORD` cells, or what is left in a very narrow terminal);
+  the column can be (`LONGEST_WORD` cells, or what is left in a very narrow terminal); the
+  width left is shared so that no row takes more lines than it must (`_balance`);
 - when the terminal is too narrow for every column, columns are dropped in their declared
-  order (`drop`: 1 goes first; None never goes); if what is left still does not fit side by
-  side, each row is stacked: its ids and dates on one line, its text folded under them;
+  order (`drop`: 1 goes first; None never goes); then a `no_wrap` cell too long to fit and
+  wider than `LONG_CELL` (longer than any valid id: a 250-character file name) and half the
+  terminal is cut in its middle with an ellipsis ("2024-01-18-cis…report"): the rest of the
+  table keeps the layout it has without it, and the cut cell gets the width left (plain
+  rows, `--format tsv|json|csv`, give every value whole); a word of text that long is cut
+  the same way rather than wrapped over many lines; if what is left still does not fit side
+  by side, each row is stacked: its ids and dates on one line (a cell wider than the
+  terminal cut), its text folded under them;
 - record text arrives escaped (`mou.escape.one_line`): no control character or bidi override
   reaches the terminal.
 
@@ -32,6 +41,9 @@ GAP = 2  # spaces between columns
 LONGEST_WORD = 24  # a folding column is kept at least as wide as its longest word, up to this
 INDENT = 4  # a stacked row's text under its ids
 SHORT = 12  # a column no wider than this (dates, numbers, statuses) is never folded
+LONG_CELL = 80  # longer than any id: a cell (or word) wider is cut rather than wrapped
+CUT_FLOOR = 16  # the least width a cut cell is given
+ELLIPSIS = "…"
 
 
 def escape_tsv(text: str) -> str:
@@ -61,6 +73,26 @@ def cell_width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
+def _head(text: str, width: int) -> str:
+    """The longest start of `text` that takes at most `width` cells."""
+    end = 0
+    while end < len(text) and cell_width(text[: end + 1]) <= width:
+        end += 1
+    return text[:end]
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells: whole when it fits, else its start and its end around
+    an ellipsis, so that a long id still shows its date and what ends it."""
+    if cell_width(text) <= width:
+        return text
+    if width < 3:
+        return _head(text, width)
+    head = _head(text, (width - 1) - (width - 1) // 2)
+    tail = _head(text[::-1], width - 1 - cell_width(head))[::-1]
+    return head + ELLIPSIS + tail
+
+
 def _longest_word(texts: Iterable[str]) -> int:
     return max((cell_width(word) for text in texts for word in text.split()), default=0)
 
@@ -75,11 +107,12 @@ def _split_at(word: str, width: int) -> tuple[str, str]:
 
 def fold(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` cells, broken between words; a word wider than
-    `width` is broken too (the only case where a word is)."""
+    `width` is broken too (the only case where a word is), or cut in its middle with an
+    ellipsis when it is wider than `LONG_CELL` (a 250-character unbroken string)."""
     lines: list[str] = []
     line = ""
     for whole in text.split():
-        word = whole
+        word = whole if cell_width(whole) <= LONG_CELL else cut(whole, width)
         while cell_width(word) > width:
             if line:
                 lines.append(line)
@@ -115,6 +148,44 @@ def _share(widths: dict[int, int], wants: dict[int, int], spare: int) -> None:
         widths[index] += min(extra, wants[index])
 
 
+def _minimum(
+    columns: Sequence[GridColumn],
+    cells: Sequence[Sequence[str]],
+    natural: Sequence[int],
+    longest: int | None,
+) -> list[int]:
+    """Each column's least width: a whole column's widest cell; a folding column's longest
+    word, up to `longest` (None: no word is ever broken); short cells always whole."""
+    cap = longest if longest is not None else max(natural)
+    minimum = [
+        natural[i] if column.no_wrap else min(natural[i], _longest_word(cells[i]), cap)
+        for i, column in enumerate(columns)
+    ]
+    for i, texts in enumerate(cells):  # short cells whole; a heading may still fold
+        longest_cell = max((cell_width(text) for text in texts[1:]), default=0)
+        if longest_cell <= SHORT:
+            minimum[i] = max(minimum[i], longest_cell)
+    return minimum
+
+
+def _needed(widths: Sequence[int] | dict[int, int], kept: Iterable[int]) -> int:
+    kept = list(kept)
+    return sum(widths[i] for i in kept) + GAP * (len(kept) - 1)
+
+
+def _fitted(
+    columns: Sequence[GridColumn], minimum: Sequence[int], shown: Sequence[int], width: int
+) -> list[int]:
+    """The columns `shown` less those dropped, in their declared order, until the rest fit."""
+    kept = list(shown)
+    for _, index in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None):
+        if _needed(minimum, kept) <= width:
+            break
+        if index in kept:
+            kept.remove(index)
+    return kept
+
+
 def plan(
     columns: Sequence[GridColumn],
     cells: Sequence[Sequence[str]],
@@ -126,32 +197,87 @@ def plan(
     first; a folding column is kept as wide as its longest word, up to `longest` (None: no
     word is ever broken)."""
     natural = [max(cell_width(text) for text in texts) for texts in cells]
-    cap = longest if longest is not None else max(natural)
-    minimum = [
-        natural[i] if column.no_wrap else min(natural[i], _longest_word(cells[i]), cap)
-        for i, column in enumerate(columns)
-    ]
-    for i, texts in enumerate(cells):  # short cells whole; a heading may still fold
-        longest_cell = max((cell_width(text) for text in texts[1:]), default=0)
-        if longest_cell <= SHORT:
-            minimum[i] = max(minimum[i], longest_cell)
+    minimum = _minimum(columns, cells, natural, longest)
     # A column with nothing in it (exchanges have no status) is left out.
-    kept = [i for i, texts in enumerate(cells) if len(texts) == 1 or any(texts[1:])]
-
-    def needed() -> int:
-        return sum(minimum[i] for i in kept) + GAP * (len(kept) - 1)
-
-    droppable = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None)
-    for _, index in droppable:
-        if needed() <= width:
-            break
-        if index in kept:
-            kept.remove(index)
+    shown = [i for i, texts in enumerate(cells) if len(texts) == 1 or any(texts[1:])]
+    kept = _fitted(columns, minimum, shown, width)
+    cut_columns: list[int] = []
+    if _needed(minimum, kept) > width:
+        # A whole cell wider than half the terminal and than LONG_CELL (a 250-character id)
+        # is cut: the table is laid out as if it were as wide as the column's other cells
+        # (CUT_FLOOR at least), and it gets what width is left once the others have theirs.
+        limit = max(LONG_CELL, width // 2)
+        cut_columns = [i for i in shown if columns[i].no_wrap and minimum[i] > limit]
+        for index in cut_columns:
+            usual = (cell_width(text) for text in cells[index])
+            minimum[index] = max(CUT_FLOOR, *(size for size in usual if size <= limit))
+        kept = _fitted(columns, minimum, shown, width)
     widths = {i: minimum[i] for i in kept}
-    spare = width - needed()
+    spare = width - _needed(widths, kept)
     if spare > 0:
-        _share(widths, {i: natural[i] - widths[i] for i in kept if natural[i] > widths[i]}, spare)
-    return widths, spare >= 0
+        spare = _whole_phrases(widths, cells, spare)
+    if spare > 0:
+        folding = {i: w for i, w in widths.items() if not columns[i].no_wrap}
+        spare = _balance(folding, cells, spare)
+        widths.update(folding)
+    for group in ([i for i in kept if i not in cut_columns], cut_columns):  # cut ones last
+        wants = {i: natural[i] - widths[i] for i in group if natural[i] > widths[i]}
+        if spare > 0 and wants:
+            _share(widths, wants, spare)
+            spare = width - _needed(widths, kept)
+    return widths, width - _needed(minimum, kept) >= 0
+
+
+TALLEST = 8  # `_balance` looks for the fewest lines a row needs, up to this many
+SAMPLE = 24  # the longest cells of a column that `_balance` folds to measure it
+
+
+def _balance(widths: dict[int, int], cells: Sequence[Sequence[str]], spare: int) -> int:
+    """Widen the folding columns so that no row takes more lines than it must: the fewest
+    lines `h` for which every column's longest cells fold into `h` lines within `spare` more
+    cells (measured on the `SAMPLE` longest cells of each column); what is left of `spare`."""
+    samples = {
+        i: sorted(cells[i][1:], key=cell_width, reverse=True)[:SAMPLE]
+        for i in widths
+        if any(cell_width(text) > widths[i] for text in cells[i][1:])
+    }
+    for lines in range(1, TALLEST + 1):
+        wanted = {i: _width_for(texts, lines, widths[i]) for i, texts in samples.items()}
+        extra = sum(wanted[i] - widths[i] for i in wanted)
+        if extra <= spare:
+            widths.update(wanted)
+            return spare - extra
+    return spare
+
+
+def _width_for(texts: Sequence[str], lines: int, least: int) -> int:
+    """The fewest cells (at least `least`) in which each of `texts` folds into `lines` lines."""
+    found = least
+    for text in texts:
+        whole = cell_width(text)
+        low, high = max(found, -(-whole // lines)), max(found, whole)
+        while low < high:  # the narrowest width that folds `text` into `lines` lines
+            middle = (low + high) // 2
+            if len(fold(text, middle)) <= lines:
+                high = middle
+            else:
+                low = middle + 1
+        found = max(found, low)
+    return found
+
+
+def _whole_phrases(widths: dict[int, int], cells: Sequence[Sequence[str]], spare: int) -> int:
+    """Give columns of short phrases (no cell over LONGEST_WORD: a state, "notice window")
+    the width to hold each cell on one line, the least wanting first, while `spare` lasts;
+    what is left of it."""
+    body = {i: max((cell_width(text) for text in cells[i][1:]), default=0) for i in widths}
+    wanting = [i for i in widths if widths[i] < body[i] <= LONGEST_WORD]
+    for index in sorted(wanting, key=lambda i: body[i] - widths[i]):
+        want = body[index] - widths[index]
+        if want <= spare:
+            widths[index] += want
+            spare -= want
+    return spare
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -163,7 +289,8 @@ def _row_lines(
     texts: Sequence[str], widths: dict[int, int], columns: Sequence[GridColumn]
 ) -> Iterator[str]:
     folded = [
-        [texts[i]] if columns[i].no_wrap else fold(texts[i], width) for i, width in widths.items()
+        [cut(texts[i], width)] if columns[i].no_wrap else fold(texts[i], width)
+        for i, width in widths.items()
     ]
     height = max(len(lines) for lines in folded)
     for n in range(height):
@@ -182,7 +309,7 @@ def _stacked_lines(
     whole = [i for i in widths if columns[i].no_wrap]
     head = whole or list(widths)[:1]  # without an id, the first column leads
     if whole:
-        yield (" " * GAP).join(texts[i] for i in whole)
+        yield (" " * GAP).join(cut(texts[i], widths[i]) for i in whole)
     else:
         yield from fold(texts[head[0]], widths[head[0]] + INDENT)
     for index, width in widths.items():
@@ -210,7 +337,7 @@ class Grid:
         widths, side_by_side = plan(self.columns, cells, width, self.longest)
         if not side_by_side:  # text folds under the ids, across the terminal
             text_width = max(width - INDENT, LONGEST_WORD // 2)
-            widths = {i: w if self.columns[i].no_wrap else text_width for i, w in widths.items()}
+            widths = {i: width if self.columns[i].no_wrap else text_width for i in widths}
         lines = _row_lines if side_by_side else _stacked_lines
         headings = list(lines([c.heading for c in self.columns], widths, self.columns))
         if side_by_side:

@@ -1,0 +1,144 @@
+"""Terminal tables (mou.grid) at 80 and 120 columns: short phrases stay on one line, no word
+is broken, and a very long unbreakable cell (a 250-character id) is cut in its middle with an
+ellipsis while the rest of the table keeps the layout it has without it."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import REPO, Run
+from mou.grid import ELLIPSIS, LONG_CELL, Grid, GridColumn, cell_width, cut, fold, plan
+
+PORTFOLIO = REPO / "examples" / "portfolio"
+AS_OF = "2026-06-30"
+LONG_ID = "2024-01-18-" + "statistical-bulletin-on-migration-" * 7 + "final"
+
+COLUMNS = [
+    GridColumn("Date", no_wrap=True, drop=1),
+    GridColumn("Id", no_wrap=True),
+    GridColumn("Title"),
+    GridColumn("Status", drop=2),
+]
+ROWS = [
+    ["2024-01-18", "2024-01-18-cis-bulletin-2023", "Statistical bulletin on migration", "held"],
+    ["2024-11-12", "2024-11-12-cis-biometric-overview", "Overview of passports", "planned"],
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "shown"),
+    [
+        ("2024-01-18-cis-bulletin", 30, "2024-01-18-cis-bulletin"),  # fits: whole
+        ("2024-01-18-cis-bulletin", 23, "2024-01-18-cis-bulletin"),
+        ("2024-01-18-cis-bulletin", 12, "2024-0…letin"),  # the start and the end
+        ("abcdef", 2, "ab"),
+        ("データデータデータ", 9, "デー…ータ"),  # wide characters: 4 + 1 + 4 cells
+    ],
+)
+def test_cut(text: str, width: int, shown: str) -> None:
+    assert cut(text, width) == shown
+    assert cell_width(cut(text, width)) <= width
+
+
+@given(st.text(min_size=1, max_size=300), st.integers(min_value=1, max_value=200))
+def test_cut_keeps_within_width(text: str, width: int) -> None:
+    shown = cut(text, width)
+    assert cell_width(shown) <= width
+    assert shown == text or (width >= 3) is (ELLIPSIS in shown)
+
+
+def test_a_very_long_word_of_text_is_cut_not_wrapped_over_many_lines() -> None:
+    word = "a" * 100 + "z" * 150  # wider than any id (LONG_CELL)
+    assert fold(f"see {word} here", 20) == ["see", "a" * 10 + ELLIPSIS + "z" * 9, "here"]
+    assert fold("an extraordinarily long word", 8) == ["an", "extraord", "inarily", "long", "word"]
+    assert len(word) > LONG_CELL
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_a_very_long_id_is_cut_and_the_rest_keeps_its_layout(width: int) -> None:
+    rows = [*ROWS, ["2024-12-01", LONG_ID, "Statistical bulletin on migration", "held"]]
+    lines = Grid("3 records", COLUMNS, rows).lines(width)
+    assert all(cell_width(line) <= width for line in lines)
+    # side by side, as without the long id: every column shown, its heading on one line
+    assert lines[1].split() == ["Date", "Id", "Title", "Status"]
+    alone = Grid("2 records", COLUMNS, ROWS).lines(width)
+    # the other rows read as they do without the long id (only the padding may differ)
+    long_row = next(n for n, line in enumerate(lines) if line.startswith("2024-12-01"))
+    assert [line.split() for line in lines[3:long_row]] == [line.split() for line in alone[3:]]
+    long_line = next(line for line in lines if line.startswith("2024-12-01"))
+    shown = long_line.split()[1]
+    assert ELLIPSIS in shown and LONG_ID.startswith(shown.split(ELLIPSIS)[0])
+    assert LONG_ID.endswith(shown.split(ELLIPSIS)[1])
+
+
+def test_an_id_that_is_not_very_long_is_never_cut() -> None:
+    """At 40 columns an ordinary id does not fit beside its title: the rows are stacked, each
+    id whole on its line, as before."""
+    cells = [[c.heading, *(row[i] for row in ROWS)] for i, c in enumerate(COLUMNS)]
+    _, side_by_side = plan(COLUMNS, cells, 40)
+    assert not side_by_side and max(len(r[1]) for r in ROWS) < LONG_CELL
+    lines = Grid("2 records", COLUMNS, ROWS).lines(40)
+    assert {row[1] for row in ROWS} <= {line.strip() for line in lines}
+
+
+def test_short_phrases_stay_on_one_line() -> None:
+    columns = [GridColumn("Id", no_wrap=True), GridColumn("State"), GridColumn("Why")]
+    why = "the record does not validate and an action is overdue by many days " * 2
+    rows = [["cis-ilo", "notice window", why], ["cis-iom", "in force", why]]
+    lines = Grid("", columns, rows).lines(60)
+    assert any("notice window" in line for line in lines)
+    assert sum("in force" in line for line in lines) == 1
+
+
+def _portfolio(run: Run, root: Path, width: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    return str(run("--records", str(root), "portfolio", "--as-of", AS_OF).stdout)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+def test_the_portfolio_table_breaks_no_word(
+    run: Run, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    from mou.portfolio import find_portfolio
+    from mou.portfolio_render import HEADINGS, Language, cells
+    from mou.portfolio_view import portfolio_rows
+
+    output = _portfolio(run, PORTFOLIO, width, monkeypatch)
+    lines = output.splitlines()
+    assert all(cell_width(line) <= width for line in lines)
+    found = find_portfolio(PORTFOLIO)
+    assert found is not None
+    rows = portfolio_rows(found.members, date.fromisoformat(AS_OF)).rows
+    words = set(output.split())
+    headings = " ".join(lines[1:6])
+    shown = [h.key for h in HEADINGS if h.name.split()[0] in headings]
+    assert len(shown) >= 6  # side by side
+    for row in rows:
+        texts = cells(row, Language("en"))
+        for key in shown:
+            assert set(texts[key].split()) <= words, (key, texts[key])  # every word whole
+        if width in (80, 120):  # the state on one line, as the brief terminal widths show it
+            assert any(f"  {texts['state']}  " in line for line in lines), texts["state"]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_a_250_character_memorandum_id(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, width: int
+) -> None:
+    """One memorandum's folder named by 250 characters: its row stays a row of the table."""
+    name = ("cis-" + "very-long-memorandum-name-" * 10)[:250]
+    root = Path(shutil.copytree(PORTFOLIO / "cis-iom", tmp_path / name))
+    output = _portfolio(run, root, width, monkeypatch)
+    lines = output.splitlines()
+    assert all(cell_width(line) <= width for line in lines)
+    assert lines[1].split()[:3] == ["Light", "Id", "Memorandum" if width >= 120 else "Status"]
+    row = next(line for line in lines if line.startswith(("red", "amber", "green")))
+    shown = row.split()[1]
+    assert ELLIPSIS in shown and name.startswith(shown.split(ELLIPSIS)[0])
+    assert "in force" in row  # its state beside it, on the same line
