@@ -22,7 +22,7 @@ from mou.kinds import MODELS
 from mou.load import Entry, RecordSet, load
 from mou.models import id_error
 from mou.problems import RefusalError, UsageError
-from mou.read import find_files, read_and_parse, record_id
+from mou.read import find_files, own_files, read_and_parse, record_id
 from mou.write import MODELINE, canonical, dump
 
 
@@ -47,13 +47,15 @@ class Edit:
 
 
 def record_path(root: Path, wanted: str) -> str:
-    """The file of the record `wanted`; a UsageError, with close matches, if there is none."""
-    paths = [path for path in find_files(root) if record_id(path) == wanted]
+    """The file of the record `wanted` (among the root's own: not a nested memorandum's); a
+    UsageError, with close matches, if there is none."""
+    own = own_files(find_files(root))
+    paths = [path for path in own if record_id(path) == wanted]
     if len(paths) == 1:
         return paths[0]
     if paths:
         raise UsageError(f"{wanted}: more than one file has this id: {', '.join(paths)}")
-    ids = sorted({record_id(path) for path in find_files(root)})
+    ids = sorted({record_id(path) for path in own})
     near = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
     hint = f" (did you mean {', '.join(near)}?)" if near else ""
     raise UsageError(f"no record with id {wanted!r}{hint}")
