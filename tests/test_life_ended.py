@@ -92,3 +92,18 @@ def test_the_day_a_termination_takes_effect(
     found = _json(*records, "validate", "--as-of", "2026-06-30")
     warned = [p["path"] for p in found["diagnostics"] if p["code"] == "MOU311"]
     assert warned == ([] if counted else [f"exchanges/{day}-report.yaml"])
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "- Terminated with effect from: 31 Mar 2026"),
+        ("ru", "- Прекращён с: 31 мар. 2026\u202fг."),
+    ],
+)
+def test_the_review_says_when_the_termination_took_effect(language: str, line: str) -> None:
+    options = ["--period", "2026", "--as-of", "2026-06-30", "--format", "md", "--lang", language]
+    result = CliRunner().invoke(
+        app, ["--records", str(PORTFOLIO), "-m", "cis-unodc", "review", *options]
+    )
+    assert line in result.output.splitlines()

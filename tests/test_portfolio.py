@@ -451,6 +451,10 @@ def test_validate_leaves_a_nested_memorandum_out_of_the_members_records(
     ids = [r["id"] for r in json.loads(listed.stdout)]
     assert ids == ["memorandum", "2024-03-12-consultations"]  # not the nested 2024-01-01-x
     assert (listed.exit_code, "mou: left out") == (1, listed.stderr[:13])  # and says so
+    if "cis-iom/inner/memorandum.yaml" in files:  # nor is a nested record changed through it
+        removed = run("--records", str(portfolio), "-m", "cis-iom", "rm", "2024-01-01-x")
+        assert removed.exit_code == 2 and "no record with id '2024-01-01-x'" in removed.output
+        assert (portfolio / "cis-iom/inner/meetings/2024-01-01-x.yaml").is_file()
     row = run("--records", str(portfolio), "portfolio", "--as-of", "2025-06-01", "--format", "json")
     states = {m["id"]: (m["state"], m["errors"]) for m in json.loads(row.stdout)["memoranda"]}
     assert states["cis-iom"] == ("invalid", len(expected))  # as `-m cis-iom validate` says
