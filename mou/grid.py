@@ -5,11 +5,12 @@ and it cost most of `mou list`'s time on a large record. This layout is simple a
 - a column with nothing in it is left out;
 - a `no_wrap` column (ids, dates) is never wrapped: ids are copied into commands;
 - a short column (dates, numbers, statuses: `SHORT` cells at most) is never folded either,
-  and a column of short phrases (`LONGEST_WORD` cells at most: "notice window") is given its
+  and a column of short phrases (`PHRASE` cells at most: "notice window") is given its
   whole width first, before the rest of the terminal is shared;
-- other text folds on word boundaries; a word is broken only when it alone is wider than
-  the column can be (`LONGEST_WORD` cells, or what is left in a very narrow terminal); the
-  width left is shared so that no row takes more lines than it must (`_balance`);
+- other text folds on word boundaries: a folding column is kept as wide as its longest word,
+  so no word is broken, unless it alone is wider than the terminal leaves (a very narrow
+  one, or a stacked row); the width left is shared so that no row takes more lines than it
+  must (`_balance`);
 - when the terminal is too narrow for every column, columns are dropped in their declared
   order (`drop`: 1 goes first; None never goes); then a `no_wrap` cell too long to fit and
   wider than `LONG_CELL` (longer than any valid id: a 250-character file name) and half the
@@ -38,7 +39,7 @@ from rich.cells import cell_len
 from mou.escape import one_line
 
 GAP = 2  # spaces between columns
-LONGEST_WORD = 24  # a folding column is kept at least as wide as its longest word, up to this
+PHRASE = 24  # a column of cells no wider than this is given the width to hold them whole
 INDENT = 4  # a stacked row's text under its ids
 SHORT = 12  # a column no wider than this (dates, numbers, statuses) is never folded
 LONG_CELL = 80  # longer than any id: a cell (or word) wider is cut rather than wrapped
@@ -94,7 +95,9 @@ def cut(text: str, width: int) -> str:
 
 
 def _longest_word(texts: Iterable[str]) -> int:
-    return max((cell_width(word) for text in texts for word in text.split()), default=0)
+    """The widest word of `texts`; one longer than LONG_CELL counts CUT_FLOOR (it is cut)."""
+    sizes = (cell_width(word) for text in texts for word in text.split())
+    return max((size if size <= LONG_CELL else CUT_FLOOR for size in sizes), default=0)
 
 
 def _split_at(word: str, width: int) -> tuple[str, str]:
@@ -190,7 +193,7 @@ def plan(
     columns: Sequence[GridColumn],
     cells: Sequence[Sequence[str]],
     width: int,
-    longest: int | None = LONGEST_WORD,
+    longest: int | None = LONG_CELL,
 ) -> tuple[dict[int, int], bool]:
     """Which columns are shown (by index, in order) and how wide, in a terminal `width` cells
     wide, and whether they fit side by side. `cells` holds each column's texts, its heading
@@ -267,11 +270,11 @@ def _width_for(texts: Sequence[str], lines: int, least: int) -> int:
 
 
 def _whole_phrases(widths: dict[int, int], cells: Sequence[Sequence[str]], spare: int) -> int:
-    """Give columns of short phrases (no cell over LONGEST_WORD: a state, "notice window")
+    """Give columns of short phrases (no cell over PHRASE: a state, "notice window")
     the width to hold each cell on one line, the least wanting first, while `spare` lasts;
     what is left of it."""
     body = {i: max((cell_width(text) for text in cells[i][1:]), default=0) for i in widths}
-    wanting = [i for i in widths if widths[i] < body[i] <= LONGEST_WORD]
+    wanting = [i for i in widths if widths[i] < body[i] <= PHRASE]
     for index in sorted(wanting, key=lambda i: body[i] - widths[i]):
         want = body[index] - widths[index]
         if want <= spare:
@@ -326,7 +329,7 @@ class Grid:
     title: str  # above the table ("3 records"); none when empty
     columns: Sequence[GridColumn]
     rows: Sequence[Sequence[str]]
-    longest: int | None = LONGEST_WORD  # see `plan`
+    longest: int | None = LONG_CELL  # see `plan`
 
     def layout(self, width: int) -> tuple[list[str], list[str], list[str]]:
         """The heading lines, the rule under them, and the rows' lines."""
@@ -336,7 +339,7 @@ class Grid:
         ]
         widths, side_by_side = plan(self.columns, cells, width, self.longest)
         if not side_by_side:  # text folds under the ids, across the terminal
-            text_width = max(width - INDENT, LONGEST_WORD // 2)
+            text_width = max(width - INDENT, PHRASE // 2)
             widths = {i: width if self.columns[i].no_wrap else text_width for i in widths}
         lines = _row_lines if side_by_side else _stacked_lines
         headings = list(lines([c.heading for c in self.columns], widths, self.columns))

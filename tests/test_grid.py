@@ -53,6 +53,17 @@ def test_cut_keeps_within_width(text: str, width: int) -> None:
     assert shown == text or (width >= 3) is (ELLIPSIS in shown)
 
 
+@pytest.mark.parametrize("width", [80, 120])
+def test_no_word_is_broken(width: int) -> None:
+    """A long word (a URL, a hyphenated name) widens its column, or the row is stacked: at
+    80 columns and more, it is never broken."""
+    word = "https://example.org/reports/migration-statistics-2024.pdf"  # 56 cells
+    rows = [[*ROWS[0][:2], f"Bulletin, see {word} for the tables", "held"], ROWS[1]]
+    lines = Grid("2 records", COLUMNS, rows).lines(width)
+    assert any(word in line.split() for line in lines)
+    assert all(cell_width(line) <= width for line in lines)
+
+
 def test_a_very_long_word_of_text_is_cut_not_wrapped_over_many_lines() -> None:
     word = "a" * 100 + "z" * 150  # wider than any id (LONG_CELL)
     assert fold(f"see {word} here", 20) == ["see", "a" * 10 + ELLIPSIS + "z" * 9, "here"]
