@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_tables import COLUMNS, ROWS
 
 from conftest import REPO, Run
 from mou.grid import ELLIPSIS, LONG_CELL, Grid, GridColumn, cell_width, cut, fold, plan
@@ -18,17 +19,6 @@ from mou.grid import ELLIPSIS, LONG_CELL, Grid, GridColumn, cell_width, cut, fol
 PORTFOLIO = REPO / "examples" / "portfolio"
 AS_OF = "2026-06-30"
 LONG_ID = "2024-01-18-" + "statistical-bulletin-on-migration-" * 7 + "final"
-
-COLUMNS = [
-    GridColumn("Date", no_wrap=True, drop=1),
-    GridColumn("Id", no_wrap=True),
-    GridColumn("Title"),
-    GridColumn("Status", drop=2),
-]
-ROWS = [
-    ["2024-01-18", "2024-01-18-cis-bulletin-2023", "Statistical bulletin on migration", "held"],
-    ["2024-11-12", "2024-11-12-cis-biometric-overview", "Overview of passports", "planned"],
-]
 
 
 @pytest.mark.parametrize(
