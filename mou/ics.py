@@ -226,24 +226,22 @@ def _text(text: str) -> str:
 def _fold(line: str) -> str:
     """`line` folded as icalendar folds (RFC 5545 3.1): a break before the character that
     would bring a line to 75 octets, never right after a backslash or a caret (so that an
-    escape stays whole), each continuation starting with a space."""
-    if len(line) < FOLD // 4 or len(line.encode("utf-8")) < FOLD:
+    escape stays whole), each continuation starting with a space. (Cut in the line's UTF-8
+    bytes, at the start of a character: never inside one.)"""
+    if len(line) < FOLD // 4:
         return line
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in line:
-        width = 1 if char < "\x80" else 2 if char < "\u0800" else 3 if char < "\U00010000" else 4
-        if current and size + width >= FOLD:
-            if len(current) > 1 and current[-1] in "\\^":
-                kept = current.pop()
-                parts.append("".join(current))
-                current, size = [kept], len(kept.encode("utf-8"))
-            else:
-                parts.append("".join(current))
-                current, size = [], 0
-        current.append(char)
-        size += width
-    if current:
-        parts.append("".join(current))
-    return "\r\n ".join(parts)
+    data = line.encode("utf-8")
+    if len(data) < FOLD:
+        return line
+    parts = []
+    start, end = 0, len(data)
+    while end - start >= FOLD:
+        cut = start + FOLD - 1
+        while data[cut] & 0xC0 == 0x80:  # a byte inside a character
+            cut -= 1
+        if data[cut - 1] in b"\\^" and cut - 1 > start:
+            cut -= 1
+        parts.append(data[start:cut])
+        start = cut
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")

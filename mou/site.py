@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -182,6 +182,11 @@ class SiteData:
             if e.kind != "memorandum" and re.fullmatch(ID_PATTERN, e.id)
         ]
         return sorted(found, key=lambda e: (e.model.dated, e.id))
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each record id's place in `entries` (the record's order)."""
+        return {entry.id: index for index, entry in enumerate(self.entries)}
 
     @cached_property
     def by_id(self) -> dict[str, Entry]:
@@ -375,6 +380,26 @@ class SiteData:
     @cached_property
     def actions(self) -> list[ActionItem]:
         return action_items(self.entries, self.options.as_of)
+
+    @cached_property
+    def board(self) -> dict[str, list[ActionItem]]:
+        """The actions board's lists: overdue, open (not overdue), and done or dropped (the
+        latest meeting first)."""
+        actions = self.actions
+        return {
+            "overdue": [i for i in actions if i.overdue_days],
+            "open": [i for i in actions if i.action.status == "open" and not i.overdue_days],
+            "done": sorted(
+                (i for i in actions if i.action.status != "open"),
+                key=lambda i: i.meeting.model.dated,
+                reverse=True,
+            ),
+        }
+
+    @cached_property
+    def owners(self) -> Counter[tuple[str, str]]:
+        """(a list of the board, a party) → how many of its action items the party owns."""
+        return Counter((name, i.action.owner) for name, items in self.board.items() for i in items)
 
     @cached_property
     def upcoming(self) -> list[Entry]:

@@ -63,6 +63,7 @@ class Pages:
         self.titles: dict[str, str] = {}
         self.frames: dict[int, list[str]] = {}
         self.row_cells: dict[str, str] = {}
+        self.said: dict[tuple[str, ...], str] = {}
         self.keys: dict[
             str, tuple[str, int]
         ] = {}  # the pages made from keyed inputs  # a record's row in lists, but its last cell
@@ -266,8 +267,8 @@ class Pages:
     ) -> Iterator[tuple[str, bytes]]:
         """A party's or a state's page: the records naming it, and in which fields."""
         folder = "parties" if what == "party" else "states"
-        entries = [self.data.by_id[record_id] for record_id in named]
-        entries.sort(key=lambda e: (e.model.dated, e.id))
+        order = self.data.order  # the record's order: by date, then id
+        entries = [self.data.by_id[record_id] for record_id in sorted(named, key=order.__getitem__)]
         roles: dict[str, int] = {}
         for fields in named.values():
             for name in fields:
@@ -286,10 +287,18 @@ class Pages:
                 named=named,
                 found=found,
                 label=self.layout.label,
-                roles_of=lambda e: ", ".join(self.layout.label(name) for name in named[e.id]),
+                roles_of=lambda e: self.roles(named[e.id]),
             ),
         )
         yield from self.year_pages(found, heading)
+
+    def roles(self, fields: list[str]) -> str:
+        """The labels of the fields naming a party or a state (each list said once)."""
+        key = tuple(fields)
+        found = self.said.get(key)
+        if found is None:
+            found = self.said[key] = ", ".join(self.layout.label(name) for name in fields)
+        return found
 
     def reviews(self) -> Iterator[tuple[str, bytes]]:
         """Every year's review (`mou review`'s page, its long tables cut short and its timeline
