@@ -366,13 +366,15 @@ def review_view(review: Review, words: Words, *, contact_details: bool = False) 
 
 
 def template_context(
-    review: Review, language: str, *, contact_details: bool = False
+    review: Review, language: str, *, contact_details: bool = False, words: Words | None = None
 ) -> dict[str, Any]:
     """Everything a template sees: the review's view, the formatting helpers, the timeline's
-    geometry, and whether contacts' e-mail and phone may be shown (only when asked for)."""
+    geometry, and whether contacts' e-mail and phone may be shown (only when asked for).
+    `words`: the language's Words for the review's memorandum, when the caller has them (many
+    reviews then format each date once)."""
     from mou.timeline import timeline
 
-    words = Words(language, review.memorandum)
+    words = words or Words(language, review.memorandum)
     view = review_view(review, words, contact_details=contact_details)
     return {
         "contact_details": contact_details,

@@ -312,7 +312,7 @@ class Pages:
         for year, made in data.reviews.items():
             short, long = site.site_review(made)
             context = template_context(
-                short, self.language, contact_details=data.options.contact_details
+                short, self.language, contact_details=data.options.contact_details, words=self.words
             )
             context["timeline"] = thin_timeline(context["timeline"], self.words)
             here = f"reviews/{year}.html"
