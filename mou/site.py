@@ -135,6 +135,7 @@ class SiteData:
     output: Path | None = None
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
     said: dict[str, Words] = field(default_factory=dict, repr=False)
+    made: dict[int, Review] = field(default_factory=dict, repr=False)  # the yearly reviews
 
     def words(self, language: str) -> Words:
         """The language's Words, one per process: the pages that share it format each date,
@@ -283,7 +284,14 @@ class SiteData:
     @cached_property
     def reviews(self) -> dict[int, Review]:
         """The review of every calendar year from signing to the as-of year (SPEC §6)."""
-        return {year: self.review_of(year) for year in self.years}
+        return {year: self.year_review(year) for year in self.years}
+
+    def year_review(self, year: int) -> Review:
+        """The review of `year` (`review_of`), computed once."""
+        found = self.made.get(year)
+        if found is None:
+            found = self.made[year] = self.review_of(year)
+        return found
 
     def review_of(self, year: int) -> Review:
         """`review()` of one year, given only the records it can use (`useful`, and each

@@ -23,8 +23,9 @@ from mou.site_pages import Pages, asset
 
 # The parts of a site, each made and written whole by one process, largest first (so that two
 # processes finish together): a language's record pages, its other pages, the yearly reviews of
-# both languages (a review is computed where it is written, and it serves both), and what is
-# at the top (the page that leads to the languages, the styles and scripts, the search index).
+# every other year ("0": the first, the third...; "1": the second...) in both languages (a
+# review is computed where it is written, and it serves both), and what is at the top (the
+# page that leads to the languages, the styles and scripts, the search index).
 Part = tuple[str, str | None]
 
 
@@ -32,7 +33,8 @@ def parts(languages: Sequence[str]) -> list[Part]:
     return [
         *(("records", language) for language in languages),
         *(("pages", language) for language in languages),
-        ("reviews", None),
+        ("reviews", "0"),
+        ("reviews", "1"),
         ("top", None),
     ]
 
@@ -70,8 +72,9 @@ def site_files(
         yield "assets/search-index.js", search_index(data)
         return
     if what == "reviews":
+        first = int(language or 0)
         for each in data.options.languages:
-            for path, page in Pages(data, each).reviews():
+            for path, page in Pages(data, each).reviews(data.years[first::2], index=first == 0):
                 yield f"{each}/{path}", page
         return
     assert language is not None

@@ -300,16 +300,21 @@ class Pages:
             found = self.said[key] = ", ".join(self.layout.label(name) for name in fields)
         return found
 
-    def reviews(self) -> Iterator[tuple[str, bytes]]:
-        """Every year's review (`mou review`'s page, its long tables cut short and its timeline
-        thinned so that the page stays small), and the whole of each long table on pages of
-        its own (`reviews/YEAR/meetings.html`...)."""
+    def reviews(
+        self, years: Sequence[int] | None = None, *, index: bool = True
+    ) -> Iterator[tuple[str, bytes]]:
+        """The review of each of `years` (all by default: `mou review`'s page, its long tables
+        cut short and its timeline thinned so that the page stays small), the whole of each
+        long table on pages of its own (`reviews/YEAR/meetings.html`...), and with `index` the
+        page that lists the years."""
         from mou.render import template_context
 
         data, _ = self.data, self.words.gettext
-        title = _("Yearly reviews")
-        yield "reviews/index.html", self.render("reviews.html.j2", "reviews/index.html", title)
-        for year, made in data.reviews.items():
+        if index:
+            title = _("Yearly reviews")
+            yield "reviews/index.html", self.render("reviews.html.j2", "reviews/index.html", title)
+        for year in data.years if years is None else years:
+            made = data.year_review(year)
             short, long = site.site_review(made)
             context = template_context(
                 short, self.language, contact_details=data.options.contact_details, words=self.words
