@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 # Files from which a first run parses in worker processes, started before the models are
 # imported (~0.2 s of one core, which the workers use): from fewer files than a run that
-# has the models already (`read.PARALLEL_FROM`).
-OVERLAP_FROM = 500
+# has the models already (`read.PARALLEL_FROM`). A few hundred files parse here: a worker
+# would save the parent little more than importing YAML (~30 ms).
+OVERLAP_FROM = 200
 
 # One file's facts: its blob id, the context key, the kind it names, the ids it covers (an
 # arrangement), its documents (path as written, where it was found), its findings (stage:

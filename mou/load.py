@@ -15,7 +15,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mou import parse as yamlparse
 from mou.cache import open_cache
 from mou.fields import keys
 from mou.kinds import MODELS
@@ -83,6 +82,8 @@ class RecordSet:
         Positions are not kept for every record (50,000 records would hold hundreds of MB of
         them); the few files a cross-record check points into are parsed again here.
         """
+        from mou import parse as yamlparse  # YAML is imported by the files parsed here
+
         if path not in self._positions:
             data = self.extra.get(path)
             if data is None and self.taken is not None:

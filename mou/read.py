@@ -23,8 +23,9 @@ JOURNAL_FOLDER = ".mou-journal"
 
 def record_id(path: str) -> str:
     """A record's id: its file name without the extension."""
-    name = path.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0]
+    name = path[path.rfind("/") + 1 :]
+    dot = name.rfind(".")
+    return name[:dot] if dot >= 0 else name
 
 
 def find_files(root: Path, problems: list[Problem] | None = None) -> list[str]:
@@ -157,7 +158,6 @@ def parse_in_workers(
 
     The work is handed out when this is called, not when the results are first asked for.
     """
-    import mou.parse  # noqa: F401  (imported once here, not once in each worker)
     from mou import workers as processes
 
     # One worker a thousand files: below 2,000 the parse runs beside the parent's import of

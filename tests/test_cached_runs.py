@@ -328,3 +328,48 @@ def test_a_file_changed_after_hashing_is_never_cached_under_its_old_bytes(tmp_pa
     before = validation.validate(root, day)
     cache.set_enabled(True)
     assert validation.validate(root, day) == before
+
+
+ORDER_OF_A_FIRST_RUN = """
+import sys
+from mou import findings, read
+findings.OVERLAP_FROM = 2  # the demo's 47 files count as many
+started = []
+original = read.parse_in_workers
+
+
+def counted(*args):
+    started.append((len(args[1]), "mou.models" in sys.modules, "yaml" in sys.modules))
+    return original(*args)
+
+
+read.parse_in_workers = counted
+sys.argv = ["mou", *{args!r}]
+from mou.start import main
+try:
+    main()
+except SystemExit:
+    pass
+print(started)
+"""
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["empty cache", "--no-cache"])
+def test_a_first_run_parses_in_workers_before_it_imports_the_models(
+    tmp_path: Path, cached: bool
+) -> None:
+    """The parse of a first run starts in worker processes before pydantic and the models
+    are imported (it runs while they are), and before the parent imports YAML (it does only
+    to locate a problem). The answer is the one a run in one process gives."""
+    env = {**os.environ, "MOU_CACHE": str(tmp_path / "cache")}
+    args = [*([] if cached else ["--no-cache"]), "--records", DEMO, "validate", "--as-of", AS_OF]
+    output = _python(ORDER_OF_A_FIRST_RUN.format(args=args), env).splitlines()
+    assert output[-1] == "[(47, False, False)]"
+    expected = subprocess.run(
+        [sys.executable, "-m", "mou", "--no-cache", *args[-5:]],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    ).stdout
+    assert "\n".join(output[:-1]) + "\n" == expected

@@ -134,13 +134,14 @@ def check_signing_date(context: Context) -> Iterator[Problem]:
     if memorandum is None:
         return
     signed = memorandum.signed.date
+    date_keys = {name: kind.date_key for name, kind in KINDS.items()}  # once, not once a record
     for entry in context.entries:
         model = entry.model
         if isinstance(model, Memorandum):
             for code, loc, message in life_findings(model):
                 yield context.at(code, entry, loc, message)
             continue
-        name = KINDS[model.kind].date_key
+        name = date_keys[model.kind]
         outside = outside_life(memorandum, model.dated)
         if model.dated < signed:
             before = N_("dated {date}, before the memorandum was signed on {signed}")
