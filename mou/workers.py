@@ -31,7 +31,14 @@ def run(
     function and its results pickle: they cross from the workers."""
     if not FORKS:
         return _pool(function, items, workers)
-    children = [_fork(function, items[first::workers]) for first in range(workers)]
+    children: list[_Child] = []
+    try:
+        for first in range(workers):
+            children.append(_fork(function, items[first::workers]))
+    except OSError:  # no process or file to spare (EAGAIN, EMFILE): all of it here
+        for child in children:
+            child.close(done=False)
+        return (function(*item) for item in items)
     return _gathered(function, items, children)
 
 
@@ -109,9 +116,16 @@ def _memory_file() -> int:
 
 
 def _fork(function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> _Child:
-    results = _memory_file()
-    reading, writing = os.pipe()
-    pid = os.fork()
+    opened: list[int] = []
+    try:
+        opened.append(results := _memory_file())
+        opened.extend(ends := os.pipe())
+        pid = os.fork()
+    except OSError:
+        for descriptor in opened:
+            os.close(descriptor)
+        raise
+    reading, writing = ends
     if pid == 0:
         os.close(reading)
         _work(function, items, results, writing)

@@ -65,3 +65,30 @@ def test_without_fork_a_process_pool_gives_the_same(monkeypatch: pytest.MonkeyPa
     expected = [_square_and_where(*item) for item in items]
     monkeypatch.setattr(workers, "FORKS", False)
     assert list(workers.run(_square_and_where, items, 2)) == expected
+
+
+def test_without_memfd_a_temporary_file_carries_the_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """macOS has fork but no memfd: the results go through an unlinked temporary file."""
+    items = [(number, 100_000) for number in range(6)]
+    expected = [_square_and_where(*item) for item in items]
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    assert list(workers.run(_square_and_where, items, 2)) == expected
+
+
+def test_when_no_process_can_be_started_it_all_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [(number, 10) for number in range(5)]
+    expected = [_square_and_where(*item) for item in items]
+    forks = [0]
+    fork = os.fork
+
+    def second_fails() -> int:
+        forks[0] += 1
+        if forks[0] == 2:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return fork()
+
+    monkeypatch.setattr(os, "fork", second_fails)
+    assert list(workers.run(_square_and_where, items, 2)) == expected
+    assert forks[0] == 2  # the first child started, was ended, and all ran here
