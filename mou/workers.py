@@ -3,8 +3,9 @@ for: forked children where the system forks (Linux, macOS), a process pool elsew
 
 Forking imports nothing (multiprocessing and concurrent.futures cost ~20 ms, as much as
 parsing 200 records) and pickles no work: a child has the parent's memory. Each child runs
-every n-th item and writes each result, pickled, to a file in memory, then says through a
-pipe where it is; the parent reads the results in order when they are asked for. A pipe
+every n-th item and writes each result, pickled, to a file in memory of its own (made
+before the fork), then says through a pipe that it is there; the parent reads the results
+in order when they are asked for, and closes each file once read, which frees it. A pipe
 alone holds 64 KB where a result is ~1 MB: the children would wait for the parent, which
 meanwhile imports the models. A child that fails (killed, out of memory) is not waited for:
 its items are run in the parent, with the same results.
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TypeVar
 
 Result = TypeVar("Result")
-_WHERE = struct.Struct(">QQ")  # a result's offset and length in its child's file
+_SIZE = struct.Struct(">Q")  # the length of a result, reported when it is written
 FORKS = hasattr(os, "fork")  # Windows does not: a process pool there
 
 
@@ -31,15 +32,17 @@ def run(
     function and its results pickle: they cross from the workers."""
     if not FORKS:
         return _pool(function, items, workers)
+    files: list[int] = []
     children: list[_Child] = []
     try:
+        for _ in items:
+            files.append(_memory_file())
         for first in range(workers):
-            children.append(_fork(function, items[first::workers]))
+            children.append(_fork(function, items, files, first, workers))
     except OSError:  # no process or file to spare (EAGAIN, EMFILE): all of it here
-        for child in children:
-            child.close(done=False)
+        _close(files, children, done=False)
         return (function(*item) for item in items)
-    return _gathered(function, items, children)
+    return _gathered(function, items, files, children)
 
 
 def _pool(
@@ -60,22 +63,23 @@ def _pool(
 
 
 class _Child:
-    """A forked worker: its process, the pipe it reports on, the file its results are in."""
+    """A forked worker: its process and the pipe it reports on."""
 
-    def __init__(self, pid: int, reports: int, results: int) -> None:
-        self.pid, self.reports, self.results = pid, reports, results
+    def __init__(self, pid: int, reports: int) -> None:
+        self.pid, self.reports = pid, reports
         self.failed = False
 
-    def receive(self) -> tuple[bool, Any]:
-        """(True, the next result), or (False, None) when the child failed before it."""
-        report = b"" if self.failed else _read_exactly(self.reports, _WHERE.size)
-        if len(report) < _WHERE.size:
+    def receive(self, results: int) -> tuple[bool, Any]:
+        """(True, its next result, read from `results`), or (False, None) when the child
+        failed before it was written."""
+        report = b"" if self.failed else _read_exactly(self.reports, _SIZE.size)
+        if len(report) < _SIZE.size:
             self.failed = True
             return False, None
-        offset, length = _WHERE.unpack(report)
+        (length,) = _SIZE.unpack(report)
         data = bytearray()
         while len(data) < length:
-            chunk = os.pread(self.results, length - len(data), offset + len(data))
+            chunk = os.pread(results, length - len(data), len(data))
             if not chunk:
                 self.failed = True
                 return False, None
@@ -87,7 +91,6 @@ class _Child:
         import signal
 
         os.close(self.reports)
-        os.close(self.results)
         if not done:  # abandoned: its results are not wanted
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
@@ -115,53 +118,72 @@ def _memory_file() -> int:
         return os.dup(stream.fileno())
 
 
-def _fork(function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> _Child:
-    opened: list[int] = []
+def _fork(
+    function: Callable[..., Any],
+    items: Sequence[tuple[Any, ...]],
+    files: list[int],
+    first: int,
+    workers: int,
+) -> _Child:
+    """A child running items `first`, `first + workers`, ..., each result to its file."""
+    reading, writing = os.pipe()
     try:
-        opened.append(results := _memory_file())
-        opened.extend(ends := os.pipe())
         pid = os.fork()
     except OSError:
-        for descriptor in opened:
-            os.close(descriptor)
+        os.close(reading)
+        os.close(writing)
         raise
-    reading, writing = ends
     if pid == 0:
         os.close(reading)
-        _work(function, items, results, writing)
+        for index, descriptor in enumerate(files):
+            if index % workers != first and descriptor >= 0:
+                os.close(descriptor)  # another's: its memory is freed when the parent is done
+        mine = range(first, len(items), workers)
+        _work(function, [(items[index], files[index]) for index in mine], writing)
     os.close(writing)
-    return _Child(pid, reading, results)
+    return _Child(pid, reading)
 
 
 def _work(
-    function: Callable[..., Any], items: Sequence[tuple[Any, ...]], results: int, reports: int
+    function: Callable[..., Any], jobs: list[tuple[tuple[Any, ...], int]], reports: int
 ) -> NoReturn:
-    """A child's life: each result written to `results`, its place reported; then it ends
-    without running the parent's clean-up (`os._exit`)."""
+    """A child's life: each result written to its file, reported; then it ends without
+    running the parent's clean-up (`os._exit`)."""
     code = 1
     try:
-        offset = 0
-        for item in items:
+        for item, results in jobs:
             data = pickle.dumps(function(*item), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(data)
             while view:
                 view = view[os.write(results, view) :]
-            os.write(reports, _WHERE.pack(offset, len(data)))  # one write: atomic on a pipe
-            offset += len(data)
+            os.close(results)
+            os.write(reports, _SIZE.pack(len(data)))  # one write: atomic on a pipe
         code = 0
     finally:
         os._exit(code)
 
 
 def _gathered(
-    function: Callable[..., Result], items: Sequence[tuple[Any, ...]], children: list[_Child]
+    function: Callable[..., Result],
+    items: Sequence[tuple[Any, ...]],
+    files: list[int],
+    children: list[_Child],
 ) -> Iterator[Result]:
     done = False
     try:
         for index, item in enumerate(items):
-            received, result = children[index % len(children)].receive()
+            received, result = children[index % len(children)].receive(files[index])
+            os.close(files[index])  # read: its memory goes
+            files[index] = -1
             yield result if received else function(*item)
         done = True
     finally:
-        for child in children:
-            child.close(done)
+        _close(files, children, done=done)
+
+
+def _close(files: list[int], children: list[_Child], *, done: bool) -> None:
+    for descriptor in files:
+        if descriptor >= 0:
+            os.close(descriptor)
+    for child in children:
+        child.close(done)

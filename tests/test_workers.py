@@ -92,3 +92,23 @@ def test_when_no_process_can_be_started_it_all_runs_here(monkeypatch: pytest.Mon
     monkeypatch.setattr(os, "fork", second_fails)
     assert list(workers.run(_square_and_where, items, 2)) == expected
     assert forks[0] == 2  # the first child started, was ended, and all ran here
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="Linux: open files in /proc")
+def test_each_result_is_freed_once_read() -> None:
+    """A result's file in memory is closed (freed) once the parent has read it: the results
+    not yet asked for are all that is held."""
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    before = open_files()
+    items = [(number, 50_000) for number in range(6)]
+    results = workers.run(_square_and_where, items, 2)
+    held = [open_files()]
+    for _ in range(3):
+        next(results)
+        held.append(open_files())
+    assert held == [before + 6 + 2, before + 5 + 2, before + 4 + 2, before + 3 + 2]
+    assert len(list(results)) == 3  # the rest
+    assert open_files() == before
