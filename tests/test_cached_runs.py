@@ -170,16 +170,24 @@ def _python(code: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-LOADED = """
-import sys
+A_RUN = """
+import gc, sys
+{before}
 sys.argv = ["mou", *{args!r}]
 from mou.start import main
 try:
     main()
 except SystemExit:
     pass
-print(sorted({{name.split(".")[0] for name in sys.modules}} & {{"pydantic", "typer", "click"}}))
+print({shown})
 """
+IMPORTED = 'sorted({name.split(".")[0] for name in sys.modules} & {"pydantic", "typer", "click"})'
+
+
+def _after_a_run(args: list[str], shown: str, env: dict[str, str], before: str = "") -> str:
+    """What `mou ARGS` prints, run by mou.start in a new Python (`before` run first), then
+    the value of `shown` after it."""
+    return _python(A_RUN.format(before=before, args=args, shown=shown), env)
 
 
 def test_what_a_cached_validate_version_and_help_import(
@@ -187,12 +195,12 @@ def test_what_a_cached_validate_version_and_help_import(
 ) -> None:
     env = {**os.environ, "MOU_CACHE": str(tmp_path / "cache")}
     validate = ["--records", DEMO, "validate", "--as-of", AS_OF]
-    first = _python(LOADED.format(args=validate), env)
+    first = _after_a_run(validate, IMPORTED, env)
     assert first.endswith("['pydantic']\n")  # the first run checks, with the models
-    second = _python(LOADED.format(args=validate), env)
+    second = _after_a_run(validate, IMPORTED, env)
     assert second.endswith("[]\n") and second.splitlines()[:-1] == first.splitlines()[:-1]
-    assert _python(LOADED.format(args=["--version"]), env).splitlines()[-1] == "[]"
-    assert _python(LOADED.format(args=["--help"]), env).splitlines()[-1] == "['typer']"
+    assert _after_a_run(["--version"], IMPORTED, env).splitlines()[-1] == "[]"
+    assert _after_a_run(["--help"], IMPORTED, env).splitlines()[-1] == "['typer']"
 
 
 def test_runs_in_parallel_give_the_same_answer(tmp_path: Path) -> None:
@@ -330,8 +338,7 @@ def test_a_file_changed_after_hashing_is_never_cached_under_its_old_bytes(tmp_pa
     assert validation.validate(root, day) == before
 
 
-ORDER_OF_A_FIRST_RUN = """
-import sys
+COUNTED = """
 from mou import findings, read
 findings.OVERLAP_FROM = 2  # the demo's 47 files count as many
 started = []
@@ -344,13 +351,6 @@ def counted(*args):
 
 
 read.parse_in_workers = counted
-sys.argv = ["mou", *{args!r}]
-from mou.start import main
-try:
-    main()
-except SystemExit:
-    pass
-print(started)
 """
 
 
@@ -363,7 +363,7 @@ def test_a_first_run_parses_in_workers_before_it_imports_the_models(
     to locate a problem). The answer is the one a run in one process gives."""
     env = {**os.environ, "MOU_CACHE": str(tmp_path / "cache")}
     args = [*([] if cached else ["--no-cache"]), "--records", DEMO, "validate", "--as-of", AS_OF]
-    output = _python(ORDER_OF_A_FIRST_RUN.format(args=args), env).splitlines()
+    output = _after_a_run(args, "started", env, before=COUNTED).splitlines()
     assert output[-1] == "[(47, False, False)]"
     expected = subprocess.run(
         [sys.executable, "-m", "mou", "--no-cache", *args[-5:]],
@@ -375,23 +375,12 @@ def test_a_first_run_parses_in_workers_before_it_imports_the_models(
     assert "\n".join(output[:-1]) + "\n" == expected
 
 
-COLLECTOR = """
-import gc, sys
-sys.argv = ["mou", *{args!r}]
-from mou.start import main
-try:
-    main()
-except SystemExit:
-    pass
-print(gc.isenabled())
-"""
-
-
 def test_a_plain_validate_runs_without_the_cycle_collector(tmp_path: Path) -> None:
     """`mou validate` (answered before Typer) runs with the collector off: what it builds
     lives to the end, and walking it when loading ends and at exit cost ~0.1 s at 10,000
     records. Any other command keeps it."""
     env = {**os.environ, "MOU_CACHE": str(tmp_path / "cache")}
     validate = ["--records", DEMO, "validate", "--as-of", AS_OF]
-    assert _python(COLLECTOR.format(args=validate), env).splitlines()[-1] == "False"
-    assert _python(COLLECTOR.format(args=["--help"]), env).splitlines()[-1] == "True"
+    runs = [_after_a_run(args, "gc.isenabled()", env) for args in (validate, ["--help"])]
+    collecting = [output.splitlines()[-1] for output in runs]
+    assert collecting == ["False", "True"]
