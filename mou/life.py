@@ -66,6 +66,7 @@ class Life:
     term: Term | None  # the term running on the day (the last one when expired; None if open-ended)
     ends: date | None  # the last day in force as things stand (term end, or termination)
     amendments: tuple[Amendment, ...]  # in date order
+    terminated: date | None = None  # the day a recorded termination takes effect
 
     @property
     def renewals(self) -> int:
@@ -180,7 +181,8 @@ def life_on(memorandum: Memorandum, day: date, notice_days: int = NOTICE_DAYS) -
     elif ends is not None and day > ends:
         state = "expired"
     elif (
-        term is not None
+        terminated is None  # once a termination is recorded, notice has been given
+        and term is not None
         and term.notice_by is not None
         and (term.notice_by - day).days in range(notice_days + 1)
     ):
@@ -188,7 +190,8 @@ def life_on(memorandum: Memorandum, day: date, notice_days: int = NOTICE_DAYS) -
     else:
         state = "in-force"
     amendments = tuple(sorted(memorandum.amendments, key=lambda a: a.date))
-    return Life(day, since, state, term, ends, amendments)
+    ending = terminated.date if terminated is not None else None
+    return Life(day, since, state, term, ends, amendments, ending)
 
 
 def clause_ids(memorandum: Memorandum) -> list[str]:

@@ -201,8 +201,8 @@ def status_text(status: Status, language: str = "en") -> str:
 
 def _life_summary(status: Status, say: _Say) -> list[str]:
     """Where the memorandum stands, in one line: its state and since when it is in force,
-    then the current term's end and the last day to give notice on it (or, once it has
-    ended, its last day in force)."""
+    then the current term's end and the last day to give notice on it, or a termination to
+    come (or, once it has ended, its last day in force)."""
     life = status.life
     if life is None:
         return []
@@ -217,7 +217,10 @@ def _life_summary(status: Status, say: _Say) -> list[str]:
     )
     parts = [say(entry, state=state, date=since)]
     term = life.term
-    if term is not None:
+    if life.terminated is not None:  # recorded, not yet in effect: no term or notice to come
+        ending = N_("terminated with effect from {date} (its last day in force {end})")
+        parts.append(say(ending, date=life.terminated, end=life.ends))
+    elif term is not None:
         ends = N_("the current term ends {date} (renewals: {count})")
         parts.append(say(ends, date=term.end, count=term.number))
         if term.notice_by is not None:

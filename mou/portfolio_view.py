@@ -274,15 +274,16 @@ def _next_deadline(
     if life.state == "pending":
         candidates.append(Deadline(life.in_force_since, "entry-into-force", ""))
     term = life.term
-    if life.state in ("in-force", "notice-window") and term is not None:
-        notice = term.notice_by
-        if notice is not None and notice < as_of and memorandum.terminated is None:
+    ending = memorandum.terminated is not None  # recorded: notice given, the end is known
+    if life.state in ("in-force", "notice-window") and (term is not None or ending):
+        notice = None if ending or term is None else term.notice_by
+        if notice is not None and notice < as_of:
             # this term's notice date passed: the one of the term it renews itself into
-            following = renewal(memorandum, term.number + 1)
+            following = renewal(memorandum, term.number + 1) if term is not None else None
             notice = following.notice_by if following is not None else None
         if notice is not None and notice >= as_of:
             candidates.append(Deadline(notice, "notice", ""))
-        if memorandum.renewal != "automatic" and life.ends is not None:
+        if (ending or memorandum.renewal != "automatic") and life.ends is not None:
             candidates.append(Deadline(life.ends, "end-of-term", ""))
     candidates += [
         Deadline(item.action.due, "action", item.id, item.action.owner)

@@ -113,14 +113,18 @@ def _clauses_due(entries: Sequence[Entry], memorandum: Memorandum, as_of: date) 
     since_signing = Period("since signing", signed, max(signed, as_of))
     found = []
     for term in clause_terms(memorandum, as_of, as_of):
-        clause, since, _ = term
+        clause, since, until = term
         if clause.cadence is None or not clause.evidence:
             continue
         review = clause_in_force(term, qualifying, since_signing, as_of)
         if review is None:
             continue
         last = max((e.model.dated for e in review.records), default=None)
-        due = review.next_due or add_duration(max(signed, since), clause.cadence)
+        due = review.next_due
+        if due is None and last is None:  # never acted on: due one cadence after it began
+            due = add_duration(max(signed, since), clause.cadence)
+        if due is None or due > until:
+            continue  # it ends before it falls due again
         found.append(ClauseDue(clause, due, last))
     return sorted(found, key=lambda c: c.due)
 

@@ -107,3 +107,12 @@ def test_the_review_says_when_the_termination_took_effect(language: str, line: s
         app, ["--records", str(PORTFOLIO), "-m", "cis-unodc", "review", *options]
     )
     assert line in result.output.splitlines()
+
+
+def test_a_clause_that_ends_before_it_falls_due_is_not_listed() -> None:
+    """On 2026-03-01 cis-unodc's clause 1 (last report 2025-10-28, every six months) would fall
+    due on 2026-04-28, after its last day in force (2026-03-30): status lists it neither as
+    due nor, as it once did, as never acted on since signing."""
+    data = _json("--records", str(PORTFOLIO), "-m", "cis-unodc", "status", "--as-of", "2026-03-01")
+    assert data["clauses"] == {"behind": [], "due": []}
+    assert data["life"]["state"] == "in-force"

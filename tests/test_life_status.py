@@ -7,6 +7,7 @@ notice P6M. A memorandum without these fields shows none of it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,34 @@ def test_the_language_from_the_environment(
     assert run(
         "--records", str(root), "status", "--as-of", "2012-06-01", "--lang", "en"
     ).output.startswith("Status on")
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "en",
+            "The memorandum: in force, entered into force on 2008-10-01, terminated with effect "
+            "from 2017-06-30 (its last day in force 2017-06-29).",
+        ),
+        (
+            "ru",
+            "Меморандум: в силе, вступил в силу 2008-10-01, прекращается с 2017-06-30 "
+            "(последний день действия — 2017-06-29).",
+        ),
+    ],
+)
+def test_a_termination_recorded_ahead_ends_the_notice_window(
+    run: Run, root: Path, language: str, line: str
+) -> None:
+    """Once a termination is recorded, notice has been given: 2016-12-30 is in the notice
+    window of the term ending 2017-09-30 no more, and status says when it ends instead."""
+    _append(root, "terminated:\n  date: 2017-06-30\n  by: iom\n")
+    lines = status(run, root, "2016-12-30", language)
+    assert lines[1] == line
+    heading = "The memorandum's term:" if language == "en" else "Срок действия меморандума:"
+    assert heading not in lines
+    row = run("--records", str(root), "portfolio", "--as-of", "2016-12-30", "--format", "json")
+    (memorandum,) = json.loads(row.stdout)["memoranda"]
+    assert memorandum["state"] == "in-force"
+    assert memorandum["next_deadline"]["kind"] != "notice"
