@@ -221,7 +221,7 @@ def plan(
         spare = _whole_phrases(widths, cells, spare)
     if spare > 0:
         folding = {i: w for i, w in widths.items() if not columns[i].no_wrap}
-        spare = _balance(folding, cells, spare)
+        spare = _near_misses(folding, cells, _balance(folding, cells, spare))
         widths.update(folding)
     for group in ([i for i in kept if i not in cut_columns], cut_columns):  # cut ones last
         wants = {i: natural[i] - widths[i] for i in group if natural[i] > widths[i]}
@@ -229,6 +229,25 @@ def plan(
             _share(widths, wants, spare)
             spare = width - _needed(widths, kept)
     return widths, width - _needed(minimum, kept) >= 0
+
+
+NEAR = 4  # a cell this few cells wider than its column is a near miss (`_near_misses`)
+
+
+def _near_misses(widths: dict[int, int], cells: Sequence[Sequence[str]], spare: int) -> int:
+    """Widen a column by up to NEAR cells where that puts cells now folded by so little on
+    one line ("2026-11-19 clause" above a lone "2"), the cheapest first, while `spare` lasts;
+    what is left of it."""
+    wider = {}
+    for i, width in widths.items():
+        near = [size for size in map(cell_width, cells[i][1:]) if width < size <= width + NEAR]
+        if near:
+            wider[i] = max(near)
+    for index in sorted(wider, key=lambda i: wider[i] - widths[i]):
+        if wider[index] - widths[index] <= spare:
+            spare -= wider[index] - widths[index]
+            widths[index] = wider[index]
+    return spare
 
 
 TALLEST = 8  # `_balance` looks for the fewest lines a row needs, up to this many

@@ -143,3 +143,17 @@ def test_a_250_character_memorandum_id(
     shown = row.split()[1]
     assert ELLIPSIS in shown and name.startswith(shown.split(ELLIPSIS)[0])
     assert "in force" in row  # its state beside it, on the same line
+
+
+@pytest.mark.parametrize(("spare", "width", "left"), [(3, 18, 1), (2, 18, 0), (1, 16, 1)])
+def test_a_near_miss_is_put_on_one_line_when_the_width_allows(
+    spare: int, width: int, left: int
+) -> None:
+    """ "2026-11-19 пункт 2" in 16 cells leaves a lone "2" on a line of its own."""
+    from mou.grid import _near_misses
+
+    widths = {0: 16}
+    cells = [["Next deadline", "2026-11-19 пункт 2", "2026-07-31 поручение renewal-position"]]
+    assert fold(cells[0][1], 16) == ["2026-11-19 пункт", "2"]
+    assert _near_misses(widths, cells, spare) == left
+    assert widths == {0: width}
