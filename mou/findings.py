@@ -126,20 +126,23 @@ def _known(value: Any, taken: Snapshot) -> dict[str, Facts]:
     of the wrong shape (never trusted)."""
     if not isinstance(value, dict):
         return {}
+    from mou.checks import CHECKS
+
+    stages = len(CHECKS) + 1  # loading, then each check
     known: dict[str, Facts] = {}
     for path, blob in taken.blobs.items():
         fact = value.get(path)
-        if isinstance(fact, tuple) and len(fact) == SIZE and fact[0] == blob and _sound(fact):
+        if not isinstance(fact, tuple) or len(fact) != SIZE or fact[0] != blob:
+            continue
+        if _sound(fact, stages):
             known[path] = fact
     return known
 
 
-def _sound(fact: tuple[Any, ...]) -> bool:
-    """Whether cached facts have the shape `Facts` (every stage a stage, every row a row)."""
-    from mou.checks import CHECKS
-
+def _sound(fact: tuple[Any, ...], stages: int) -> bool:
+    """Whether cached facts have the shape `Facts` (every stage one of `stages`, every row a
+    row). Most tuples in it are empty: those are not walked."""
     _, context, kind, covers, documents, findings, looked_up, every = fact
-    stages = len(CHECKS) + 1
     return (
         isinstance(context, str)
         and isinstance(every, str)
@@ -153,21 +156,27 @@ def _sound(fact: tuple[Any, ...]) -> bool:
         )
         and (kind is None or isinstance(kind, str))
         and isinstance(covers, tuple)
-        and all(isinstance(covered, str) for covered in covers)
+        and (not covers or all(isinstance(covered, str) for covered in covers))
         and isinstance(documents, tuple)
-        and all(
-            isinstance(d, tuple) and len(d) == 2 and all(isinstance(t, str) for t in d)
-            for d in documents
+        and (
+            not documents
+            or all(
+                isinstance(d, tuple) and len(d) == 2 and all(isinstance(t, str) for t in d)
+                for d in documents
+            )
         )
         and isinstance(findings, tuple)
-        and all(
-            isinstance(f, tuple)
-            and len(f) == 2
-            and type(f[0]) is int
-            and 0 <= f[0] < stages
-            and isinstance(f[1], tuple)
-            and len(f[1]) == len(PROBLEM_FIELDS)
-            for f in findings
+        and (
+            not findings
+            or all(
+                isinstance(f, tuple)
+                and len(f) == 2
+                and type(f[0]) is int
+                and 0 <= f[0] < stages
+                and isinstance(f[1], tuple)
+                and len(f[1]) == len(PROBLEM_FIELDS)
+                for f in findings
+            )
         )
     )
 

@@ -12,6 +12,7 @@ from mou.life import clause_ids
 from mou.load import MEMORANDUM_ID, Entry
 from mou.models import (
     ID_MAX_LENGTH,
+    ID_PATTERN,
     WINDOWS_RESERVED,
     Arrangement,
     Exchange,
@@ -33,9 +34,11 @@ def check_ids(context: Context) -> Iterator[Problem]:
     import re
 
     first: dict[str, str] = {}
+    is_id = re.compile(ID_PATTERN).fullmatch  # compiled once: most names are ids
     for path in context.files:
         name = record_id(path)
-        error = id_error(name)
+        fits = len(name) <= ID_MAX_LENGTH and is_id(name) and name not in WINDOWS_RESERVED
+        error = None if fits else id_error(name)
         if error:
             suggestion = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:ID_MAX_LENGTH]
             if suggestion in WINDOWS_RESERVED:
