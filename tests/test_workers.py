@@ -112,3 +112,23 @@ def test_each_result_is_freed_once_read() -> None:
     assert held == [before + 6 + 2, before + 5 + 2, before + 4 + 2, before + 3 + 2]
     assert len(list(results)) == 3  # the rest
     assert open_files() == before
+
+
+def test_with_other_threads_running_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("forked while another thread ran")
+
+    monkeypatch.setattr(workers, "_fork", refused)
+    monkeypatch.setattr(workers, "_pool", refused)
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)  # a server's thread, say
+    server.start()
+    try:
+        items = [(number, 10) for number in range(5)]
+        expected = [_square_and_where(*item) for item in items]
+        assert list(workers.run(_square_and_where, items, 2)) == expected
+    finally:
+        stop.set()
+        server.join()
