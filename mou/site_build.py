@@ -137,6 +137,7 @@ def make_site(
     data.output, data.previous = output, read_keys(output) if previous else {}
     every = parts(options.languages)
     if parallel and _can_fork(len(data.entries)):
+        import gc
         import multiprocessing
 
         from mou.site_pages import compile_templates
@@ -144,10 +145,15 @@ def make_site(
         data.prepare()
         compile_templates()
         _FORKED["site"] = (data, output)
+        # What the workers inherit is set aside from the collector (gc.freeze): a collection
+        # in a worker would otherwise walk every object of the record, writing to each and so
+        # copying each page of memory it shares with the parent.
+        gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(2) as pool:
                 done = pool.map(_write_part, every, chunksize=1)
         finally:
+            gc.unfreeze()
             _FORKED.clear()
     else:
         done = [_write_files(data, output, part) for part in every]
