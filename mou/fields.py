@@ -9,7 +9,6 @@ the annotations are taken apart in one place.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -17,11 +16,6 @@ from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
-
-# pydantic looks for plugins (observability hooks, `pydantic` entry points) when it builds the
-# first model (mou.models imports this module first), by reading the metadata of every
-# installed package: 5-20 ms of each run of mou, which uses none. A user's value is kept.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ same answer or the usage error.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from datetime import date
@@ -111,6 +113,22 @@ def main(prog_name: str | None = None) -> None:
 
         sys.stdout.write(f"mou {__version__}\n")
         raise SystemExit(0)
+    _turn_plugins_off()
+    if sys.stdout is None:  # started with standard output closed: what it says goes nowhere
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+    try:
+        code = _run(args, prog_name)
+        sys.stdout.flush()  # here, where a failed write is answered, not at exit
+    except KeyboardInterrupt:
+        code = 130  # Ctrl-C: the shell's code for it, and no traceback
+        if sys.stderr is not None and sys.stderr.isatty():
+            sys.stderr.write("\n")  # the prompt on a line of its own, after a progress bar
+    except OSError as error:
+        code = _output_failed(error)
+    raise SystemExit(code)
+
+
+def _run(args: list[str], prog_name: str | None) -> int | str | None:
     import gc
 
     # One validation and the process ends: what it builds lives to the end and holds no
@@ -119,11 +137,40 @@ def main(prog_name: str | None = None) -> None:
     gc.disable()
     code = quick_validate(args)
     if code is not None:
-        raise SystemExit(code)
+        return code
     gc.enable()
     from mou.cli import main as full
 
-    full(prog_name)
+    try:
+        full(prog_name)
+    except SystemExit as done:
+        return done.code
+    return 0
+
+
+def _turn_plugins_off() -> None:
+    import mou
+
+    if mou.PLUGINS_VARIABLE not in os.environ:
+        os.environ[mou.PLUGINS_VARIABLE] = "__all__"
+        mou.plugins_turned_off = True
+
+
+# Failures of writing to standard output (a closed pipe, a full disk, a device): not mou's.
+_OUTPUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EBADF})
+
+
+def _output_failed(error: OSError) -> int:
+    """Answer a failed write to standard output: quietly for a reader that went away (`| head`,
+    as Click does), else said on standard error; exit code 1. Anything else is raised again."""
+    if error.filename is not None or error.errno not in _OUTPUT_ERRORS:
+        raise error
+    with contextlib.suppress(OSError):  # what is still buffered goes nowhere, not to a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if error.errno != errno.EPIPE:
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"mou: cannot write the output: {error.strerror}\n")
+    return 1
 
 
 if __name__ == "__main__":

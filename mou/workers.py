@@ -13,8 +13,10 @@ its items are run in the parent, with the same results.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import struct
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -99,9 +101,6 @@ class _Child:
         return True, pickle.loads(data)  # written by our own child
 
     def close(self, done: bool) -> None:
-        import contextlib
-        import signal
-
         os.close(self.reports)
         if not done:  # abandoned: its results are not wanted
             with contextlib.suppress(ProcessLookupError):

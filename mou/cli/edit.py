@@ -107,11 +107,14 @@ def _open_editor(copy: Path) -> None:
     import shlex
     import subprocess
 
+    from mou import child_environment
     from mou.problems import RefusalError, UsageError
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
-        result = subprocess.run([*shlex.split(editor), str(copy)], check=False)
+        result = subprocess.run(
+            [*shlex.split(editor), str(copy)], check=False, env=child_environment()
+        )
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot start the editor {editor!r}: {error}") from None
     if result.returncode != 0:

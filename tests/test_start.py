@@ -1,0 +1,110 @@
+"""The `mou` program's edges: where its output cannot be written, Ctrl-C, and what it sets in
+the environment for itself. Each answered with an exit code and at most one line, never a
+traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mou
+from conftest import REPO
+from mou import start
+
+DEMO = REPO / "examples" / "demo"
+VALIDATE = [
+    sys.executable,
+    "-m",
+    "mou",
+    "--records",
+    str(DEMO),
+    "validate",
+    "--as-of",
+    "2025-12-31",
+]
+LIST = [sys.executable, "-m", "mou", "--records", str(DEMO), "list"]
+
+
+def _run(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MOU_NO_CACHE": "1", "COLUMNS": "100"}
+    return subprocess.run(
+        command, stderr=subprocess.PIPE, text=True, env=env, check=False, **options
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("command", [VALIDATE, LIST], ids=["validate", "list"])
+def test_a_full_disk_is_said_in_one_line(command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = _run(command, stdout=full)
+    assert done.returncode == 1
+    assert done.stderr == "mou: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("command", [VALIDATE, LIST], ids=["validate", "list"])
+def test_a_reader_gone_away_ends_mou_quietly(command: list[str]) -> None:
+    reading, writing = os.pipe()
+    os.close(reading)  # `mou ... | head -c0`: nobody reads
+    try:
+        done = _run(command, stdout=writing)
+    finally:
+        os.close(writing)
+    assert done.returncode == 1
+    assert done.stderr == ""
+
+
+def test_closed_standard_output_still_gives_the_exit_code() -> None:
+    done = _run(VALIDATE, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(args: list[str]) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(start, "quick_validate", interrupted)
+    monkeypatch.setattr(sys, "argv", ["mou", "validate"])
+    with pytest.raises(SystemExit) as exit_:
+        start.main()
+    assert exit_.value.code == 130
+    assert capsys.readouterr().err == ""
+
+
+def test_other_os_errors_are_not_taken_for_output_errors() -> None:
+    with pytest.raises(FileNotFoundError):
+        start._output_failed(FileNotFoundError(2, "No such file or directory", "x.yaml"))
+
+
+def test_plugins_are_off_for_mou_and_not_for_what_it_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(mou.PLUGINS_VARIABLE, raising=False)
+    monkeypatch.setattr(mou, "plugins_turned_off", False)
+    start._turn_plugins_off()
+    assert os.environ[mou.PLUGINS_VARIABLE] == "__all__"
+    assert mou.PLUGINS_VARIABLE not in mou.child_environment()
+
+
+def test_a_users_own_plugin_setting_is_kept_and_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(mou.PLUGINS_VARIABLE, "logfire")
+    monkeypatch.setattr(mou, "plugins_turned_off", False)
+    start._turn_plugins_off()
+    assert os.environ[mou.PLUGINS_VARIABLE] == "logfire"
+    assert mou.child_environment()[mou.PLUGINS_VARIABLE] == "logfire"
+
+
+def test_mou_as_a_library_leaves_the_environment_alone() -> None:
+    code = f"import os, mou.models; print({mou.PLUGINS_VARIABLE!r} in os.environ)"
+    env = {k: v for k, v in os.environ.items() if k != mou.PLUGINS_VARIABLE}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout == "False\n"
