@@ -14,6 +14,14 @@ from mou import workers
 PARENT = os.getpid()
 
 
+@pytest.fixture(autouse=True)
+def _no_other_threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers as they run in `mou`, which starts no thread, whatever threads other tests
+    of the session left running (with threads, the work runs in the parent: tested last)."""
+    if "threads_running" not in request.node.name:
+        monkeypatch.setattr(workers, "_threads_running", lambda: False)
+
+
 def _square_and_where(number: int, size: int) -> tuple[int, bytes]:
     """A result of `size` bytes: larger than a pipe holds, so only the file carries it."""
     return number * number, bytes([number % 256]) * size
