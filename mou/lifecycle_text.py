@@ -14,7 +14,7 @@ from mou.models import localized
 from mou.problems import N_, catalog
 from mou.selection import ActionItem
 from mou.status import ClauseDue, Status
-from mou.tables import change_lines
+from mou.tables import change_lines, terminal_width
 from mou.words import vocabulary
 
 # --- mou log ------------------------------------------------------------------------------
@@ -291,6 +291,32 @@ def portfolio_status_json(pages: Sequence[tuple[str, str, Status]]) -> str:
     """Each memorandum's status (`status_data`) after its `memorandum` id and `title`."""
     data = [{"memorandum": id_, "title": title} | status_data(page) for id_, title, page in pages]
     return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def fold(text: str, width: int | None = None) -> str:
+    """`text` with each line longer than `width` (the terminal's) broken between words and
+    continued four cells further in; a word is never broken, and short lines stay as they are."""
+    import textwrap
+
+    from mou.grid import cell_width
+
+    width = terminal_width() if width is None else width
+    lines = []
+    for line in text.split("\n"):
+        if cell_width(line) <= width:
+            lines.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        wrapped = textwrap.wrap(
+            line.strip(" "),
+            width=max(width, 20),
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [line])
+    return "\n".join(lines)
 
 
 def portfolio_status_text(pages: Sequence[tuple[str, str, Status]], language: str = "en") -> str:

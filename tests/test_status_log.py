@@ -234,3 +234,24 @@ def test_shell_completion_through_the_command_line(
     shell = BashComplete(get_command(app), {}, "mou", "_MOU_COMPLETE")
     found = shell.get_completions(["--records", DEMO, *words], incomplete)
     assert [item.value for item in found] == expected
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_status_fits_an_80_column_terminal_without_breaking_a_word(
+    run: Run, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    folded = run("status", "--as-of", "2025-12-31", "--lang", language).output
+    monkeypatch.setenv("COLUMNS", "400")
+    wide = run("status", "--as-of", "2025-12-31", "--lang", language).output
+    assert max(len(line) for line in folded.splitlines()) <= 80
+    assert max(len(line) for line in wide.splitlines()) > 80  # there was something to fold
+    assert folded.split() == wide.split()  # the same words, none broken
+
+
+def test_fold_keeps_short_lines_and_a_word_longer_than_the_line() -> None:
+    from mou.lifecycle_text import fold
+
+    word = "x" * 30
+    assert fold("  short\n\nline", 20) == "  short\n\nline"
+    assert fold(f"    id  {word} end", 20) == f"    id\n        {word}\n        end"

@@ -283,7 +283,7 @@ def status(
     by their cadence, planned events past or near, unanswered requests, parties without a
     contact, and the count of findings."""
     from mou.checks import run_checks
-    from mou.lifecycle_text import status_json, status_text
+    from mou.lifecycle_text import fold, status_json, status_text
     from mou.load import load
     from mou.problems import language_of_environment
     from mou.status import status as status_of
@@ -308,7 +308,7 @@ def status(
     if output_format == "json":
         sys.stdout.write(status_json(found))
     else:
-        sys.stdout.write(status_text(found, chosen))
+        sys.stdout.write(fold(status_text(found, chosen)))
     return PROBLEMS if check and found.overdue else OK
 
 
@@ -326,7 +326,7 @@ def _portfolio_status(
     a list, each with its `memorandum`); exit 1 when one cannot be read, or with --check
     when anything of any memorandum is overdue."""
     from mou.checks import run_checks
-    from mou.lifecycle_text import portfolio_status_json, portfolio_status_text
+    from mou.lifecycle_text import fold, portfolio_status_json, portfolio_status_text
     from mou.models import localized
     from mou.status import status as status_of
 
@@ -341,6 +341,6 @@ def _portfolio_status(
     if json_format:
         sys.stdout.write(portfolio_status_json(pages))
     else:
-        sys.stdout.write(portfolio_status_text(pages, language))
+        sys.stdout.write(fold(portfolio_status_text(pages, language)))
     overdue = any(page.overdue for _, _, page in pages)
     return PROBLEMS if failed or (check and overdue) else OK
