@@ -294,13 +294,20 @@ def portfolio_status_json(pages: Sequence[tuple[str, str, Status]]) -> str:
 
 
 def fold(text: str, width: int | None = None) -> str:
-    """`text` with each line longer than `width` (the terminal's) broken between words and
-    continued four cells further in; a word is never broken, and short lines stay as they are."""
+    """`text` with each line longer than `width` broken between words and continued four
+    cells further in; a word is never broken, and short lines stay as they are. Without a
+    `width`: the terminal's, when writing to one or when `COLUMNS` is set; else (a pipe, a
+    file: one line an item, for grep) `text` as it is."""
+    import os
+    import sys
     import textwrap
 
     from mou.grid import cell_width
 
-    width = terminal_width() if width is None else width
+    if width is None:
+        if not (sys.stdout.isatty() or os.environ.get("COLUMNS")):
+            return text
+        width = terminal_width()
     lines = []
     for line in text.split("\n"):
         if cell_width(line) <= width:

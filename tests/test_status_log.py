@@ -247,6 +247,8 @@ def test_status_fits_an_80_column_terminal_without_breaking_a_word(
     assert max(len(line) for line in folded.splitlines()) <= 80
     assert max(len(line) for line in wide.splitlines()) > 80  # there was something to fold
     assert folded.split() == wide.split()  # the same words, none broken
+    monkeypatch.delenv("COLUMNS")
+    assert run("status", "--as-of", "2025-12-31", "--lang", language).output == wide  # a pipe
 
 
 def test_fold_keeps_short_lines_and_a_word_longer_than_the_line() -> None:
