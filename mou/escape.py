@@ -48,6 +48,13 @@ def terminal_safe(text: str, *, newlines: bool = False) -> str:
     return pattern.sub(_shown, text)
 
 
+def visible(text: str) -> str:
+    """`terminal_safe(text, newlines=True)`, for the many short values of a page: a text with
+    no control or bidi character (`str.isprintable` but for tabs and newlines) is returned
+    as it is, without a regular expression."""
+    return text if text.isprintable() else terminal_safe(text, newlines=True)
+
+
 def one_line(text: str) -> str:
     """`text` on one line, for a diagnostic or a path: every control character escaped."""
     return _UNSAFE_ONE_LINE.sub(_shown, text)

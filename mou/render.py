@@ -15,7 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mou.escape import console_style, json_safe, markdown_message, markdown_text, terminal_safe
+from mou.escape import (
+    console_style,
+    json_safe,
+    markdown_message,
+    markdown_text,
+    terminal_safe,
+    visible,
+)
 from mou.life import Life
 from mou.load import Entry
 from mou.models import Contact, Meeting, Memorandum, Programme, Request, Seminar
@@ -401,6 +408,16 @@ def _shown_escaped(value: Any) -> str:
     return terminal_safe(str(value), newlines=True)
 
 
+def _html_shown(value: Any) -> Any:
+    """A value an HTML template prints: record text with its control and bidi characters
+    shown escaped (`\u202e`), as in every other output, so that an unclosed override cannot
+    turn the page's own text around it; HTML already made (Markup) and non-text as they are.
+    Autoescaping follows."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return visible(value)
+    return value
+
+
 def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | None = None) -> Any:
     """A Jinja environment for the review templates; a user's template gets a sandbox and
     StrictUndefined (a misspelt name is an error, not an empty string)."""
@@ -413,8 +430,8 @@ def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | N
     env = kind(
         loader=loader,
         autoescape=html,
-        # Every value a Markdown or text template prints: control and bidi characters escaped.
-        finalize=None if html else _shown_escaped,
+        # Every value a template prints: control and bidi characters escaped.
+        finalize=_html_shown if html else _shown_escaped,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

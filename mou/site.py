@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
+from mou.escape import visible
 from mou.fields import Loc, Ref, references
 from mou.history import Revision
 from mou.life import Life, clause_terms, has_life, life_on
@@ -480,9 +481,9 @@ def search_index(data: SiteData) -> bytes:
                 entry.id,
                 entry.kind,
                 entry.model.dated.isoformat(),
-                {lang: w.text(title_of(entry)) for lang, w in words.items()},
-                {lang: w.text(summary) for lang, w in words.items()} if summary else {},
-                {lang: w.text(notes) for lang, w in words.items()} if notes else {},
+                {lang: visible(w.text(title_of(entry))) for lang, w in words.items()},
+                {lang: visible(w.text(summary)) for lang, w in words.items()} if summary else {},
+                {lang: visible(w.text(notes)) for lang, w in words.items()} if notes else {},
             ]
         )
     text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -26,7 +26,8 @@ from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 # Where a page's own path, title and content go in the frame rendered once per depth.
-HERE, TITLE, MAIN = "\x00here\x00", "\x00title\x00", "\x00main\x00"
+# Markup: printed as they are (a template escapes and shows control characters in text).
+HERE, TITLE, MAIN = Markup("\x00here\x00"), Markup("\x00title\x00"), Markup("\x00main\x00")
 # Findings listed on the findings page (`mou validate` lists them all).
 FINDINGS_SHOWN = 1000
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from mou.escape import visible
 from mou.fields import Loc, Ref, fields
 from mou.load import Entry
 from mou.models import Expense, field_order
@@ -465,10 +466,12 @@ def _merged(timeline: Timeline, width: int) -> list[list[list[ReviewMark]]]:
 
 
 def esc(text: str) -> str:
-    """`text` escaped for HTML exactly as markupsafe (Jinja's autoescape) escapes it, as a
-    plain string: the hot paths join strings, and a Markup per value costs more than this."""
+    """`text` escaped for HTML exactly as the site's templates print it (control and bidi
+    characters shown escaped, `render._html_shown`, then markupsafe's autoescape), as a plain
+    string: the hot paths join strings, and a Markup per value costs more than this."""
     return (
-        text.replace("&", "&amp;")
+        visible(text)
+        .replace("&", "&amp;")
         .replace(">", "&gt;")
         .replace("<", "&lt;")
         .replace("'", "&#39;")

@@ -425,3 +425,36 @@ def test_pages_job_is_optional_and_builds_the_site(
     arguments[1] = str(REPO / "records")
     assert run(*arguments).exit_code == 0
     assert (tmp_path / "_site" / "ru" / "index.html").is_file()
+
+
+BIDI = {
+    "meetings/2024-03-02-bidi.yaml": """kind: meeting
+type: consultation
+title: "Seminar \\u202eTITLE gnp.exe"
+date: 2024-03-02
+status: held
+location: "Minsk \\u2067isolate \\x1b[31mred"
+format: online
+organizer: cis
+observers: [iom]
+summary: "\\u202d\\u202a\\u200f text"
+""",
+}
+
+
+def test_bidi_and_control_characters_are_shown_not_obeyed(
+    base_tree: Tree, tmp_path: Path, run: Run
+) -> None:
+    """An unclosed right-to-left override in a title would turn the page's own words around
+    it (a date, the memorandum's name in <title>): on every page it is shown escaped."""
+    from mou.escape import has_unsafe
+
+    root = base_tree(BIDI)
+    site = tmp_path / "site"
+    result = run("--records", str(root), "site", "--as-of", "2024-12-31", "--output", str(site))
+    assert result.exit_code == 0
+    for page in [*pages(site), site / "assets" / "search-index.js"]:
+        assert not has_unsafe(page.read_text("utf-8"), newlines=True), page
+    record = (site / "en" / "records" / "2024-03-02-bidi.html").read_text("utf-8")
+    assert "<title>Seminar \\u202eTITLE gnp.exe" in record
+    assert "Minsk \\u2067isolate \\x1b[31mred" in record

@@ -18,8 +18,12 @@ from markupsafe import escape
 
 from conftest import REPO, Run
 from mou import site as site_module
+from mou.escape import has_unsafe, terminal_safe
 from mou.load import Entry
+from mou.render import environment
 from mou.site_views import esc
+
+_PRINTED = environment(html=True).from_string("{{ t }}")  # a value as a site template prints it
 
 Tree = Callable[[dict[str, str | bytes]], Path]
 EXCHANGE = (
@@ -47,7 +51,10 @@ def years_of(page: str) -> dict[str, str]:
 
 @given(st.text())
 def test_esc_is_autoescape(text: str) -> None:
-    assert esc(text) == str(escape(text))
+    """The string joins escape exactly as the templates print (finalize, then autoescape)."""
+    assert esc(text) == _PRINTED.render(t=text)
+    assert esc(text) == str(escape(terminal_safe(text, newlines=True)))
+    assert not has_unsafe(esc(text))  # no raw control or bidi character reaches the page
 
 
 def test_a_link_in_the_output_folder_is_never_followed(
