@@ -42,12 +42,18 @@ def write_folder(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
 def open_folder(folder: Path) -> set[str]:
     """Check that `folder` may be written (see `write_folder`); the files written last time."""
     manifest = folder / SITE_MANIFEST
-    if folder.exists() and not manifest.is_file() and any(folder.iterdir()):
+    if manifest.is_file():
+        return set(manifest.read_text("utf-8").split("\n")) - {""}
+    if folder.exists() and any(folder.iterdir()):
         raise FolderInUseError(
             f"--output {folder} is not empty and was not written by `mou site`: "
             "choose an empty or new folder"
         )
-    return set(manifest.read_text("utf-8").split("\n")) - {""} if manifest.is_file() else set()
+    # Claimed before the first file is written: a first build cut short (Ctrl-C) leaves a
+    # folder that the next `mou site` may write again, not one it must refuse.
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest.write_text("", encoding="utf-8")
+    return set()
 
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes | None]]) -> list[str]:

@@ -150,7 +150,7 @@ def make_site(
         # copying each page of memory it shares with the parent.
         gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(2) as pool:
+            with multiprocessing.get_context("fork").Pool(2, _quiet_on_ctrl_c) as pool:
                 done = pool.map(_write_part, every, chunksize=1)
         finally:
             gc.unfreeze()
@@ -176,6 +176,13 @@ def _can_fork(size: int) -> bool:
 
     # Forking a process with threads can deadlock (and --serve has its server's threads).
     return size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+
+
+def _quiet_on_ctrl_c() -> None:
+    """A worker leaves Ctrl-C to the parent, which ends the pool (no traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _write_part(part: Part) -> tuple[list[str], Keys]:

@@ -114,7 +114,7 @@ class Pages:
 
     def wrap(self, here: str, title: str, main: str) -> bytes:
         """A page: `main` (HTML) in the frame."""
-        filled = {HERE: esc(here), TITLE: esc(title), MAIN: main}
+        filled: dict[str, str] = {HERE: esc(here), TITLE: esc(title), MAIN: main}
         return "".join([filled.get(piece, piece) for piece in self.frame(here.count("/"))]).encode()
 
     def rows(self, entries: Sequence[Entry], extra: Extra | None = None) -> Markup:

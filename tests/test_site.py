@@ -427,7 +427,7 @@ def test_pages_job_is_optional_and_builds_the_site(
     assert (tmp_path / "_site" / "ru" / "index.html").is_file()
 
 
-BIDI = {
+BIDI: dict[str, str | bytes] = {
     "meetings/2024-03-02-bidi.yaml": """kind: meeting
 type: consultation
 title: "Seminar \\u202eTITLE gnp.exe"

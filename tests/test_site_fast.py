@@ -4,12 +4,14 @@ an unchanged record does not render it again."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -244,3 +246,27 @@ def test_the_parts_written_by_two_processes_make_the_same_site(
     assert files(site) == files(demo_site)
     keys = (site / ".mou-site-keys").read_text("utf-8").splitlines()
     assert len(keys) == len([p for p in files(site) if "/records/" in p])
+
+
+def test_a_first_build_cut_short_leaves_a_folder_the_next_build_writes(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during the first `mou site` into a new folder: the files already written stay,
+    and the next `mou site` builds into that folder instead of refusing it as not its own."""
+    from mou import folder
+
+    demo, site = REPO / "examples" / "demo", tmp_path / "site"
+    write_files = folder.write_files
+
+    def cut_short(output: Path, files: Any) -> list[str]:
+        write_files(output, itertools.islice(files, 5))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(folder, "write_files", cut_short)
+    cut = run("--no-cache", "--records", str(demo), "site", "--output", str(site))
+    assert cut.exit_code != 0
+    assert len([p for p in site.rglob("*") if p.is_file()]) > 1  # pages, and mou's mark
+    monkeypatch.setattr(folder, "write_files", write_files)
+    again = run("--no-cache", "--records", str(demo), "site", "--output", str(site))
+    assert again.exit_code == 0, again.output
+    assert (site / "en" / "index.html").is_file()
