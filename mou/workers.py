@@ -138,6 +138,7 @@ def _fork(
 ) -> _Child:
     """A child running items `first`, `first + workers`, ..., each result to its file."""
     reading, writing = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -145,6 +146,7 @@ def _fork(
         os.close(writing)
         raise
     if pid == 0:
+        _end_with(parent)
         os.close(reading)
         for index, descriptor in enumerate(files):
             if index % workers != first and descriptor >= 0:
@@ -153,6 +155,22 @@ def _fork(
         _work(function, [(items[index], files[index]) for index in mine], writing)
     os.close(writing)
     return _Child(pid, reading)
+
+
+def _end_with(parent: int) -> None:
+    """In a child: be killed when `parent` ends (Linux's parent-death signal), so that a
+    `mou` killed (kill -9, a CI timeout) leaves no worker running on; and end now if it
+    ended already, before the signal was asked for. Elsewhere the child ends with its work."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _work(

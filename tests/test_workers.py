@@ -4,6 +4,9 @@ same as in one process, also when a worker dies or the results are abandoned."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +143,40 @@ def test_with_other_threads_running_the_work_runs_here(monkeypatch: pytest.Monke
     finally:
         stop.set()
         server.join()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's parent-death signal")
+def test_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
+    """`mou` killed with -9 (or by a CI timeout) while its workers parse: they end with it."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from mou import workers\n"
+        "fork = workers._fork\n"
+        "def told(*args):\n"
+        "    child = fork(*args)\n"
+        "    print(child.pid, flush=True)\n"
+        "    return child\n"
+        "workers._fork = told\n"
+        "results = workers.run(time.sleep, [(30,), (30,)], 2)\n"
+        "time.sleep(30)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        assert parent.stdout is not None
+        children = [int(parent.stdout.readline()) for _ in range(2)]
+        parent.kill()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, ended but not yet reaped by init, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
