@@ -170,12 +170,12 @@ _FORKED: dict[str, tuple[SiteData, Path]] = {}
 
 def _can_fork(size: int) -> bool:
     import os
-    import threading
 
     from mou.read import PARALLEL_FROM
+    from mou.workers import threads_running
 
     # Forking a process with threads can deadlock (and --serve has its server's threads).
-    return size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+    return size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and not threads_running()
 
 
 def _quiet_on_ctrl_c() -> None:

@@ -32,7 +32,7 @@ def run(
     """`function(*item)` for each of `items`, in order, run in `workers` processes (started
     when this is called, not when the first result is asked for). `function` is a module's
     function and its results pickle: they cross from the workers."""
-    if _threads_running():  # a fork copies one thread of many: a lock another held stays held
+    if threads_running():  # a fork copies one thread of many: a lock another held stays held
         return (function(*item) for item in items)
     if not FORKS:
         return _pool(function, items, workers)
@@ -49,7 +49,7 @@ def run(
     return _gathered(function, items, files, children)
 
 
-def _threads_running() -> bool:
+def threads_running() -> bool:
     """Whether this process runs threads besides the main one (`mou site --serve`'s server):
     a child forked then could wait for ever on a lock a vanished thread held, and so could a
     process pool, which forks too. The work runs in this process instead."""

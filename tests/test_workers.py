@@ -22,7 +22,7 @@ def _no_other_threads(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     """The workers as they run in `mou`, which starts no thread, whatever threads other tests
     of the session left running (with threads, the work runs in the parent: tested last)."""
     if "threads_running" not in request.node.name:
-        monkeypatch.setattr(workers, "_threads_running", lambda: False)
+        monkeypatch.setattr(workers, "threads_running", lambda: False)
 
 
 def _square_and_where(number: int, size: int) -> tuple[int, bytes]:
@@ -125,7 +125,7 @@ def test_each_result_is_freed_once_read() -> None:
     assert open_files() == before
 
 
-def test_with_other_threads_running_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_otherthreads_running_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
     def refused(*args: Any) -> Any:
