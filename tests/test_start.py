@@ -5,8 +5,10 @@ traceback."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +110,21 @@ def test_mou_as_a_library_leaves_the_environment_alone() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout == "False\n"
+
+
+def test_ctrl_c_stops_site_serve_with_130(base_tree: Callable[[dict[str, str]], Path]) -> None:
+    root = base_tree({})
+    command = [sys.executable, "-m", "mou", "--records", str(root), "site", "--as-of", "2024-12-31"]
+    command += ["--output", str(root.parent / "site"), "--serve", "--port", "0"]
+    env = {**os.environ, "MOU_NO_CACHE": "1"}
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as server:
+        assert server.stderr is not None
+        said = []
+        for line in server.stderr:  # the build's lines, then the address it serves on
+            said.append(line)
+            if line.startswith("serving on http://127.0.0.1:"):
+                break
+        server.send_signal(signal.SIGINT)
+        said.append(server.stderr.read())
+        assert server.wait(60) == 130, said
+    assert said[-1] == "stopped\n"

@@ -117,6 +117,7 @@ def _build(root: Path, target: Path, options: SiteOptions, *, parallel: bool) ->
 def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> None:
     """Serve `target` on 127.0.0.1 until interrupted, rebuilding when a record changes; a
     rebuild that fails is reported and the last good site stays served."""
+    import sys
     import threading
 
     from mou.problems import RefusalError, UsageError
@@ -139,7 +140,12 @@ def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> No
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:
-        pass
+        # Stopped as every command is (start.main): exit code 130, no traceback. A rebuild
+        # under way is finished first, so the folder is not left half-written.
+        stop.set()
+        watcher.join()
+        typer.echo("\nstopped" if sys.stderr.isatty() else "stopped", err=True)
+        raise typer.Exit(130) from None
     finally:
         stop.set()
         httpd.server_close()
