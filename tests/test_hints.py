@@ -84,6 +84,30 @@ def test_list_names_the_files_it_could_not_read(tmp_path: Path, run: Run) -> Non
 
 
 @pytest.mark.parametrize(
+    "files",
+    [
+        ["meetings/inner/memorandum.yaml", "meetings/inner/meetings/2024-01-01-x.yaml"],
+        ["meetings/inner/portfolio.yaml", "meetings/inner/memorandum.yaml"],
+    ],
+    ids=["memorandum", "portfolio"],
+)
+def test_list_says_a_nested_memorandum_is_left_out_as_one(
+    tmp_path: Path, run: Run, files: list[str]
+) -> None:
+    root = case_tree("clean", tmp_path / "case")
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes((root / "memorandum.yaml").read_bytes())
+    result = run("--records", str(root), "list", "--format", "tsv")
+    assert result.exit_code == 1
+    assert "2024-03-12-consultations" in result.stdout
+    assert result.stderr == (
+        "mou: left out 1 folder(s) holding a memorandum or portfolio nested in this one's "
+        "(MOU403: not this memorandum's records; move it out): meetings/inner/\n"
+    )
+
+
+@pytest.mark.parametrize(
     "arguments,choices",
     [
         (["review", "--format", "pdf"], "'pdf' is not one of: md, text, html, json"),

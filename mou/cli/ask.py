@@ -35,21 +35,31 @@ if TYPE_CHECKING:
 
 
 def _left_out(records: RecordSet) -> int:
-    """Files that could not be read are left out of a listing: say which on standard error,
-    and exit 1 (`mou validate` says why)."""
-    read = {entry.path for entry in records.entries}
-    broken = sorted({p.path for p in records.problems if p.path not in read})
-    if not broken:
-        return OK
+    """Files left out of a listing, said on standard error with exit 1 (`mou validate` says
+    more): those that could not be read, and the folders of memoranda or portfolios nested in
+    this one's (MOU403, `read.own_files`), which are not this memorandum's records."""
     from mou.escape import terminal_safe
 
-    listed = ", ".join(terminal_safe(path) for path in broken)
-    typer.echo(
-        f"mou: left out {len(broken)} file(s) that could not be read (`mou validate` says "
-        f"why): {listed}",
-        err=True,
+    read = {entry.path for entry in records.entries}
+    missing = {p.path: p.code for p in records.problems if p.path not in read}
+    nested = sorted(
+        {path.rpartition("/")[0] + "/" for path, code in missing.items() if code == "MOU403"}
     )
-    return PROBLEMS
+    broken = sorted(path for path, code in missing.items() if code != "MOU403")
+    if nested:
+        typer.echo(
+            f"mou: left out {len(nested)} folder(s) holding a memorandum or portfolio nested in "
+            "this one's (MOU403: not this memorandum's records; move it out): "
+            + ", ".join(terminal_safe(path) for path in nested),
+            err=True,
+        )
+    if broken:
+        typer.echo(
+            f"mou: left out {len(broken)} file(s) that could not be read (`mou validate` says "
+            "why): " + ", ".join(terminal_safe(path) for path in broken),
+            err=True,
+        )
+    return PROBLEMS if nested or broken else OK
 
 
 def _print_json(data: object) -> None:
