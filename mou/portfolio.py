@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mou.problems import N_, Problem, T, Text, UsageError
+from mou.problems import N_, Problem, RefusalError, T, Text, UsageError
 from mou.read import SUFFIXES, find_root, not_regular, read_record_file
 
 MEMORANDUM = "memorandum.yaml"
@@ -71,10 +71,13 @@ class Portfolio:
         return [member.id for member in self.members]
 
     def member(self, id: str) -> Member:
-        """The member `id`; a usage error naming the ids there are when there is none."""
+        """The member `id`; a usage error naming the ids there are when there is none, and a
+        refusal saying what its memorandum.yaml is when that is no regular file (MOU401)."""
         for member in self.members:
             if member.id == id:
                 return member
+        if id in {member.id for member in self.unreadable}:
+            raise RefusalError(f"-m {id}: {_no_memorandum(self.root / id)}", "MOU401")
         raise UsageError(
             f"-m {id}: no such memorandum in the portfolio {self.root}; {self.choice()}"
         )

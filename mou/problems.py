@@ -209,12 +209,24 @@ class Problem:
         return (self.path, self.line, self.column, self.code)
 
 
-class UsageError(ValueError):
+class CommandError(ValueError):
+    """A command's refusal, said as `mou: MESSAGE`. One that has a diagnostic code of the
+    catalogue says it as a diagnostic line does, severity and code first: `mou: error MOU501
+    MESSAGE` (`mou explain MOU501` says more)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        if code is not None:
+            message = f"{CODES[code].severity} {code} {message}"
+        super().__init__(message)
+        self.code = code
+
+
+class UsageError(CommandError):
     """What was asked cannot be done as given (a bad option value, an unknown id): the
     command line prints the message and exits 2."""
 
 
-class RefusalError(ValueError):
+class RefusalError(CommandError):
     """What was asked is refused because of the record or the disk (no readable memorandum,
     an id already taken): the command line prints the message and exits 1. Nothing on disk
     was changed."""

@@ -289,6 +289,10 @@ def test_a_memorandum_yaml_that_is_no_file_is_said(
     assert (diagnostic["code"], diagnostic["path"]) == ("MOU401", "odd/memorandum.yaml")
     expected = f"odd/ is not read: its memorandum.yaml is {what}, not a regular file"
     assert diagnostic["message"] == expected
+    # -m odd says the same, with its code (not "no such memorandum")
+    for command in (("list",), ("status", "--as-of", "2025-06-01")):
+        chosen = run("--records", str(portfolio), "-m", "odd", *command)
+        assert (chosen.exit_code, chosen.stderr) == (1, f"mou: error MOU401 -m odd: {expected}\n")
 
 
 def test_a_member_linked_from_outside_is_said(run: Run, portfolio: Path, tmp_path: Path) -> None:
