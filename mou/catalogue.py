@@ -4,6 +4,8 @@ grep for them, so a code's meaning never changes. No mou imports: `problems` bui
 
     MOU0xx reading a file     MOU1xx a record's own fields   MOU2xx ids, references, documents
     MOU3xx the memorandum's rules and dates                  MOU4xx a portfolio of memoranda
+    MOU5xx an output a command refuses to write (not a finding of the record: said as
+           `mou: error MOU501 ...`, exit 2, never in `mou validate`'s report)
 """
 
 from __future__ import annotations
@@ -308,6 +310,31 @@ CODES: dict[str, Code] = {
             80 characters, as `mou init ID` takes (no spaces, no leading hyphen, no other
             alphabet). The folder is not a member: it is not read, listed, offered by `-m`
             or its completion. Rename the folder (`git mv`) to the memorandum's id.""",
+        ),
+        _code(
+            "MOU501",
+            E,
+            N_("an output mou will not write there"),
+            """
+            A command's output (`--output`, an export's FILE or `--metadata`) names a place
+            mou does not write: a folder, a device, a FIFO or a socket where a file goes
+            (through any link: `--output /dev/null` is refused; `-` is standard output), two
+            outputs of one command that are the same file, something other than a folder
+            where a folder goes (`mou site`, `mou schema`), or a site folder that is not
+            empty and was not written by `mou site`, or that holds a file or folder mou did
+            not write there (a link leading out). Nothing is written and the command exits
+            2: give a regular file or a new path, or an empty or new folder.""",
+        ),
+        _code(
+            "MOU502",
+            E,
+            N_("an output the system would not let mou write"),
+            """
+            mou would write the output there, but the system refused: no permission, a
+            read-only or full disk, a file where a folder should be on the way. The
+            system's reason ends the message, and the command exits 2. A single output
+            file is written to a temporary file beside it and renamed into place, so the
+            file that was there is left as it was.""",
         ),
     )
 }

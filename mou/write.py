@@ -86,17 +86,18 @@ def write_output(target: Path | str, data: bytes) -> Path | None:
 
 def output_target(target: Path | str, option: str = "--output") -> Path:
     """The regular file (or new path) an output to `target` replaces, through any symbolic
-    link; UnsafePathError for a folder, device, FIFO or socket, before anything is written."""
+    link; UnsafePathError for a folder, device, FIFO or socket, before anything is written
+    (the message names the option: `--output X is a folder: ...`). OSError when it cannot
+    be looked at (a file where a folder should be on the way, no permission)."""
     real = Path(os.path.realpath(target))
     try:
         what = not_regular(os.stat(real).st_mode)
     except FileNotFoundError:
         what = None
-    except OSError as error:
-        raise UnsafePathError(f"{target}: {error.strerror}") from None
     if what is not None:
         also = " (or `-` for standard output)" if option == "--output" else ""
-        raise UnsafePathError(f"{target} is {what}: {option} writes a regular file{also}")
+        where = f"{option} {target}" if option.startswith("-") else str(target)
+        raise UnsafePathError(f"{where} is {what}: {option} writes a regular file{also}")
     return real
 
 

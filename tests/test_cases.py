@@ -29,6 +29,7 @@ def test_case(name: str, tmp_path: Path) -> None:
 
 
 def test_every_code_has_a_case() -> None:
+    from test_edges import OUTPUT_REFUSALS
     from test_portfolio import PORTFOLIO_CASES
 
     from mou.problems import CODES
@@ -39,4 +40,5 @@ def test_every_code_has_a_case() -> None:
         for line in (CASES / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     }
     covered |= {problem[0] for _, expected in PORTFOLIO_CASES for problem in expected}
+    covered |= {code for _, _, code in OUTPUT_REFUSALS}  # refusals of a command, not findings
     assert set(CODES) <= covered, f"codes without a case: {sorted(set(CODES) - covered)}"

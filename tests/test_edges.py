@@ -321,6 +321,59 @@ def test_every_output_option_goes_through_the_safe_opener(
     assert result.output.strip()
 
 
+# Each output refused, data-driven: what is at the place ("device": /dev/null), the words of
+# the command line ({place} is replaced), and the code. MOU501: mou will not write there;
+# MOU502: the system would not (a file where a folder should be on the way).
+OUTPUT_REFUSALS = [
+    ("device", ["review", "--period", "2024", "--output", "{place}"], "MOU501"),
+    ("folder", ["calendar", "--output", "{place}"], "MOU501"),
+    ("fifo", ["review", "--period", "2024", "--output", "{place}"], "MOU501"),
+    ("folder", ["export", "sqlite", "{place}"], "MOU501"),
+    ("file", ["export", "sqlite", "{place}", "--metadata", "{place}"], "MOU501"),
+    ("device", ["export", "xlsx", "{place}"], "MOU501"),
+    ("used", ["site", "--output", "{place}"], "MOU501"),
+    ("file", ["site", "--output", "{place}"], "MOU501"),
+    ("device", ["schema", "--output", "{place}"], "MOU501"),
+    ("file", ["review", "--period", "2024", "--output", "{place}/x.md"], "MOU502"),
+    ("file", ["calendar", "--output", "{place}/x.ics"], "MOU502"),
+    ("file", ["export", "xlsx", "{place}/x.xlsx"], "MOU502"),
+]
+
+
+def _place(what: str, tmp_path: Path) -> Path:
+    place = tmp_path / "place"
+    if what == "device":
+        return Path(os.devnull)
+    if what == "fifo":
+        os.mkfifo(place)
+    elif what == "folder":
+        place.mkdir()
+    elif what == "used":
+        place.mkdir()
+        (place / "notes.txt").write_text("mine")
+    else:
+        place.write_text("mine")
+    return place
+
+
+@pytest.mark.parametrize(("what", "words", "code"), OUTPUT_REFUSALS)
+def test_an_output_refused_is_said_with_its_code(
+    what: str, words: list[str], code: str, *, base_tree: Tree, run: Run, tmp_path: Path
+) -> None:
+    root = base_tree({})
+    place = _place(what, tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    command = [word.replace("{place}", str(place)) for word in words]
+    result = run("--records", str(root), *command)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"mou: error {code} ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written, nothing removed
+    assert what != "file" or place.read_text() == "mine"
+    explained = run("explain", code)
+    assert explained.exit_code == 0 and "exits" in explained.stdout
+
+
 @pytest.mark.parametrize(
     "journal",
     [

@@ -14,6 +14,8 @@ from mou.cli.common import (
     PROBLEMS,
     Language,
     command,
+    output_folder,
+    output_refused,
     parse_as_of,
     portfolio_or_root,
     records_root,
@@ -89,9 +91,9 @@ def schema(
     from mou.schema import write_schemas
 
     try:
-        written = write_schemas(output)
-    except OSError as error:
-        raise UsageError(f"cannot write into {output}: {error.strerror}") from None
+        written = write_schemas(output_folder(output))
+    except (UsageError, OSError) as error:
+        raise output_refused(error, output) from None
     for path in written:
         typer.echo(path.as_posix())
 

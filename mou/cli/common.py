@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mou.portfolio import Portfolio
 
 OK, PROBLEMS, USAGE = 0, 1, 2
+INTERRUPTED = 130  # Ctrl+C: the shell's code for it (as `start.main` gives any command)
 
 # The kinds `mou add-KIND` writes: mou.kinds.ADDABLE, kept here so that `mou --help` need not
 # import the models (tests/test_cli_layout.py keeps the two equal).
@@ -279,19 +280,54 @@ def parse_period(text: str | None) -> Period | None:
 
 def write_output(output: Path, data: str | bytes) -> None:
     """Write --output (`-`: standard output) through the one safe opener; a path that cannot
-    be written is a usage error, and whatever was there is left as it was."""
+    be written is refused (`output_refused`), and whatever was there is left as it was."""
     from mou.problems import UsageError
-    from mou.write import UnsafePathError
     from mou.write import write_output as write
 
     try:
         written = write(output, data.encode("utf-8") if isinstance(data, str) else data)
-    except UnsafePathError as error:
-        raise UsageError(f"--output {error}") from None
-    except OSError as error:
-        raise UsageError(f"--output {output}: cannot write: {error.strerror}") from None
+    except (UsageError, OSError) as error:
+        raise output_refused(error, output) from None
     if written is not None:
         say(f"wrote {output}", err=True)
+
+
+# The codes of an output refused: mou will not write there, or the system would not.
+OUTPUT_UNSAFE, OUTPUT_FAILED = "MOU501", "MOU502"
+
+
+def output_refused(error: Exception, target: Path, option: str = "--output") -> Exception:
+    """The one refusal of an output (`--output`, an export's FILE, `--metadata`), exit 2:
+    MOU501 where mou will not write (`error` is the UsageError saying why: not a regular
+    file, a folder mou did not write, a link leading out), MOU502 where the system would
+    not (`error` is the OSError: no permission, a full or read-only disk)."""
+    from mou.problems import CommandError, UsageError
+
+    if isinstance(error, CommandError) and error.code is not None:
+        return error  # refused already
+    if isinstance(error, OSError):
+        where = f"{option} {target}" if option.startswith("-") else str(target)
+        return UsageError(f"{where}: cannot write: {error.strerror or error}", OUTPUT_FAILED)
+    return UsageError(str(error), OUTPUT_UNSAFE)
+
+
+def output_folder(target: Path, option: str = "--output") -> Path:
+    """`target` as the folder an output of many files goes into: refused (MOU501) when
+    something other than a folder is there (a file, a device), before anything is written."""
+    import os
+    import stat
+
+    from mou.read import not_regular
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return target  # not there yet (made when written), or said when it is written
+    if not stat.S_ISDIR(mode):
+        what = not_regular(mode) or "a file"
+        message = f"{option} {target} is {what}: {option} writes into a folder"
+        raise output_refused(ValueError(message), target, option)
+    return target
 
 
 def no_memorandum(then: str = "run `mou validate`") -> Exception:

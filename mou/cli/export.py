@@ -21,6 +21,7 @@ from mou.cli.common import (
     app,
     exits,
     no_memorandum,
+    output_refused,
     parse_as_of,
     portfolio_or_root,
     say,
@@ -56,30 +57,32 @@ def subcommand(name: str) -> Callable[[Command], Command]:
 
 def targets(*paths: tuple[Path, str]) -> list[Path]:
     """The files to write, each checked (a regular file or a new path; never a folder, FIFO or
-    device) before any is written; a usage error names the first that is not."""
+    device) before any is written; refused (`output_refused`) at the first that is not."""
     from mou.problems import UsageError
-    from mou.write import UnsafePathError, output_target
+    from mou.write import output_target
 
     checked = []
     for path, option in paths:
         try:
             checked.append(output_target(path, option))
-        except UnsafePathError as error:
-            raise UsageError(str(error)) from None
+        except (UsageError, OSError) as error:
+            raise output_refused(error, path, option) from None
     if len(set(checked)) < len(checked):
-        raise UsageError("the files to write must be different files")
+        options = " and ".join(option for _, option in paths)
+        raise output_refused(
+            UsageError(f"{options} name the same file: {paths[0][0]}"), paths[0][0]
+        )
     return checked
 
 
 def write(path: Path, data: bytes) -> None:
-    """Write one checked file atomically; what cannot be written is a usage error."""
-    from mou.problems import UsageError
+    """Write one checked file atomically; what cannot be written is refused (MOU502)."""
     from mou.write import write_bytes
 
     try:
         write_bytes(path, data)
     except OSError as error:
-        raise UsageError(f"{path}: cannot write: {error.strerror}") from None
+        raise output_refused(error, path, "FILE") from None
 
 
 @subcommand("sqlite")

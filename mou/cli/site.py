@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mou.cli.common import (
+    INTERRUPTED,
     AsOfOption,
     ContactDetails,
     command,
     no_memorandum,
+    output_folder,
+    output_refused,
     parse_as_of,
     portfolio_or_root,
 )
@@ -47,7 +50,7 @@ def site(
     serve: Serve = False,
     port: Port = 8000,
     contact_details: ContactDetails = False,
-) -> None:
+) -> int | None:
     """The whole record as a static site in English and Russian: dashboard, clauses, every
     record, parties, states, yearly reviews, actions, findings, search and the calendar."""
     from mou.portfolio import Portfolio
@@ -56,16 +59,17 @@ def site(
     found = portfolio_or_root(context)
     options = SiteOptions(parse_as_of(as_of), contact_details=contact_details)
     if isinstance(found, Portfolio):
-        target = output if output is not None else found.root / "site"
+        target = output_folder(output if output is not None else found.root / "site")
         if serve:
             raise typer.BadParameter("--serve previews one memorandum: add -m ID")
         _build_portfolio(found, target, options)
-        return
+        return None
     root = found
-    target = output if output is not None else _default_folder(root)
+    target = output_folder(output if output is not None else _default_folder(root))
     _build(root, target, options, parallel=not serve)
     if serve:
-        _serve(root, target, port, lambda: _build(root, target, options, parallel=False))
+        return _serve(root, target, port, lambda: _build(root, target, options, parallel=False))
+    return None
 
 
 def _default_folder(root: Path) -> Path:
@@ -82,13 +86,14 @@ def _default_folder(root: Path) -> Path:
 
 def _build_portfolio(portfolio: Portfolio, target: Path, options: SiteOptions) -> None:
     from mou.escape import terminal_safe
-    from mou.problems import RefusalError, UsageError
+    from mou.folder import FolderInUseError
+    from mou.problems import RefusalError
     from mou.site_portfolio import make_portfolio_site
 
     try:
         report, unreadable = make_portfolio_site(portfolio, target, options)
-    except OSError as error:
-        raise UsageError(f"--output {target}: cannot write: {error.strerror}") from None
+    except (FolderInUseError, OSError) as error:
+        raise output_refused(error, target) from None
     typer.echo(f"wrote {report.files} files; open {target / 'index.html'}", err=True)
     if unreadable:
         names = ", ".join(terminal_safe(id_) for id_ in unreadable)
@@ -96,15 +101,15 @@ def _build_portfolio(portfolio: Portfolio, target: Path, options: SiteOptions) -
 
 
 def _build(root: Path, target: Path, options: SiteOptions, *, parallel: bool) -> None:
-    from mou.problems import UsageError
+    from mou.folder import FolderInUseError
     from mou.site_build import NoMemorandumError, make_site
 
     try:
         report = make_site(root, target, options, parallel=parallel)
     except NoMemorandumError:
         raise no_memorandum() from None
-    except OSError as error:
-        raise UsageError(f"--output {target}: cannot write: {error.strerror}") from None
+    except (FolderInUseError, OSError) as error:
+        raise output_refused(error, target) from None
     typer.echo(f"wrote {report.files} files; open {target / 'index.html'}", err=True)
     if report.errors or report.warnings:
         typer.echo(
@@ -114,9 +119,10 @@ def _build(root: Path, target: Path, options: SiteOptions, *, parallel: bool) ->
         )
 
 
-def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> None:
-    """Serve `target` on 127.0.0.1 until interrupted, rebuilding when a record changes; a
-    rebuild that fails is reported and the last good site stays served."""
+def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> int:
+    """Serve `target` on 127.0.0.1 until interrupted (then exit code 130, as for any command
+    Ctrl+C ends), rebuilding when a record changes; a rebuild that fails is reported and the
+    last good site stays served."""
     import sys
     import threading
 
@@ -138,14 +144,14 @@ def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> No
     watcher.start()
     typer.echo(f"serving on http://{HOST}:{httpd.server_port}/ (Ctrl+C stops)", err=True)
     try:
-        httpd.serve_forever()
+        httpd.serve_forever()  # until Ctrl+C
     except KeyboardInterrupt:
         # Stopped as every command is (start.main): exit code 130, no traceback. A rebuild
         # under way is finished first, so the folder is not left half-written.
         stop.set()
         watcher.join()
-        typer.echo("\nstopped" if sys.stderr.isatty() else "stopped", err=True)
-        raise typer.Exit(130) from None
     finally:
         stop.set()
         httpd.server_close()
+    typer.echo("\nstopped" if sys.stderr.isatty() else "stopped", err=True)
+    return INTERRUPTED
