@@ -154,6 +154,21 @@ def _turn_plugins_off() -> None:
     if mou.PLUGINS_VARIABLE not in os.environ:
         os.environ[mou.PLUGINS_VARIABLE] = "__all__"
         mou.plugins_turned_off = True
+        _no_plugin_loader()
+
+
+def _no_plugin_loader() -> None:
+    """pydantic looks for plugins with `pydantic.plugin._loader.get_plugins`, which returns
+    none when PYDANTIC_DISABLE_PLUGINS says so, but whose module imports `importlib.metadata`
+    (~25 ms: email, zipfile, socket) before it reads the variable. With the variable set by
+    mou, a module whose `get_plugins` returns none at once stands in for it: the same answer."""
+    import types
+
+    name = "pydantic.plugin._loader"
+    if name not in sys.modules:
+        stand_in = types.ModuleType(name, "mou.start's stand-in: plugins are turned off")
+        stand_in.get_plugins = tuple  # type: ignore[attr-defined]
+        sys.modules[name] = stand_in
 
 
 # Failures of writing to standard output (a closed pipe, a full disk, a device): not mou's.
