@@ -35,7 +35,7 @@ from mou.selection import (
     ActionItem,
     action_items,
     by_date,
-    counts_for,
+    counted_by,
     is_bilateral,
     qualifies,
     record_data,
@@ -240,7 +240,8 @@ def clause_review(
     that show the memorandum acted on (`entries`, see `qualifies`)."""
     if not clause.evidence:
         return ClauseReview(clause, "n/a", 0, None, None, ())
-    qualifying = [e for e in entries if counts_for(clause, e.model)]
+    counts = counted_by(clause)
+    qualifying = [e for e in entries if counts(e.model)]
     acted = tuple(e for e in qualifying if within(e.model, period.start, cut_off))
     if clause.cadence is None:
         return ClauseReview(

@@ -8,7 +8,7 @@ name; the terminal tables pick their columns by those names (`mou.tables`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -26,7 +26,6 @@ from mou.models import (
     Meeting,
     Programme,
     Record,
-    evidences,
     field_order,
 )
 from mou.periods import Period
@@ -57,9 +56,28 @@ def qualifies(model: Record) -> bool:
 def counts_for(clause: Clause, model: Record) -> bool:
     """An activity counts for the clause it names and no other; other kinds for the clauses
     whose evidence lists them."""
-    if isinstance(model, Activity):
-        return model.clause == clause.id
-    return any(evidences(entry, model) for entry in clause.evidence)
+    return counted_by(clause)(model)
+
+
+def counted_by(clause: Clause) -> Callable[[Record], bool]:
+    """`counts_for(clause, ·)`, the clause's evidence read once (`models.evidences`: a kind, or
+    a meeting's kind and type): for a clause asked of many records."""
+    kinds: set[str] = set()
+    meetings: set[str] = set()  # meeting types
+    for entry in clause.evidence:
+        kind, _, subtype = entry.partition("/")
+        if not subtype:
+            kinds.add(kind)
+        elif kind == "meeting":
+            meetings.add(subtype)
+    clause_id = clause.id
+
+    def counts(model: Record) -> bool:
+        if isinstance(model, Activity):
+            return model.clause == clause_id
+        return model.kind in kinds or (isinstance(model, Meeting) and model.type in meetings)
+
+    return counts
 
 
 def span(model: Record) -> tuple[date, date | None]:

@@ -40,7 +40,7 @@ from mou.review import ClauseReview, Review, clause_review, review
 from mou.selection import (
     ActionItem,
     action_items,
-    counts_for,
+    counted_by,
     qualifies,
     span,
     title_of,
@@ -214,11 +214,8 @@ class SiteData:
     ) -> ClauseYears:
         as_of = self.options.as_of
         since, until = days  # the clause counts records of these days (amendments)
-        own = [
-            e
-            for e in qualifying
-            if counts_for(clause, e.model) and since <= e.model.dated <= min(as_of, until)
-        ]
+        counts, last = counted_by(clause), min(as_of, until)
+        own = [e for e in qualifying if counts(e.model) and since <= e.model.dated <= last]
         dates = [e.model.dated for e in own]
         ongoing = [e for e in own if isinstance(e.model, Programme)]
 

@@ -26,7 +26,7 @@ from mou.models import Clause, Memorandum, Record
 from mou.periods import Period
 from mou.review import Cost, clause_in_force
 from mou.review import costs as review_costs
-from mou.selection import counts_for, is_bilateral, qualifies, span
+from mou.selection import counted_by, is_bilateral, qualifies, span
 
 # How many months one column spans.
 EVERY = {"year": 12, "half": 6, "quarter": 3, "month": 1}
@@ -181,7 +181,8 @@ class _Texts:
 
     def records(self, clause: Clause) -> _Dated:
         if id(clause) not in self.found:
-            chosen = [e for e in self.qualifying if clause.evidence and counts_for(clause, e.model)]
+            counts = counted_by(clause)
+            chosen = [e for e in self.qualifying if clause.evidence and counts(e.model)]
             self.found[id(clause)] = _Dated(chosen)
         return self.found[id(clause)]
 

@@ -438,3 +438,32 @@ def test_diff_as_text(history: Path, run: Run) -> None:
         "changed: contacts/c1.yaml (contact)",
         f"    email: {hidden} → {hidden}",
     ]
+
+
+def test_counted_by_is_each_evidence_entry_read_once() -> None:
+    """`counted_by(clause)` (the clause's evidence read once, for many records) answers as
+    `models.evidences` does entry by entry, with an activity counting for the clause it names,
+    for every record of the demo against its clauses and against every kind and meeting type."""
+    from mou.load import load
+    from mou.models import MEETING_TYPES, Activity, Clause, evidences
+    from mou.selection import counted_by
+
+    records = load(REPO / "examples" / "demo")
+    assert records.memorandum is not None
+    kinds = sorted({entry.kind for entry in records.entries} - {"memorandum"})
+    made = [
+        Clause(id="9", summary="x", evidence=(kind, *(f"meeting/{t}" for t in types)))
+        for kind in kinds
+        for types in ((), MEETING_TYPES[:1], MEETING_TYPES)
+        if kind != "meeting" or types
+    ]
+    for clause in [*records.memorandum.clauses, *made]:
+        counts = counted_by(clause)
+        for entry in records.entries:
+            model = entry.model
+            expected = (
+                model.clause == clause.id
+                if isinstance(model, Activity)
+                else any(evidences(item, model) for item in clause.evidence)
+            )
+            assert counts(model) == expected, (clause.id, clause.evidence, entry.id)
