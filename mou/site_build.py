@@ -17,6 +17,7 @@ from mou.folder import Keys
 from mou.history import Revision
 from mou.load import RecordSet
 from mou.problems import Problem
+from mou.read import ParsedFile, Snapshot
 from mou.selection import is_bilateral
 from mou.site import ASSETS, SiteData, SiteOptions, search_index
 from mou.site_pages import Pages, asset
@@ -115,19 +116,51 @@ class SiteReport:
 
 
 def make_site(
-    root: Path, output: Path, options: SiteOptions, *, parallel: bool = True
+    root: Path,
+    output: Path,
+    options: SiteOptions,
+    *,
+    parallel: bool = True,
+    reading: tuple[Snapshot, Iterator[ParsedFile]] | None = None,
 ) -> SiteReport:
     """Load and check the record under `root`, and write its site into `output` (a folder mou
     did not write is never touched: `write.open_folder`). With `parallel`, a large record's
-    parts are written by two processes (forked once the shared data is computed).
+    parts are written by two processes (forked once the shared data is computed). `reading`:
+    the record's files as read, their parse started (`read.parse_snapshot`).
     ValueError when the record has no readable memorandum."""
+    import gc
+
+    # No cycle collection while the site is made (the workers inherit this): each collection
+    # walked every object of the loaded record, and what a build makes is freed by reference
+    # counting (a few cycles, in templates' contexts, wait for the collector until the end).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _make_site(root, output, options, parallel=parallel, reading=reading)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _make_site(
+    root: Path,
+    output: Path,
+    options: SiteOptions,
+    *,
+    parallel: bool,
+    reading: tuple[Snapshot, Iterator[ParsedFile]] | None,
+) -> SiteReport:
     from mou.checks import run_checks
     from mou.folder import close_folder, open_folder, read_keys, write_keys
     from mou.load import load
     from mou.output import counts
     from mou.site_history import record_history
+    from mou.site_pages import compile_templates
 
-    records = load(root)
+    if parallel:
+        compile_templates()  # while the files parse, and before forking: the workers share them
+    taken, parsed = reading if reading is not None else (None, None)
+    records = load(root, taken=taken, parsed=parsed)
     if records.memorandum is None:
         raise NoMemorandumError(root)
     problems = run_checks(records, options.as_of)
@@ -137,23 +170,14 @@ def make_site(
     data.output, data.previous = output, read_keys(output) if previous else {}
     every = parts(options.languages)
     if parallel and _can_fork(len(data.entries)):
-        import gc
         import multiprocessing
 
-        from mou.site_pages import compile_templates
-
         data.prepare()
-        compile_templates()
         _FORKED["site"] = (data, output)
-        # What the workers inherit is set aside from the collector (gc.freeze): a collection
-        # in a worker would otherwise walk every object of the record, writing to each and so
-        # copying each page of memory it shares with the parent.
-        gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(2, _quiet_on_ctrl_c) as pool:
                 done = pool.map(_write_part, every, chunksize=1)
         finally:
-            gc.unfreeze()
             _FORKED.clear()
     else:
         done = [_write_files(data, output, part) for part in every]

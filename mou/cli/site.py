@@ -21,8 +21,13 @@ from mou.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from mou.portfolio import Portfolio
+    from mou.read import ParsedFile, Snapshot
     from mou.site import SiteOptions
+
+    Reading = tuple[Snapshot, Iterator[ParsedFile]]
 
 OutputFolder = Annotated[
     Path | None,
@@ -54,19 +59,26 @@ def site(
     """The whole record as a static site in English and Russian: dashboard, clauses, every
     record, parties, states, yearly reviews, actions, findings, search and the calendar."""
     from mou.portfolio import Portfolio
-    from mou.site import SiteOptions
 
     found = portfolio_or_root(context)
-    options = SiteOptions(parse_as_of(as_of), contact_details=contact_details)
+    day = parse_as_of(as_of)
     if isinstance(found, Portfolio):
+        from mou.site import SiteOptions
+
         target = output_folder(output if output is not None else found.root / "site")
         if serve:
             raise typer.BadParameter("--serve previews one memorandum: add -m ID")
-        _build_portfolio(found, target, options)
+        _build_portfolio(found, target, SiteOptions(day, contact_details=contact_details))
         return None
     root = found
     target = output_folder(output if output is not None else _default_folder(root))
-    _build(root, target, options, parallel=not serve)
+    # The files are read and their parse started (in worker processes for a large record)
+    # before the models, the checks and the templates are imported and compiled.
+    reading = None if serve else _start_reading(root)
+    from mou.site import SiteOptions
+
+    options = SiteOptions(day, contact_details=contact_details)
+    _build(root, target, options, parallel=not serve, reading=reading)
     if serve:
         return _serve(root, target, port, lambda: _build(root, target, options, parallel=False))
     return None
@@ -100,12 +112,29 @@ def _build_portfolio(portfolio: Portfolio, target: Path, options: SiteOptions) -
         raise RefusalError(f"no readable memorandum.yaml, no site for: {names}")
 
 
-def _build(root: Path, target: Path, options: SiteOptions, *, parallel: bool) -> None:
+def _start_reading(root: Path) -> Reading:
+    """The record's files read, and their parse started (`site_build.make_site` takes them)."""
+    from mou.cache import open_cache
+    from mou.findings import OVERLAP_FROM
+    from mou.read import parse_snapshot, snapshot
+
+    taken = snapshot(root)
+    return taken, parse_snapshot(taken, open_cache(), workers_from=OVERLAP_FROM)
+
+
+def _build(
+    root: Path,
+    target: Path,
+    options: SiteOptions,
+    *,
+    parallel: bool,
+    reading: Reading | None = None,
+) -> None:
     from mou.folder import FolderInUseError
     from mou.site_build import NoMemorandumError, make_site
 
     try:
-        report = make_site(root, target, options, parallel=parallel)
+        report = make_site(root, target, options, parallel=parallel, reading=reading)
     except NoMemorandumError:
         raise no_memorandum() from None
     except (FolderInUseError, OSError) as error:
