@@ -91,13 +91,20 @@ class Listing:
         return f"{self.folder}.html#y{year}" if self.inline else f"{self.folder}/{year}.html"
 
 
-def listing(folder: str, entries: Sequence[Entry], last: date) -> Listing:
+def listing(
+    folder: str, entries: Sequence[Entry], last: date, covered: dict[str, range] | None = None
+) -> Listing:
     """`entries` by year; a record that lasts (a programme, a contact's designation) is listed
-    in every year it covers, up to `last`."""
+    in every year it covers, up to `last`. `covered`: the years of each record id worked out
+    before, for `last` (it gains those of `entries`)."""
     years: dict[int, list[Entry]] = defaultdict(list)
+    known = {} if covered is None else covered
     for entry in entries:
-        first, end = span(entry.model)
-        for year in range(first.year, max(first, min(end or last, last)).year + 1):
+        found = known.get(entry.id)
+        if found is None:
+            first, end = span(entry.model)
+            found = known[entry.id] = range(first.year, max(first, min(end or last, last)).year + 1)
+        for year in found:
             years[year].append(entry)
     return Listing(
         folder,
@@ -137,6 +144,7 @@ class SiteData:
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
     said: dict[str, Words] = field(default_factory=dict, repr=False)
     made: dict[int, Review] = field(default_factory=dict, repr=False)  # the yearly reviews
+    covered: dict[str, range] = field(default_factory=dict, repr=False)  # years, by record id
 
     def words(self, language: str) -> Words:
         """The language's Words, one per process: the pages that share it format each date,
@@ -249,7 +257,7 @@ class SiteData:
             years,
             quarters,
             life,
-            listing(f"clauses/{clause.id}", own, as_of),
+            listing(f"clauses/{clause.id}", own, as_of, self.covered),
             None if since == date.min else since,
             None if until == date.max else until,
             tuple(dates),

@@ -274,7 +274,7 @@ class Pages:
         for fields in named.values():
             for name in fields:
                 roles[name] = roles.get(name, 0) + 1
-        found = listing(f"{folder}/{key}", entries, self.data.options.as_of)
+        found = listing(f"{folder}/{key}", entries, self.data.options.as_of, self.data.covered)
         here = f"{folder}/{key}.html"
         heading = self.words.party(key) if what == "party" else self.words.state(key)
         yield (

@@ -94,14 +94,14 @@ class Words:
         return "" if value is None else localized(value, self.language)
 
     def date(self, value: date | None, form: str = "medium") -> str:
-        from babel.dates import format_date
-
         if value is None:
             return "—"
-        key = (value, form)
-        if key not in self._dates:  # a long review repeats the same days many times
-            self._dates[key] = format_date(value, form, locale=self.locale)
-        return self._dates[key]
+        found = self._dates.get((value, form))  # a long review repeats the same days many times
+        if found is None:
+            from babel.dates import format_date  # (an import statement costs ~1 µs a call)
+
+            found = self._dates[(value, form)] = format_date(value, form, locale=self.locale)
+        return found
 
     def number(self, value: int | float | Decimal | None) -> str:
         from babel.numbers import format_decimal
