@@ -15,9 +15,13 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from importlib.abc import Loader
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
     from mou.portfolio import Portfolio
 
 
@@ -161,14 +165,30 @@ def _no_plugin_loader() -> None:
     """pydantic looks for plugins with `pydantic.plugin._loader.get_plugins`, which returns
     none when PYDANTIC_DISABLE_PLUGINS says so, but whose module imports `importlib.metadata`
     (~25 ms: email, zipfile, socket) before it reads the variable. With the variable set by
-    mou, a module whose `get_plugins` returns none at once stands in for it: the same answer."""
-    import types
+    mou, that module is found as one whose `get_plugins` returns none at once: the same answer.
+    (A finder, so that nothing named pydantic is imported before pydantic is.)"""
+    if not any(isinstance(finder, _NoPlugins) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _NoPlugins())
 
-    name = "pydantic.plugin._loader"
-    if name not in sys.modules:
-        stand_in = types.ModuleType(name, "mou.start's stand-in: plugins are turned off")
-        stand_in.get_plugins = tuple  # type: ignore[attr-defined]
-        sys.modules[name] = stand_in
+
+class _NoPlugins:
+    """Finds and makes the stand-in for pydantic's plugin loader (an import finder and loader)."""
+
+    NAME = "pydantic.plugin._loader"
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        if name != self.NAME:
+            return None
+        from importlib.machinery import ModuleSpec
+
+        loader = cast("Loader", self)  # a loader by its methods (importlib.abc costs an import)
+        return ModuleSpec(name, loader, origin="mou.start: plugins turned off")
+
+    def create_module(self, spec: ModuleSpec) -> None:
+        return None  # the default module
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.get_plugins = tuple  # type: ignore[attr-defined]
 
 
 # Failures of writing to standard output (a closed pipe, a full disk, a device): not mou's.
