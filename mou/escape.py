@@ -67,6 +67,7 @@ def has_unsafe(text: str, *, newlines: bool = True) -> bool:
 
 
 def _json_escape(match: re.Match[str]) -> str:
+    """A control or bidi character as JSON, CSV and TSV write it: `\\u0007`, `\\u202e`."""
     return f"\\u{ord(match.group()):04x}"
 
 
@@ -75,6 +76,19 @@ def json_safe(document: str) -> str:
     `\\uXXXX` escape: the same data, and nothing raw reaches a terminal. (JSON's own syntax
     is ASCII, and `json.dumps` already escapes C0, so only strings are touched.)"""
     return _UNSAFE_KEEP_TAB.sub(_json_escape, document)
+
+
+def _tsv_escape(match: re.Match[str]) -> str:
+    return _NAMED.get(match.group()) or _json_escape(match)
+
+
+def tsv_safe(text: str) -> str:
+    """A cell of a tab-separated row ("linear TSV"): backslash doubled; tab, line feed and
+    carriage return written `\\t`, `\\n`, `\\r`; every other control or bidi character as
+    `\\uXXXX`, as JSON and CSV write it (`json_safe`). Nothing else is changed: a cell that
+    starts with `=` stays as it is (TSV is for scripts; CSV, for spreadsheets, neutralises
+    it: `tables.csv_cell`)."""
+    return _UNSAFE_ONE_LINE.sub(_tsv_escape, text.replace("\\", "\\\\"))
 
 
 # --- GitHub Actions logs ------------------------------------------------------------------

@@ -25,7 +25,8 @@ and it cost most of `mou list`'s time on a large record. This layout is simple a
 
 Plain rows (`tsv_lines`) follow the "linear TSV" convention: a header of column keys, one
 line per row, tabs between cells, and tab, line feed, carriage return and backslash written
-as `\\t`, `\\n`, `\\r`, `\\\\` (other control characters as `\\xNN` / `\\uNNNN`).
+as `\\t`, `\\n`, `\\r`, `\\\\` (other control and bidi characters as `\\uXXXX`, as
+JSON and CSV write them: `mou.escape.tsv_safe`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len
 
-from mou.escape import one_line
+from mou.escape import one_line, tsv_safe
 
 GAP = 2  # spaces between columns
 PHRASE = 24  # a column of cells no wider than this is given the width to hold them whole
@@ -47,16 +48,11 @@ CUT_FLOOR = 16  # the least width a cut cell is given
 ELLIPSIS = "…"
 
 
-def escape_tsv(text: str) -> str:
-    """A cell of a tab-separated row: backslash doubled, then as `mou.escape.one_line`."""
-    return one_line(text.replace("\\", "\\\\"))
-
-
 def tsv_lines(keys: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
     """A header of column keys, then one escaped line per row: for pipes and scripts."""
     yield "\t".join(keys) + "\n"
     for row in rows:
-        yield "\t".join(escape_tsv(cell) for cell in row) + "\n"
+        yield "\t".join(tsv_safe(cell) for cell in row) + "\n"
 
 
 @dataclass(frozen=True, slots=True)

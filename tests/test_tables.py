@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import REPO, Run
-from mou.escape import one_line
+from mou.escape import one_line, tsv_safe
 from mou.fields import fields, literals
-from mou.grid import Grid, GridColumn, cell_width, escape_tsv, fold, plan
+from mou.grid import Grid, GridColumn, cell_width, fold, plan
 from mou.kinds import KINDS
 from mou.selection import COMMON_COLUMNS, list_columns
 from mou.tables import LARGE, lay_out
@@ -42,7 +42,7 @@ def test_fold_breaks_only_a_word_wider_than_the_column() -> None:
 def test_escaping_controls_and_bidi() -> None:
     hostile = "a\tb\nc\rd\x1b[31me\u202ef\u2066g\\h"
     assert one_line(hostile) == "a\\tb\\nc\\rd\\x1b[31me\\u202ef\\u2066g\\h"
-    assert escape_tsv(hostile) == "a\\tb\\nc\\rd\\x1b[31me\\u202ef\\u2066g\\\\h"
+    assert tsv_safe(hostile) == "a\\tb\\nc\\rd\\u001b[31me\\u202ef\\u2066g\\\\h"
 
 
 COLUMNS = [
