@@ -96,7 +96,8 @@ def events(
     words: Words,
 ) -> list[Event]:
     """The calendar's events: meetings and seminars in `period` (or all), the due dates of
-    open actions in it, the current term's notice deadline and end."""
+    open actions in it, the current term's notice deadline and end, or the day a recorded
+    termination takes effect."""
     entries = by_date(entry for entry in entries if not is_bilateral(entry.model))
     name = words.text(memorandum.short_title or memorandum.title)
     found = []
@@ -115,6 +116,9 @@ def events(
         for day, what in ((term.notice_by, "notice"), (term.end, "term-end")):
             if day is not None and in_period(day):
                 found.append(_life_event(day, what, term.number, words=words, name=name))
+    ended = memorandum.terminated
+    if ended is not None and in_period(ended.date):  # recorded ahead of time, or past
+        found.append(_life_event(ended.date, "terminated", None, words=words, name=name))
     return found
 
 
@@ -158,16 +162,20 @@ def _lines(event: Event, stamp: str) -> list[str]:
     return lines
 
 
-def _life_event(day: date, what: str, renewals: int, *, words: Words, name: str) -> Event:
-    """The current term's last day to give notice, or its end, as an all-day event with a
-    reminder (its UID names the term, so a renewal makes a new event)."""
-    summary = (
-        words.gettext("Last day to give notice")
-        if what == "notice"
-        else words.gettext("Current term ends")
+def _life_event(day: date, what: str, renewals: int | None, *, words: Words, name: str) -> Event:
+    """The current term's last day to give notice, or its end (`renewals` the term's: its UID
+    names the term, so a renewal makes a new event), or the day a termination takes effect
+    (`terminated.date`: the first day the memorandum is no longer in force), as an all-day
+    event with a reminder."""
+    summary = {
+        "notice": words.gettext("Last day to give notice"),
+        "term-end": words.gettext("Current term ends"),
+        "terminated": words.gettext("Termination takes effect"),
+    }[what]
+    uid = f"memorandum-{what}" if renewals is None else f"memorandum-{what}-{renewals}"
+    return Event(
+        f"{uid}@{UID_DOMAIN}", f"{name}: {summary}", day, day, (("TRANSP", "TRANSPARENT"),), summary
     )
-    uid = f"memorandum-{what}-{renewals}@{UID_DOMAIN}"
-    return Event(uid, f"{name}: {summary}", day, day, (("TRANSP", "TRANSPARENT"),), summary)
 
 
 def _event(entry: Entry, model: Meeting | Seminar, words: Words, name: str) -> Event:

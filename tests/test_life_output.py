@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,37 @@ def test_calendar_has_the_notice_deadline_and_the_term_end(run: Run, life_root: 
     assert "DTSTART;VALUE=DATE:20170930" in out
     outside = run("--records", life_root, "calendar", "--as-of", "2017-01-01", "--period", "2016")
     assert "memorandum-notice" not in outside.output
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [("en", "Termination takes effect"), ("ru", "Прекращение действия вступает в силу")],
+)
+def test_calendar_has_the_day_a_termination_takes_effect(
+    run: Run, tmp_path: Path, language: str, summary: str
+) -> None:
+    """A termination recorded ahead of time: its day (`terminated.date`, the first day no
+    longer in force) is an event, and the current term's notice and end are not."""
+    from icalendar import Calendar
+
+    root = case_tree("life-illustrative", tmp_path / "life")
+    memorandum = root / "memorandum.yaml"
+    text = memorandum.read_text(encoding="utf-8")
+    memorandum.write_text(text + "terminated: {date: 2017-06-30, by: iom}\n", encoding="utf-8")
+    options = ("--records", str(root), "calendar", "--as-of", "2017-01-01", "--lang", language)
+    out = run(*options).stdout_bytes
+    ended = {
+        str(event["uid"]): event
+        for event in Calendar.from_ical(out).walk("VEVENT")
+        if str(event["uid"]).startswith("memorandum-")
+    }
+    assert list(ended) == ["memorandum-terminated@mou.invalid"]
+    event = ended["memorandum-terminated@mou.invalid"]
+    assert str(event["summary"]).endswith(f": {summary}")
+    assert event.decoded("dtstart") == date(2017, 6, 30)
+    assert event.walk("VALARM")[0]["description"] == summary  # a reminder the day before
+    outside = run(*options, "--period", "2016").output
+    assert "memorandum-terminated" not in outside
 
 
 def clause_counts(run: Run, root: Path, period: str) -> dict[str, int]:
