@@ -43,6 +43,45 @@ def test_cut_keeps_within_width(text: str, width: int) -> None:
     assert shown == text or (width >= 3) is (ELLIPSIS in shown)
 
 
+# Grapheme clusters and the terminal cells they take (rich >= 14.3 counts a cluster, not
+# its code points: a family emoji joined by ZWJ was 6 cells and put the columns out).
+CLUSTERS = [
+    ("a", 1),
+    ("\U0001f469\u200d\U0001f469\u200d\U0001f467", 2),  # family: woman, woman, girl (ZWJ)
+    ("\U0001f9d1\U0001f3fd\u200d\U0001f692", 2),  # firefighter, skin tone, ZWJ
+    ("\U0001f1fa\U0001f1f8", 2),  # a flag: two regional indicators
+    ("\U0001f44d\U0001f3fd", 2),  # thumbs up with a skin tone modifier
+    ("\u2764\ufe0f", 2),  # a heart shown as emoji (variation selector 16)
+    ("e\u0301", 1),  # e and a combining acute accent
+    ("デ", 2),
+    ("Ж", 1),
+]
+
+
+@pytest.mark.parametrize(("cluster", "cells"), CLUSTERS)
+def test_a_grapheme_cluster_takes_its_cells(cluster: str, cells: int) -> None:
+    assert cell_width(cluster) == cells
+
+
+@given(st.lists(st.sampled_from(CLUSTERS), max_size=12))
+def test_a_text_takes_the_cells_of_its_clusters(clusters: list[tuple[str, int]]) -> None:
+    text = " ".join(cluster for cluster, _ in clusters)
+    assert cell_width(text) == sum(cells for _, cells in clusters) + max(len(clusters) - 1, 0)
+
+
+@pytest.mark.parametrize(("cluster", "cells"), CLUSTERS)
+def test_a_cluster_in_a_title_keeps_the_columns_aligned(cluster: str, cells: int) -> None:
+    rows = [[*ROWS[0][:2], f"Family {cluster} visit", "held"], ROWS[1]]
+    _title, heading, _rule, first, second = Grid("2 records", COLUMNS, rows).lines(120)
+    # the status column starts on the same terminal cell in the heading and every row, the
+    # cluster counted as the cells it takes (not as the grid counted it)
+    starts = [
+        line.replace(f"Family {cluster} ", f"Family {'x' * cells} ").rindex(status)
+        for line, status in ((heading, "Status"), (first, "held"), (second, "planned"))
+    ]
+    assert starts[0] == starts[1] == starts[2], (heading, first, second)
+
+
 @pytest.mark.parametrize("width", [80, 120])
 def test_no_word_is_broken(width: int) -> None:
     """A long word (a URL, a hyphenated name) widens its column, or the row is stacked: at
