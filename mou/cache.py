@@ -156,11 +156,9 @@ def decode(data: bytes) -> Any:
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file renamed into place; errors are ignored
     (a cache that cannot be written is only a slower run)."""
-    import tempfile
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        handle, temporary = _temporary(path.parent)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
@@ -170,6 +168,23 @@ def _write_atomically(path: Path, data: bytes) -> None:
             raise
     except OSError:
         pass
+
+
+_MADE = [0]  # temporary files made by this process
+
+
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new file of this process in `folder`, open for writing, and its path: what
+    `tempfile.mkstemp` does, without importing tempfile (~8 ms, on every run that writes)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        _MADE[0] += 1
+        name = os.path.join(folder, f".tmp-{os.getpid()}-{_MADE[0]}-{os.urandom(4).hex()}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(folder)
 
 
 def _read(path: Path) -> Any:

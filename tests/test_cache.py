@@ -306,3 +306,24 @@ def test_language_codes_are_those_cldr_names_in_english() -> None:
     codes_ = [code for code in names if isinstance(code, str)]
     expected = {c for c in codes_ if c.isalpha() and c.islower() and len(c) <= 3}
     assert found == expected and len(found) > 600 and {"en", "ru", "kk"} < found
+
+
+def test_a_temporary_file_never_takes_an_existing_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_temporary` (mkstemp without tempfile): a new file, this user's only, and a name
+    already taken (a file another run left) is passed over, never opened or emptied."""
+    monkeypatch.setattr(os, "urandom", lambda size: b"\x00" * size)
+    monkeypatch.setattr(cache, "_MADE", [0])
+    taken = tmp_path / f".tmp-{os.getpid()}-1-00000000"
+    taken.write_bytes(b"another run's")
+    handle, name = cache._temporary(tmp_path)
+    os.close(handle)
+    assert name == str(tmp_path / f".tmp-{os.getpid()}-2-00000000")
+    assert taken.read_bytes() == b"another run's"
+    assert os.stat(name).st_mode & 0o777 == 0o600
+    cache._write_atomically(tmp_path / "entry", b"data")
+    assert (tmp_path / "entry").read_bytes() == b"data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [taken.name, Path(name).name, "entry"]
+    )
