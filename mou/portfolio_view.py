@@ -127,20 +127,35 @@ def portfolio_rows(
     notice_days: int = NOTICE_DAYS,
 ) -> Overview:
     """The portfolio on `as_of`: a row per member, sorted by the column `sort` (see SORTS)."""
-    year = Period(str(as_of.year), date(as_of.year, 1, 1), date(as_of.year, 12, 31))
+    year = year_of(as_of)
     rows = [member_row(m.id, m.root, as_of, year, notice_days) for m in members]
     return Overview(as_of, year, tuple(sort_rows(rows, sort, language)), sort)
 
 
+def year_of(as_of: date) -> Period:
+    """The calendar year of `as_of` (the portfolio's "this year" columns)."""
+    return Period(str(as_of.year), date(as_of.year, 1, 1), date(as_of.year, 12, 31))
+
+
 def member_row(
-    member_id: str, root: Path, as_of: date, year: Period, notice_days: int = NOTICE_DAYS
+    member_id: str,
+    root: Path,
+    as_of: date,
+    year: Period,
+    notice_days: int = NOTICE_DAYS,
+    *,
+    loaded: tuple[RecordSet, Sequence[Problem]] | None = None,
 ) -> PortfolioRow:
-    """One memorandum's row: loaded and checked as `mou validate` would on `as_of`."""
+    """One memorandum's row: loaded and checked as `mou validate` would on `as_of` (or
+    `loaded`: the record as loaded already, with its findings on `as_of`)."""
     from mou.checks import run_checks
     from mou.load import load
 
-    records = load(root)
-    findings = run_checks(records, as_of)
+    if loaded is None:
+        records = load(root)
+        findings: Sequence[Problem] = run_checks(records, as_of)
+    else:
+        records, findings = loaded
     errors = sum(1 for p in findings if p.severity is Severity.ERROR)
     warnings = len(findings) - errors
     memorandum = records.memorandum

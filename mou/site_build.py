@@ -9,7 +9,7 @@ computed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -113,6 +113,9 @@ class SiteReport:
     files: int
     errors: int
     warnings: int
+    # The record as loaded and its findings (a portfolio's index row is made from them).
+    records: RecordSet | None = field(default=None, compare=False, repr=False)
+    problems: Sequence[Problem] = field(default=(), compare=False, repr=False)
 
 
 def make_site(
@@ -185,7 +188,7 @@ def _make_site(
     close_folder(output, previous, written)
     write_keys(output, {name: key for _, keys in done for name, key in keys.items()})
     errors, warnings = counts(problems)
-    return SiteReport(len(written), errors, warnings)
+    return SiteReport(len(written), errors, warnings, records, problems)
 
 
 # Set in the parent just before it forks the workers, which inherit it.

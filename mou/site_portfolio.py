@@ -9,7 +9,7 @@ from pathlib import Path
 from mou.folder import SITE_MANIFEST, close_folder, open_folder, write_files
 from mou.portfolio import Portfolio
 from mou.portfolio_render import html
-from mou.portfolio_view import portfolio_rows
+from mou.portfolio_view import Overview, member_row, sort_rows, year_of
 from mou.site import SiteOptions
 from mou.site_build import NoMemorandumError, SiteReport, make_site
 
@@ -25,18 +25,25 @@ def make_portfolio_site(
     previous = _open(output, portfolio)
     files = errors = warnings = 0
     unreadable: list[str] = []
+    as_of, year = options.as_of, year_of(options.as_of)
+    rows = []
     for member in portfolio.members:
         try:
             report = make_site(member.root, output / member.id, options, parallel=parallel)
         except NoMemorandumError:
             unreadable.append(member.id)
+            rows.append(member_row(member.id, member.root, as_of, year))
             continue
+        assert report.records is not None
+        # The index's row from the record the site loaded and checked (not loaded again).
+        loaded = (report.records, report.problems)
+        rows.append(member_row(member.id, member.root, as_of, year, loaded=loaded))
         files, errors, warnings = (
             files + report.files,
             errors + report.errors,
             warnings + report.warnings,
         )
-    overview = portfolio_rows(portfolio.members, options.as_of)
+    overview = Overview(as_of, year, tuple(sort_rows(rows, "light", "en")), "light")
     pages = [
         (name, html(overview, language, site=True).encode("utf-8"))
         for language, name in INDEX_PAGES.items()

@@ -80,3 +80,24 @@ def test_serve_needs_one_memorandum(tmp_path: Path) -> None:
     assert code == 2
     assert "-m ID" in said
     assert not out.exists()
+
+
+def test_the_index_rows_come_from_the_sites_own_loading_and_equal_a_fresh_one(
+    portfolio: Path,
+) -> None:
+    """Each memorandum's row on the index is made from the record its site loaded and
+    checked (not loaded a second time): the index equals the portfolio's page made from a
+    fresh load of every member, in both languages."""
+    from datetime import date
+
+    from mou.portfolio import find_portfolio
+    from mou.portfolio_render import html
+    from mou.portfolio_view import portfolio_rows
+
+    code, said = run("--records", str(portfolio), "site", *AS_OF)
+    assert code == 0, said
+    found = find_portfolio(portfolio)
+    assert found is not None
+    fresh = portfolio_rows(found.members, date(2026, 6, 30))
+    for language, page in (("en", "index.html"), ("ru", "ru/index.html")):
+        assert (portfolio / "site" / page).read_text("utf-8") == html(fresh, language, site=True)
