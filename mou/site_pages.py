@@ -63,7 +63,9 @@ class Pages:
         self.env = _environment()
         self.titles: dict[str, str] = {}
         self.frames: dict[int, list[str]] = {}
+        self.encoded: dict[int, list[bytes | int]] = {}  # frames as bytes; 0-2: here, title, main
         self.row_cells: dict[str, str] = {}
+        self.clause_items: dict[tuple[int, str], str] = {}  # site_record._clause_item
         self.said: dict[tuple[str, ...], str] = {}
         self.keys: dict[
             str, tuple[str, int]
@@ -113,9 +115,17 @@ class Pages:
         return self.wrap(here, title, self.env.get_template(f"site/{template}").render(values))
 
     def wrap(self, here: str, title: str, main: str) -> bytes:
-        """A page: `main` (HTML) in the frame."""
-        filled: dict[str, str] = {HERE: esc(here), TITLE: esc(title), MAIN: main}
-        return "".join([filled.get(piece, piece) for piece in self.frame(here.count("/"))]).encode()
+        """A page: `main` (HTML) in the frame (its pieces encoded once, the page's parts each
+        time: a record page is mostly its frame)."""
+        depth = here.count("/")
+        pieces = self.encoded.get(depth)
+        if pieces is None:
+            slots: dict[str, int] = {HERE: 0, TITLE: 1, MAIN: 2}
+            pieces = self.encoded[depth] = [
+                slots[piece] if piece in slots else piece.encode() for piece in self.frame(depth)
+            ]
+        filled = (esc(here).encode(), esc(title).encode(), main.encode())
+        return b"".join([p if isinstance(p, bytes) else filled[p] for p in pieces])
 
     def rows(self, entries: Sequence[Entry], extra: Extra | None = None) -> Markup:
         """A table of records (templates' `rows`), for a page one folder deep or two."""

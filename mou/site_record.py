@@ -15,6 +15,7 @@ from typing import Protocol
 
 from mou.kinds import KINDS
 from mou.load import Entry
+from mou.models import Clause
 from mou.site import SiteData
 from mou.site_views import FieldLayout, esc
 from mou.words import Words, translations
@@ -28,6 +29,7 @@ class Pages(Protocol):
     layout: FieldLayout
     changes: dict[str, str]
     row_cells: dict[str, str]
+    clause_items: dict[tuple[int, str], str]
 
     def title(self, entry: Entry) -> str: ...
 
@@ -84,11 +86,7 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
     out.append("</dl>\n")
     clauses = data.clauses_of.get(entry.id, ())
     if clauses:
-        items = "".join(
-            f'<li><a href="{up}clauses/{esc(c.clause.id)}.html">{said["clause"]} '
-            f"{esc(c.clause.id)}</a>: {esc(words.text(c.clause.summary))}</li>"
-            for c in clauses
-        )
+        items = "".join(_clause_item(pages, c.clause, up) for c in clauses)
         out.append(f"<h2>{said['counts_for']}</h2>\n<ul>{items}</ul>\n")
     out.append(_references(pages, entry, up))
     out.append(_history(pages, entry))
@@ -98,6 +96,20 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
         f'<span class="note">({said["record_id"]} <code>{esc(entry.id)}</code>)</span></p>\n'
     )
     return "".join(out)
+
+
+def _clause_item(pages: Pages, clause: Clause, up: str) -> str:
+    """A clause a record counts for, as an item of its page (the same on every page: made once
+    per clause text and folder depth)."""
+    key = (id(clause), up)  # the clause texts live as long as the site's data
+    found = pages.clause_items.get(key)
+    if found is None:
+        said = _said(pages.words.language)
+        found = pages.clause_items[key] = (
+            f'<li><a href="{up}clauses/{esc(clause.id)}.html">{said["clause"]} '
+            f"{esc(clause.id)}</a>: {esc(pages.words.text(clause.summary))}</li>"
+        )
+    return found
 
 
 def record_key(pages: Pages, entry: Entry) -> str | None:

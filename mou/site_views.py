@@ -161,6 +161,7 @@ class FieldLayout:
         self.heads: dict[tuple[str, ...], str] = {}
         self.amounts: dict[tuple[Decimal, str], str] = {}
         self.laid: dict[tuple[Any, ...], Laid] = {}  # references, dates and words, laid out
+        self.plans: dict[tuple[type[BaseModel], tuple[str, ...]], list[tuple[str, str, str]]] = {}
         self.up = ""  # the way back to the language folder from the page being laid out
         self.namers: dict[str, Callable[[str], str]] = {
             "party": words.party,
@@ -210,19 +211,33 @@ class FieldLayout:
         self, model: BaseModel, loc: Loc, markers: dict[Loc, Ref], skip: tuple[str, ...] = ()
     ) -> list[tuple[str, str, Laid]]:
         result = []
-        for key, name in _fields(type(model)):
-            if key in skip or (key in CONTACT_DETAILS and not self.contact_details):
-                continue
+        plan = self.plans.get((type(model), skip))
+        if plan is None:  # (key, attribute, label) of each field laid out, in their order
+            plan = self.plans[(type(model), skip)] = [
+                (key, name, self.label(key))
+                for key, name in _fields(type(model))
+                if key not in skip and (key not in CONTACT_DETAILS or self.contact_details)
+            ]
+        for key, name, label in plan:
             value = getattr(model, name)
             if value is None or (not value and isinstance(value, tuple | dict)):
                 continue
-            result.append((key, self.label(key), self._value(value, (*loc, key), markers)))
+            result.append((key, label, self._value(value, (*loc, key), markers)))
         return result
 
     def _value(self, value: Any, loc: Loc, markers: dict[Loc, Ref]) -> Laid:
         marker = markers.get(loc)
         if marker is not None:
             return self._reference(marker, str(value))
+        kind = type(value)  # the common exact types first, each as `_scalar` lays it out
+        if kind is str:
+            if loc[-1] in WORD_FIELDS or loc[-1] == "url":
+                return self._scalar(value, loc)
+            return _text(value)
+        if kind is dict and loc[-1] != "conditions":
+            return _text(self.words.text(value))
+        if kind is date:
+            return self._date(value)
         if isinstance(value, tuple):
             if value and all(isinstance(item, BaseModel) for item in value):
                 return self._table(value, loc, markers)
@@ -248,10 +263,7 @@ class FieldLayout:
         if isinstance(value, bool):
             return _text(words.gettext("yes") if value else words.gettext("no"))
         if isinstance(value, date):
-            found = self.laid.get((date, value))
-            if found is None:
-                found = self.laid[(date, value)] = _text(words.date(value))
-            return found
+            return self._date(value)
         if isinstance(value, Decimal):
             key = (Decimal, str(value))  # 1.5 == 1.50, but each is written as it is
             found = self.laid.get(key)
@@ -274,6 +286,12 @@ class FieldLayout:
                 found = self.laid[(str, value)] = _text(words.word(value))
             return found
         return _text(str(value))
+
+    def _date(self, value: date) -> Laid:
+        found = self.laid.get((date, value))
+        if found is None:
+            found = self.laid[(date, value)] = _text(self.words.date(value))
+        return found
 
     def _reference(self, marker: Ref, value: str) -> Laid:
         key = (marker, value, self.up)
@@ -469,11 +487,13 @@ def esc(text: str) -> str:
     """`text` escaped for HTML exactly as the site's templates print it (control and bidi
     characters shown escaped, `render._html_shown`, then markupsafe's autoescape), as a plain
     string: the hot paths join strings, and a Markup per value costs more than this."""
-    return (
-        visible(text)
-        .replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
+    shown = visible(text)
+    if "&" in shown or "<" in shown or ">" in shown or "'" in shown or '"' in shown:
+        return (
+            shown.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return shown  # most texts: looked through, not copied five times
