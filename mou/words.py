@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel
 
@@ -27,6 +27,9 @@ from mou.models import Memorandum, localized
 from mou.periods import Period
 from mou.problems import Problem, Severity, catalog
 from mou.review import ClauseStatus
+
+if TYPE_CHECKING:
+    from mou.day_format import DayFormat
 
 # Babel locales: British English writes dates the way international secretariats do.
 LOCALES = {"en": "en_GB", "ru": "ru"}
@@ -70,6 +73,7 @@ class Words:
         self.language = language
         self.locale = Locale.parse(LOCALES[language])
         self._dates: dict[tuple[date, str], str] = {}
+        self._formats: dict[str, DayFormat] = {}  # Babel's format_date, by form
         self.translation = translations(language)
         self.vocabulary = vocabulary()
         self.parties = {party.id: party for party in memorandum.parties} if memorandum else {}
@@ -98,9 +102,12 @@ class Words:
             return "—"
         found = self._dates.get((value, form))  # a long review repeats the same days many times
         if found is None:
-            from babel.dates import format_date  # (an import statement costs ~1 µs a call)
+            formatter = self._formats.get(form)
+            if formatter is None:
+                from mou.day_format import DayFormat
 
-            found = self._dates[(value, form)] = format_date(value, form, locale=self.locale)
+                formatter = self._formats[form] = DayFormat(form, self.locale)
+            found = self._dates[(value, form)] = formatter(value)
         return found
 
     def number(self, value: int | float | Decimal | None) -> str:

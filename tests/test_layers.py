@@ -47,6 +47,7 @@ ORDER = [
     "lifecycle",
     "sheets",
     "importer",
+    "day_format",
     "words",
     "timeline",
     "grid",
