@@ -44,6 +44,8 @@ class DayFormat:
     def __call__(self, value: date) -> str:
         from babel.dates import DateTimeFormat, format_date
 
+        if not isinstance(value, date):  # (a user's template may pass anything)
+            raise TypeError(f"a date was expected, not {type(value).__name__}")
         if self.fields is None:
             return str(format_date(value, self.form, locale=self.locale))
         texts = {}

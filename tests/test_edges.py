@@ -406,7 +406,7 @@ TEMPLATES = {
     ),
     "huge.md.j2": ('{{ "a" * 3000000000 }}', "would build a value past the template limits"),
     "power.md.j2": ("{{ 10 ** 10000000 }}", "would build a value past the template limits"),
-    "date.md.j2": ('{{ w.date("x") }}', "date.md.j2:1: AssertionError: a function was given"),
+    "date.md.j2": ('{{ w.date("x") }}', "date.md.j2:1: TypeError: a date was expected, not str"),
     "double.md.j2": (
         '{% set ns = namespace(s="ab") %}{% for i in range(64) %}'
         "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",

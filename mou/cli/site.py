@@ -171,8 +171,8 @@ def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> in
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
     watcher.start()
-    typer.echo(f"serving on http://{HOST}:{httpd.server_port}/ (Ctrl+C stops)", err=True)
-    try:
+    try:  # (a Ctrl+C just after the address is said is one the server answers too)
+        typer.echo(f"serving on http://{HOST}:{httpd.server_port}/ (Ctrl+C stops)", err=True)
         httpd.serve_forever()  # until Ctrl+C
     except KeyboardInterrupt:
         # Stopped as every command is (start.main): exit code 130, no traceback. A rebuild
