@@ -413,8 +413,8 @@ def _html_shown(value: Any) -> Any:
     shown escaped (`\u202e`), as in every other output, so that an unclosed override cannot
     turn the page's own text around it; HTML already made (Markup) and non-text as they are.
     Autoescaping follows."""
-    if isinstance(value, str) and not hasattr(value, "__html__"):
-        return visible(value)
+    if type(value) is str or (isinstance(value, str) and not hasattr(value, "__html__")):
+        return visible(value)  # (a plain str first: asking it for __html__ costs an exception)
     return value
 
 
