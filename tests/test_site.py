@@ -358,6 +358,46 @@ def test_long_lists_move_to_a_page_per_year(
     assert 'href="clauses/1.2/2023.html"' in dashboard
 
 
+def test_a_port_that_cannot_be_had_is_said_before_the_site_is_built(
+    base_tree: Tree, run: Run, tmp_path: Path
+) -> None:
+    import socket
+
+    root, site = base_tree({}), tmp_path / "site"
+    serve = ["--records", str(root), "site", "--output", str(site), "--serve", "--port"]
+    result = run(*serve, "70000")
+    assert result.exit_code == 2 and "--port" in result.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run(*serve, port)
+    assert result.exit_code == 2
+    assert f"--port {port}: cannot serve" in result.output
+    assert not site.exists()  # refused before building, not after
+
+
+@pytest.mark.parametrize("stopping", [False, True])
+def test_a_rebuild_that_fails_is_said_and_the_watching_goes_on(
+    stopping: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Any failure of a rebuild while serving (here one like a git child killed by Ctrl+C)
+    is said in one line and returns, so that the watcher thread keeps watching; once the
+    server is stopping, nothing is said."""
+    from mou.cli.site import _rebuild
+    from mou.history import GitError
+
+    def build() -> None:
+        raise GitError("git cat-file failed")
+
+    stop = threading.Event()
+    if stopping:
+        stop.set()
+    _rebuild(build, stop)  # returns: no exception ends the watcher
+    said = capsys.readouterr().err
+    assert said == ("" if stopping else "mou: the site was not rebuilt: git cat-file failed\n")
+
+
 def test_serve_rebuilds_when_a_record_changes(base_tree: Tree, tmp_path: Path) -> None:
     from mou.site_build import make_site
     from mou.site_serve import server, watch

@@ -21,7 +21,9 @@ from mou.cli.common import (
 )
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Iterator
+    from http.server import ThreadingHTTPServer
 
     from mou.portfolio import Portfolio
     from mou.read import ParsedFile, Snapshot
@@ -43,7 +45,9 @@ Serve = Annotated[
     bool,
     typer.Option("--serve", help="Serve the site on 127.0.0.1; rebuild it when a record changes."),
 ]
-Port = Annotated[int, typer.Option("--port", metavar="N", help="The port for --serve.")]
+Port = Annotated[
+    int, typer.Option("--port", metavar="N", min=0, max=65535, help="The port for --serve.")
+]
 
 
 @command()
@@ -72,6 +76,8 @@ def site(
         return None
     root = found
     target = output_folder(output if output is not None else _default_folder(root))
+    # A port that cannot be had is said before the site is built, not after.
+    httpd = _bind(target, port) if serve else None
     # The files are read and their parse started (in worker processes for a large record)
     # before the models, the checks and the templates are imported and compiled.
     reading = None if serve else _start_reading(root)
@@ -79,8 +85,8 @@ def site(
 
     options = SiteOptions(day, contact_details=contact_details)
     _build(root, target, options, parallel=not serve, reading=reading)
-    if serve:
-        return _serve(root, target, port, lambda: _build(root, target, options, parallel=False))
+    if httpd is not None:
+        return _serve(root, httpd, lambda: _build(root, target, options, parallel=False))
     return None
 
 
@@ -148,35 +154,57 @@ def _build(
         )
 
 
-def _serve(root: Path, target: Path, port: int, build: Callable[[], None]) -> int:
-    """Serve `target` on 127.0.0.1 until interrupted (then exit code 130, as for any command
+def _bind(target: Path, port: int) -> ThreadingHTTPServer:
+    """The server of `target` on 127.0.0.1:`port`, bound (not serving yet)."""
+    from mou.problems import UsageError
+    from mou.site_serve import server
+
+    try:
+        return server(target, port)
+    except OSError as error:
+        raise UsageError(f"--port {port}: cannot serve: {error.strerror}") from None
+
+
+def _rebuild(build: Callable[[], None], stop: threading.Event) -> None:
+    """`build()` for a change seen while serving: a failure is said, the last good site stays
+    served and the watching goes on (none said once `stop` is set: a Ctrl+C also stops the
+    git a rebuild runs)."""
+    import sys
+
+    from mou.escape import terminal_safe
+    from mou.problems import RefusalError, UsageError
+
+    after_bar = "\n" if sys.stderr.isatty() else ""  # (a progress bar may hold the line)
+    try:
+        build()
+    except (UsageError, RefusalError) as error:
+        typer.echo(f"{after_bar}mou: {error}; the site was not rebuilt", err=True)
+    except Exception as error:  # any other failure: said, and the watching goes on
+        if not stop.is_set():
+            reason = terminal_safe(str(error) or type(error).__name__)
+            typer.echo(f"{after_bar}mou: the site was not rebuilt: {reason}", err=True)
+
+
+def _serve(root: Path, httpd: ThreadingHTTPServer, build: Callable[[], None]) -> int:
+    """Serve the site with `httpd` until interrupted (then exit code 130, as for any command
     Ctrl+C ends), rebuilding when a record changes; a rebuild that fails is reported and the
     last good site stays served."""
     import sys
     import threading
 
-    from mou.problems import RefusalError, UsageError
-    from mou.site_serve import HOST, server, watch
+    from mou.site_serve import HOST, watch
 
-    def rebuild() -> None:
-        try:
-            build()
-        except (UsageError, RefusalError) as error:
-            typer.echo(f"mou: {error}; the site was not rebuilt", err=True)
-
-    try:
-        httpd = server(target, port)
-    except OSError as error:
-        raise UsageError(f"--port {port}: cannot serve: {error.strerror}") from None
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    watcher = threading.Thread(
+        target=watch, args=(root, lambda: _rebuild(build, stop), stop), daemon=True
+    )
     watcher.start()
     try:  # (a Ctrl+C just after the address is said is one the server answers too)
         typer.echo(f"serving on http://{HOST}:{httpd.server_port}/ (Ctrl+C stops)", err=True)
         httpd.serve_forever()  # until Ctrl+C
     except KeyboardInterrupt:
         # Stopped as every command is (start.main): exit code 130, no traceback. A rebuild
-        # under way is finished first, so the folder is not left half-written.
+        # under way is let end first (the next build makes whole what it left undone).
         stop.set()
         watcher.join()
     finally:
