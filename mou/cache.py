@@ -30,6 +30,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import struct
 import sys
 from collections.abc import Iterable, Mapping
@@ -188,12 +189,24 @@ def _temporary(folder: Path) -> tuple[int, str]:
 
 
 def _read(path: Path) -> Any:
-    """The value of the entry at `path`; None when missing or not to be trusted."""
+    """The value of the entry at `path`; None when missing or not to be trusted. Only a
+    regular file is read, and no more of it than an entry can hold: a FIFO, a device or a link
+    in the cache's place (`$MOU_CACHE` may point anywhere) is no entry, never waited on."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
+        handle = os.open(path, flags | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > LIMIT:
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(status.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
     try:
         return decode(data)
     except ValueError:

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pickle
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -327,3 +328,35 @@ def test_a_temporary_file_never_takes_an_existing_name(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [taken.name, Path(name).name, "entry"]
     )
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "link"])
+def test_an_entry_that_is_no_regular_file_is_no_entry_and_never_waited_on(
+    tmp_path: Path, kind: str
+) -> None:
+    """A FIFO, a link to a device or a folder where a shard or a result goes (a cache folder
+    someone tampered with) is ignored at once: no hang, no unbounded read, the run's answer
+    the same. Run in a child, so that a hang is a failed test, not a stuck suite."""
+    store = Cache(tmp_path / "cache")
+    key = cache.key_of("x")
+    places = [store._shard(prefix) for prefix in "0123456789abcdef"] + [store._result_path(key)]
+    for place in places:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "fifo":
+            os.mkfifo(place)
+        elif kind == "device":
+            place.symlink_to("/dev/zero")
+        elif kind == "folder":
+            place.mkdir()
+        else:
+            (tmp_path / "real").write_bytes(cache.encode({"a": 1}))
+            place.symlink_to(tmp_path / "real")  # a link, even to a good entry, is not used
+    code = (
+        "import sys; from pathlib import Path; from mou.cache import Cache, key_of; "
+        f"store = Cache(Path({str(tmp_path / 'cache')!r})); "
+        "print(store.parsed(['0' * 40, 'f' * 40]), store.result(key_of('x')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == "{} None\n"
