@@ -28,8 +28,9 @@ CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 def csv_cell(value: Any) -> Any:
     """A CSV cell that a spreadsheet cannot take for a formula (OWASP's advice: text starting
     with = + - @ tab CR LF or NUL gets a leading apostrophe), its control and bidi characters
-    written as `\\uXXXX` as in JSON (`escape.json_safe`: tab and line feed kept, quoted), so a
-    CSV shown in a terminal clears no screen and reorders no text. Numbers stay numbers."""
+    written as `\\uXXXX` as in JSON (`escape.json_safe`: tab and line feed kept, quoted) and a
+    backslash doubled (as in TSV, so each value reads back unambiguously), so a CSV shown in a
+    terminal clears no screen and reorders no text. Numbers stay numbers."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -38,9 +39,10 @@ def csv_cell(value: Any) -> Any:
         return value
     if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
         value = "; ".join(str(v) for v in value)
-    elif isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    text = json_safe(str(value))
+    if isinstance(value, dict | list):
+        text = json_safe(json.dumps(value, ensure_ascii=False))  # (JSON doubles backslashes)
+    else:  # a backslash doubled, so that `\u202e` written by the record is not one escaped here
+        text = json_safe(str(value).replace("\\", "\\\\"))
     return "'" + text if text.startswith(CSV_TRIGGERS) else text
 
 

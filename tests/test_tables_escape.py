@@ -120,3 +120,16 @@ def test_plain_rows_escape_them_as_csv_does_and_keep_formulas(
 )
 def test_csv_cell(value: object, cell: object) -> None:
     assert csv_cell(value) == cell
+
+
+def test_a_csv_cell_reads_back_unambiguously() -> None:
+    """A record's own text `\\u202e` and a real U+202E give different cells (the backslash
+    doubled, as in TSV); a value without either is unchanged."""
+    from mou.tables import csv_cell
+
+    literal, real = "lit \\u202e", "lit \u202e"
+    assert csv_cell(literal) == "lit \\\\u202e"
+    assert csv_cell(real) == "lit \\u202e"
+    assert csv_cell(literal) != csv_cell(real)
+    assert csv_cell("plain text") == "plain text"
+    assert csv_cell({"k": "a\\b"}) == '{"k": "a\\\\b"}'  # JSON's own doubling, not twice
