@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from mou.escape import json_safe, markdown_text, terminal_safe
@@ -300,7 +300,6 @@ def fold(text: str, width: int | None = None) -> str:
     file: one line an item, for grep) `text` as it is."""
     import os
     import sys
-    import textwrap
 
     from mou.grid import cell_width
 
@@ -314,24 +313,46 @@ def fold(text: str, width: int | None = None) -> str:
             lines.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip(" ")))
-        wrapped = textwrap.wrap(
-            line.strip(" "),
-            width=max(width, 20),
-            initial_indent=indent,
-            subsequent_indent=indent + "    ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        lines.extend(wrapped or [line])
+        lines.extend(_wrapped(line.strip(" "), max(width, 20), indent, cell_width))
     return "\n".join(lines)
+
+
+def _wrapped(text: str, width: int, indent: str, cells: Callable[[str], int]) -> list[str]:
+    """`text` in lines of at most `width` terminal cells (`cells` counts them: a CJK character
+    or an emoji takes two), broken only at spaces, the spaces at a break dropped; the first
+    line starts with `indent`, the others four cells further in. A word wider than a line
+    has a line of its own."""
+    import re
+
+    lines, current, used = [], indent, len(indent)
+    pending = ""  # the spaces before the next word, kept inside a line
+    for piece in re.split(r"( +)", text):
+        if not piece:
+            continue
+        if piece[0] == " ":
+            pending = piece
+            continue
+        size = cells(piece)
+        if current.strip() and used + len(pending) + size > width:
+            lines.append(current)
+            current = indent + "    "
+            used = len(current)
+        elif current.strip():
+            current, used = current + pending, used + len(pending)
+        current, used, pending = current + piece, used + size, ""
+    lines.append(current)
+    return lines
 
 
 def portfolio_status_text(pages: Sequence[tuple[str, str, Status]], language: str = "en") -> str:
     """Each memorandum's status page (`status_text`) under its id and title, by id."""
+    from mou.grid import cell_width
+
     parts = []
     for id_, title, page in pages:
         heading = terminal_safe(f"{id_}: {title}")
-        parts.append(f"{heading}\n{'=' * min(len(heading), 78)}\n{status_text(page, language)}")
+        rule = "=" * min(cell_width(heading), 78)  # as wide as the heading looks
+        parts.append(f"{heading}\n{rule}\n{status_text(page, language)}")
     return "\n".join(parts)
 
 

@@ -257,3 +257,17 @@ def test_fold_keeps_short_lines_and_a_word_longer_than_the_line() -> None:
     word = "x" * 30
     assert fold("  short\n\nline", 20) == "  short\n\nline"
     assert fold(f"    id  {word} end", 20) == f"    id\n        {word}\n        end"
+
+
+@pytest.mark.parametrize("word", ["会议纪要", "👩‍👩‍👧", "résumé", "word"])
+def test_fold_counts_terminal_cells_not_characters(word: str) -> None:
+    """A line of wide characters (CJK, emoji: two cells each) is folded by the cells it
+    takes on the screen, so no folded line is wider than the terminal."""
+    from mou.grid import cell_width
+    from mou.lifecycle_text import fold
+
+    line = "  overdue: " + " ".join([word] * 30)
+    folded = fold(line, 40).split("\n")
+    assert all(cell_width(part) <= 40 for part in folded), folded
+    assert " ".join(folded).split() == line.split()  # the same words, none broken
+    assert folded[1].startswith("      ") and not folded[1].startswith("       ")
