@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mou.problems import N_, Problem, RefusalError, T, Text, UsageError
-from mou.read import SUFFIXES, find_root, not_regular, read_record_file
+from mou.read import SUFFIXES, find_root, inside, not_regular, read_record_file
 
 MEMORANDUM = "memorandum.yaml"
 MARKER = "portfolio.yaml"
@@ -76,17 +76,21 @@ class Portfolio:
         for member in self.members:
             if member.id == id:
                 return member
-        if id in {member.id for member in self.unreadable}:
-            raise RefusalError(f"-m {id}: {_no_memorandum(self.root / id)}", "MOU401")
+        folder = self.root / id
+        unread = is_member_id(id) and not folder.is_symlink() and holds_records(folder)
+        if unread or id in {member.id for member in self.unreadable}:
+            raise RefusalError(f"-m {id}: {_no_memorandum(folder)}", "MOU401")
         raise UsageError(
             f"-m {id}: no such memorandum in the portfolio {self.root}; {self.choice()}"
         )
 
     def choice(self) -> str:
-        """`use -m ID: one of a, b, c` (what a refusal tells the user to do)."""
-        if not self.members:
+        """`use -m ID: one of a, b, c` (what a refusal tells the user to do): the members whose
+        memorandum.yaml lies in their folder (one that is a link out is never read)."""
+        usable = [m.id for m in self.members if inside(m.root, str(m.root / MEMORANDUM))]
+        if not usable:
             return "it holds no memorandum yet (`mou init ID` adds one)"
-        return f"use -m ID: one of {', '.join(self.ids())}"
+        return f"use -m ID: one of {', '.join(usable)}"
 
 
 def _subfolders(folder: Path) -> list[str]:

@@ -295,6 +295,30 @@ def test_a_memorandum_yaml_that_is_no_file_is_said(
         assert (chosen.exit_code, chosen.stderr) == (1, f"mou: error MOU401 -m odd: {expected}\n")
 
 
+def test_m_of_a_folder_holding_records_without_memorandum_says_mou401(
+    run: Run, portfolio: Path
+) -> None:
+    (portfolio / "cis-who" / "meetings").mkdir(parents=True)
+    (portfolio / "cis-who" / "meetings" / "2024-01-01-x.yaml").write_text(MEETING.format(id="x"))
+    validated = run("--records", str(portfolio), "validate", "--as-of", "2025-06-01")
+    expected = "cis-who/ holds records but no memorandum.yaml: its records are not checked"
+    assert "MOU401" in validated.stdout and expected in validated.stdout
+    chosen = run("--records", str(portfolio), "-m", "cis-who", "list")
+    assert (chosen.exit_code, chosen.stderr) == (1, f"mou: error MOU401 -m cis-who: {expected}\n")
+
+
+def test_a_memorandum_linked_out_is_not_suggested(
+    run: Run, portfolio: Path, tmp_path: Path
+) -> None:
+    (portfolio / "cis-out").mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(memorandum("cis-out"))
+    (portfolio / "cis-out" / "memorandum.yaml").symlink_to(outside)
+    result = run("--records", str(portfolio), "-m", "nope", "list")
+    assert result.exit_code == 2
+    assert result.stderr.rstrip().endswith("use -m ID: one of cis-iom, cis-unhcr")
+
+
 def test_a_member_linked_from_outside_is_said(run: Run, portfolio: Path, tmp_path: Path) -> None:
     import json
 
