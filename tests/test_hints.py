@@ -79,7 +79,7 @@ def test_list_names_the_files_it_could_not_read(tmp_path: Path, run: Run) -> Non
     result = run("--records", str(root), "list", "--format", "tsv")
     assert result.exit_code == 1
     assert "2024-03-12-consultations" in result.stdout  # the others are listed
-    assert "left out 1 file(s) that could not be read" in result.stderr
+    assert "left out 1 file that could not be read" in result.stderr
     assert "meetings/2024-09-01-broken.yaml" in result.stderr
 
 
@@ -102,9 +102,29 @@ def test_list_says_a_nested_memorandum_is_left_out_as_one(
     assert result.exit_code == 1
     assert "2024-03-12-consultations" in result.stdout
     assert result.stderr == (
-        "mou: left out 1 folder(s) holding a memorandum or portfolio nested in this one's "
+        "mou: left out 1 folder holding a memorandum or portfolio nested in this one's "
         "(MOU403: not this memorandum's records; move it out): meetings/inner/\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "mou: left out 2 folders holding a memorandum or portfolio nested in this one's"),
+        ("ru", "mou: не показано: 2 папки с вложенным меморандумом или портфелем (MOU403:"),
+    ],
+)
+def test_list_counts_the_nested_folders_in_words(
+    tmp_path: Path, run: Run, language: str, said: str
+) -> None:
+    root = case_tree("clean", tmp_path / "case")
+    for inner in ("meetings/a", "seminars/b"):
+        (root / inner).mkdir(parents=True, exist_ok=True)
+        (root / inner / "memorandum.yaml").write_bytes((root / "memorandum.yaml").read_bytes())
+    result = run("--records", str(root), "list", "--format", "tsv", "--lang", language)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(said)
+    assert result.stderr.rstrip().endswith("meetings/a/, seminars/b/")
 
 
 @pytest.mark.parametrize(

@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from mou.words import Words
 
 
-def _left_out(records: RecordSet) -> int:
-    """Files left out of a listing, said on standard error with exit 1 (`mou validate` says
-    more): those that could not be read, and the folders of memoranda or portfolios nested in
-    this one's (MOU403, `read.own_files`), which are not this memorandum's records."""
+def _left_out(records: RecordSet, language: str = "en") -> int:
+    """Files left out of a listing, said on standard error (in `language`) with exit 1
+    (`mou validate` says more): those that could not be read, and the folders of memoranda or
+    portfolios nested in this one's (MOU403, `read.own_files`), not this memorandum's
+    records."""
     from mou.escape import terminal_safe
+    from mou.problems import N_, NT, T, catalog, render
 
     read = {entry.path for entry in records.entries}
     missing = {p.path: p.code for p in records.problems if p.path not in read}
@@ -46,19 +48,25 @@ def _left_out(records: RecordSet) -> int:
         {path.rpartition("/")[0] + "/" for path, code in missing.items() if code == "MOU403"}
     )
     broken = sorted(path for path, code in missing.items() if code != "MOU403")
-    if nested:
-        typer.echo(
-            f"mou: left out {len(nested)} folder(s) holding a memorandum or portfolio nested in "
-            "this one's (MOU403: not this memorandum's records; move it out): "
-            + ", ".join(terminal_safe(path) for path in nested),
-            err=True,
-        )
-    if broken:
-        typer.echo(
-            f"mou: left out {len(broken)} file(s) that could not be read (`mou validate` says "
-            "why): " + ", ".join(terminal_safe(path) for path in broken),
-            err=True,
-        )
+    told = [
+        (
+            nested,
+            NT("{n} folder", "{n} folders", len(nested)),
+            N_(
+                "left out {count} holding a memorandum or portfolio nested in this one's "
+                "(MOU403: not this memorandum's records; move it out)"
+            ),
+        ),
+        (
+            broken,
+            NT("{n} file", "{n} files", len(broken)),
+            N_("left out {count} that could not be read (`mou validate` says why)"),
+        ),
+    ]
+    for paths, count, template in told:
+        if paths:
+            text = render(T(template, count=count).words(), catalog(language))
+            typer.echo(f"mou: {text}: {', '.join(terminal_safe(p) for p in paths)}", err=True)
     return PROBLEMS if nested or broken else OK
 
 
@@ -254,7 +262,7 @@ def list_records(
         words = _words(records.memorandum, language.value)
         shown = record_columns(contacts=kind == "contact", details=details)
         print_table(output_format, records_title(len(found), words), shown, found, words)
-    return _left_out(records)
+    return _left_out(records, language.value)
 
 
 def _columns(
