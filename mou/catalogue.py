@@ -318,12 +318,15 @@ CODES: dict[str, Code] = {
             """
             A command's output (`--output`, an export's FILE or `--metadata`) names a place
             mou does not write: a folder, a device, a FIFO or a socket where a file goes
-            (through any link: `--output /dev/null` is refused; `-` is standard output), two
-            outputs of one command that are the same file, something other than a folder
-            where a folder goes (`mou site`, `mou schema`), or a site folder that is not
-            empty and was not written by `mou site`, or that holds a file or folder mou did
-            not write there (a link leading out). Nothing is written and the command exits
-            2: give a regular file or a new path, or an empty or new folder.""",
+            (through any link: `--output /dev/null` is refused; `-` is standard output), a
+            path ending in a slash (a folder) where a file goes, one of the command's own
+            input files (`--template`, `--reference-doc`) or a record file (a .yaml or .yml
+            under the records root), two outputs of one command that are the same file,
+            something other than a folder where a folder goes (`mou site`, `mou schema`), or
+            a site folder that is not empty and was not written by `mou site`, or where a
+            path `mou site` writes is a symbolic link (it never writes through one). Nothing
+            is written and the command exits 2: give a regular file or a new path, or an
+            empty or new folder.""",
         ),
         _code(
             "MOU502",

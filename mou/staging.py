@@ -1,5 +1,5 @@
-"""Many new files at once, all or nothing: `mou import`'s writer (beside write.py, which
-writes one file at a time).
+"""Many files at once, all or nothing: `mou import`'s writer (beside write.py, which
+writes one file at a time), and an export's several outputs (`replace_all`).
 
 The files are written and fsynced in a dot-named folder (never read as records), which one
 rename then gives its name: a reader sees all of them or none. Killed half-way, what is left
@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 STAGING_PREFIX = ".mou-import-"
@@ -51,3 +52,33 @@ def _fsync_folder(folder: Path) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.close(descriptor)
+
+
+def replace_all(
+    files: Sequence[tuple[Path, bytes]],
+    refused: Callable[[int, OSError], Exception],
+    done: Callable[[int], None],
+) -> None:
+    """Replace each file (path, data) of `files`, each written to a temporary file beside it
+    first: one that cannot be written (no permission, a full disk) is refused (`refused`:
+    its index and the error) before any file is replaced. `done(index)` once each is."""
+    from mou.write import _temporary_copy as temporary_copy
+
+    staged: list[str] = []
+    try:
+        for index, (target, data) in enumerate(files):
+            try:
+                staged.append(temporary_copy(target, data))
+            except OSError as error:
+                raise refused(index, error) from None
+        for index, (target, _) in enumerate(files):
+            try:
+                os.replace(staged[index], target)
+            except OSError as error:
+                raise refused(index, error) from None
+            _fsync_folder(target.parent)
+            done(index)
+    finally:
+        for temporary in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PosixPath
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -311,6 +311,45 @@ def output_refused(error: Exception, target: Path, option: str = "--output") -> 
     return UsageError(str(error), OUTPUT_UNSAFE)
 
 
+class FolderPath(PosixPath):
+    """A path given ending in a slash (`newdir/`), so naming a folder: `Path` drops the slash."""
+
+
+def output_path(text: str) -> Path:
+    """An output option's value as a path, one ending in a slash kept a `FolderPath`."""
+    return FolderPath(text) if text.endswith("/") else Path(text)
+
+
+def refuse_clashes(
+    outputs: tuple[tuple[Path | None, str], ...],
+    inputs: tuple[tuple[Path | None, str], ...] = (),
+    root: Path | None = None,
+) -> None:
+    """Refuse (MOU501), before anything is read or written, an output (path, option) that
+    would destroy what the command reads: one of its `inputs`, or a record file (a .yaml or
+    .yml) under the records `root`, compared once every `.`, `..` and link is resolved; or
+    that ends in a slash (a folder, where a file goes)."""
+    import os
+
+    from mou.read import SUFFIXES, inside
+
+    given = {os.path.realpath(path): f"{option} {path}" for path, option in inputs if path}
+    for path, option in outputs:
+        if path is None or str(path) == "-":
+            continue
+        where = f"{option} {path}" if option.startswith("-") else str(path)
+        real = os.path.realpath(path)
+        if isinstance(path, FolderPath):
+            where, reason = f"{where}/", "ends in a slash, so names a folder: a file goes there"
+        elif real in given:
+            reason = f"is the file {given[real]}, which this command reads"
+        elif root is not None and real.endswith(SUFFIXES) and inside(root, real):
+            reason = f"is a record file under the records root {root}"
+        else:
+            continue
+        raise output_refused(ValueError(f"{where} {reason}; nothing was written"), path, option)
+
+
 def output_folder(target: Path, option: str = "--output") -> Path:
     """`target` as the folder an output of many files goes into: refused (MOU501) when
     something other than a folder is there (a file, a device), before anything is written."""
@@ -416,6 +455,7 @@ OutputOption = Annotated[
         metavar="FILE",
         help="Write here (atomically) instead of printing.",
         show_default=False,
+        parser=output_path,
     ),
 ]
 AsOfOption = Annotated[

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,9 +21,11 @@ from mou.cli.common import (
     app,
     exits,
     no_memorandum,
+    output_path,
     output_refused,
     parse_as_of,
     portfolio_or_root,
+    refuse_clashes,
     say,
 )
 
@@ -41,7 +43,13 @@ export = typer.Typer(
 app.add_typer(export)
 
 FileArgument = Annotated[
-    Path, typer.Argument(help="The file to write (replaced atomically).", show_default=False)
+    Path,
+    typer.Argument(
+        metavar="FILE",
+        help="The file to write (replaced atomically).",
+        show_default=False,
+        parser=output_path,
+    ),
 ]
 
 
@@ -55,12 +63,21 @@ def subcommand(name: str) -> Callable[[Command], Command]:
     return register
 
 
-def targets(*paths: tuple[Path, str]) -> list[Path]:
-    """The files to write, each checked (a regular file or a new path; never a folder, FIFO or
-    device) before any is written; refused (`output_refused`) at the first that is not."""
+Output = tuple[Path, str]  # a file to write as the user typed it, and its option (or FILE)
+
+
+def targets(found: Portfolio | Path, *paths: Output) -> list[Path]:
+    """The files to write, each checked (a regular file or a new path; never a folder, FIFO,
+    device, standard output, a record file or the same file twice) before any is written;
+    refused (`output_refused`) at the first that is not."""
     from mou.problems import UsageError
     from mou.write import output_target
 
+    for path, option in paths:
+        if str(path) == "-":
+            kind = "database" if option != "--metadata" else "metadata"
+            raise UsageError(f"{option} -: the {kind} is a file, and cannot go to standard output")
+    refuse_clashes(paths, root=found if isinstance(found, Path) else found.root)
     checked = []
     for path, option in paths:
         try:
@@ -75,14 +92,27 @@ def targets(*paths: tuple[Path, str]) -> list[Path]:
     return checked
 
 
-def write(path: Path, data: bytes) -> None:
-    """Write one checked file atomically; what cannot be written is refused (MOU502)."""
-    from mou.write import write_bytes
+def write(files: list[tuple[Path, bytes]], given: Sequence[Output]) -> None:
+    """Write the checked files atomically, each said as the user typed it (`given`); none is
+    replaced unless all can be written (`staging.replace_all`); what cannot is refused
+    (MOU502), saying which were written already."""
+    from mou.staging import replace_all
 
-    try:
-        write_bytes(path, data)
-    except OSError as error:
-        raise output_refused(error, path, "FILE") from None
+    written: list[str] = []
+
+    def refused(index: int, error: OSError) -> Exception:
+        path, option = given[index]
+        refusal = output_refused(error, path, option)
+        if written:
+            also = f"{refusal.args[0]} (written already: {', '.join(written)})"
+            refusal.args = (also, *refusal.args[1:])
+        return refusal
+
+    def done(index: int) -> None:
+        written.append(str(given[index][0]))
+        say(f"wrote {given[index][0]}", err=True)
+
+    replace_all(files, refused, done)
 
 
 @subcommand("sqlite")
@@ -97,6 +127,7 @@ def sqlite(
             metavar="FILE",
             help="Where Datasette's metadata goes. Default: metadata.yaml beside FILE.",
             show_default=False,
+            parser=output_path,
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -112,20 +143,19 @@ def sqlite(
 
     found = portfolio_or_root(context)
     today = parse_as_of(as_of)
-    described = metadata if metadata is not None else file.parent / "metadata.yaml"
-    target, beside = targets((file, "FILE"), (described, "--metadata"))
+    described = metadata if metadata is not None else Path(file.parent) / "metadata.yaml"
+    given = ((file, "FILE"), (described, "--metadata"))
+    target, beside = targets(found, *given)
     if not isinstance(found, Path):
-        return _portfolio_sqlite(found, (target, beside), today, contact_details)
+        return _portfolio_sqlite(found, given, (target, beside), today, contact_details)
     records = load(found)
     memorandum = records.memorandum
     if memorandum is None:
         raise no_memorandum()
     data = database(records, run_checks(records, today), today, contact_details=contact_details)
-    write(target, data)
-    typer.echo(f"wrote {file}", err=True)
     # Datasette names a database after its file: the metadata is keyed by that name.
-    write(beside, metadata_yaml(memorandum, file.stem, today).encode("utf-8"))
-    typer.echo(f"wrote {described}", err=True)
+    described_data = metadata_yaml(memorandum, file.stem, today).encode("utf-8")
+    write([(target, data), (beside, described_data)], given)
     return OK
 
 
@@ -142,7 +172,11 @@ def _checked(portfolio: Portfolio, today: date) -> tuple[list[Any], bool]:
 
 
 def _portfolio_sqlite(
-    portfolio: Portfolio, files: tuple[Path, Path], today: date, contact_details: bool
+    portfolio: Portfolio,
+    given: Sequence[Output],
+    files: tuple[Path, Path],
+    today: date,
+    contact_details: bool,
 ) -> int:
     """`mou export sqlite` at a portfolio's root: one database of every memorandum."""
     from mou.datasette import portfolio_metadata_yaml
@@ -150,12 +184,11 @@ def _portfolio_sqlite(
 
     target, beside = files
     found, failed = _checked(portfolio, today)
-    write(target, portfolio_database(found, today, contact_details=contact_details))
-    say(f"wrote {target}", err=True)
+    data = portfolio_database(found, today, contact_details=contact_details)
     memoranda = [(id_, records.memorandum) for id_, records, _ in found]
     name = portfolio.root.resolve().name
-    write(beside, portfolio_metadata_yaml(memoranda, name, target.stem, today).encode("utf-8"))
-    say(f"wrote {beside}", err=True)
+    described = portfolio_metadata_yaml(memoranda, name, given[0][0].stem, today)
+    write([(target, data), (beside, described.encode("utf-8"))], given)
     return PROBLEMS if failed else OK
 
 
@@ -178,21 +211,18 @@ def xlsx(
 
     found = portfolio_or_root(context)
     today = parse_as_of(as_of)
-    (target,) = targets((file, "FILE"))
+    (target,) = targets(found, (file, "FILE"))
     if not isinstance(found, Path):
         from mou.workbook import export_members
 
         every, failed = _checked(found, today)
         data = export_members(every, today, language.value, contact_details=contact_details)
-        write(target, data)
-        say(f"wrote {file}", err=True)
+        write([(target, data)], [(file, "FILE")])
         return PROBLEMS if failed else OK
     records = load(found)
     if records.memorandum is None:
         raise no_memorandum("nothing to export")
     findings = run_checks(records, today)
-    write(
-        target, workbook(records, findings, today, language.value, contact_details=contact_details)
-    )
-    say(f"wrote {file}", err=True)
+    data = workbook(records, findings, today, language.value, contact_details=contact_details)
+    write([(target, data)], [(file, "FILE")])
     return OK

@@ -19,6 +19,7 @@ from mou.cli.common import (
     command,
     parse_as_of,
     portfolio_or_root,
+    refuse_clashes,
     say,
     write_output,
 )
@@ -80,6 +81,7 @@ def portfolio(
 
     found = portfolio_or_root(context)
     root, members, problems = _members(found)
+    refuse_clashes(((output, "--output"),), root=root)
     today = parse_as_of(as_of)
     rows = portfolio_rows(members, today, sort.value, language.value, notice_days)
     _write(rows, output_format.value, language.value, output)

@@ -24,6 +24,7 @@ from mou.cli.common import (
     parse_period,
     portfolio_or_root,
     records_root,
+    refuse_clashes,
     write_output,
 )
 
@@ -99,6 +100,8 @@ def review(
     from mou.review import review as build_review
 
     root = records_root(context)
+    inputs = ((template, "--template"), (reference_doc, "--reference-doc"))
+    refuse_clashes(((output, "--output"),), inputs, root)
     chosen = parse_period(period)
     assert chosen is not None  # --period is required
     today = parse_as_of(as_of)
@@ -234,6 +237,9 @@ def calendar_command(
         else datetime.now(UTC).replace(microsecond=0)
     )
     target = portfolio_or_root(context)
+    refuse_clashes(
+        ((output, "--output"),), root=target if isinstance(target, Path) else target.root
+    )
     failed = False
     if isinstance(target, Path):
         records = load(target)
