@@ -114,8 +114,6 @@ def test_no_output_is_replaced_unless_all_can_be_written(
 def test_a_later_output_that_fails_anyway_says_what_was_written(
     base_tree: Tree, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mou.staging
-
     root = base_tree({})
     monkeypatch.chdir(tmp_path)
     replace = os.replace
@@ -125,7 +123,7 @@ def test_a_later_output_that_fails_anyway_says_what_was_written(
             raise OSError(28, "No space left on device")
         replace(source, target)
 
-    monkeypatch.setattr(mou.staging.os, "replace", second_fails)
+    monkeypatch.setattr(os, "replace", second_fails)
     result = run("--records", str(root), "export", "sqlite", "x.db", "--metadata", "m.yaml")
     assert result.exit_code == 2
     assert result.stderr == (
