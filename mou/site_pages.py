@@ -7,6 +7,7 @@ language switch) and `site` (the shared SiteData); the templates are in `templat
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -66,6 +67,7 @@ class Pages:
         self.encoded: dict[int, list[bytes | int]] = {}  # frames as bytes; 0-2: here, title, main
         self.row_cells: dict[str, str] = {}
         self.clause_items: dict[tuple[int, str], str] = {}  # site_record._clause_item
+        self.key_start: hashlib._Hash | None = None  # site_record._key_start
         self.said: dict[tuple[str, ...], str] = {}
         self.keys: dict[
             str, tuple[str, int]

@@ -9,6 +9,7 @@ from `site_views.value_html`, which escapes in turn.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Protocol
@@ -30,6 +31,7 @@ class Pages(Protocol):
     changes: dict[str, str]
     row_cells: dict[str, str]
     clause_items: dict[tuple[int, str], str]
+    key_start: hashlib._Hash | None
 
     def title(self, entry: Entry) -> str: ...
 
@@ -116,8 +118,6 @@ def record_key(pages: Pages, entry: Entry) -> str | None:
     """The key of everything a record's page shows (None: no key, the page is always made):
     the site's key, the language, the record's file by its blob id, the titles of the records
     it names and of those naming it, the clauses it counts for, and its history."""
-    from mou.cache import key_of
-
     data = pages.data
     blob = data.blobs.get(entry.path)
     if blob is None or data.site_key is None:
@@ -129,11 +129,21 @@ def record_key(pages: Pages, entry: Entry) -> str | None:
             outgoing.append((value, None if target is None else pages.title(target)))
     incoming = [(s.id, name, pages.title(s)) for s, name in data.incoming.get(entry.id, ())]
     clauses = [c.clause.id for c in data.clauses_of.get(entry.id, ())]
-    history = repr(data.history.get(entry.path, ()))
-    return key_of(
-        data.site_key, pages.words.language, entry.id, entry.path, blob, outgoing, incoming,
-        clauses, history,
-    )  # fmt: skip
+    history = data.history.get(entry.path, ())
+    digest = _key_start(pages, data.site_key).copy()
+    digest.update(repr((entry.id, entry.path, blob, outgoing, incoming, clauses, history)).encode())
+    return digest.hexdigest()
+
+
+def _key_start(pages: Pages, site_key: str) -> hashlib._Hash:
+    """What every record page's key of the language starts from (`cache.key_of`'s version and
+    format, the site's key, the language), hashed once: a page adds its own parts to a copy."""
+    if pages.key_start is None:
+        from mou.cache import key_of
+
+        start = key_of("record page", site_key, pages.words.language)
+        pages.key_start = hashlib.sha256(start.encode())
+    return pages.key_start
 
 
 def _references(pages: Pages, entry: Entry, up: str) -> str:
