@@ -153,6 +153,7 @@ def _make_site(
     parallel: bool,
     reading: tuple[Snapshot, Iterator[ParsedFile]] | None,
 ) -> SiteReport:
+    from mou import workers
     from mou.checks import run_checks
     from mou.folder import close_folder, open_folder, read_keys, write_keys
     from mou.load import load
@@ -166,16 +167,22 @@ def _make_site(
     records = load(root, taken=taken, parsed=parsed)
     if records.memorandum is None:
         raise NoMemorandumError(root)
-    problems = run_checks(records, options.as_of)
+    forking = parallel and _can_fork(len(records.entries))
+    # A large record is checked by a child while this process prepares what the parts share.
+    checking = workers.run(run_checks, [(records, options.as_of)], 1) if forking else None
+    problems: Sequence[Problem] = []
+    if checking is None:
+        problems = run_checks(records, options.as_of)
     history, prefix = record_history(root, contact_details=options.contact_details)
     data = site_data(records, problems, options, history=history, source_prefix=prefix)
     previous = open_folder(output)
     data.output, data.previous = output, read_keys(output) if previous else {}
     every = parts(options.languages)
-    if parallel and _can_fork(len(data.entries)):
+    if checking is not None:
         import multiprocessing
 
         data.prepare()
+        problems = data.problems = next(checking)
         _FORKED["site"] = (data, output)
         try:
             with multiprocessing.get_context("fork").Pool(2, _quiet_on_ctrl_c) as pool:
@@ -199,10 +206,11 @@ def _can_fork(size: int) -> bool:
     import os
 
     from mou.read import PARALLEL_FROM
-    from mou.workers import threads_running
+    from mou.workers import FORKS, threads_running
 
-    # Forking a process with threads can deadlock (and --serve has its server's threads).
-    return size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and not threads_running()
+    # Forking a process with threads can deadlock (and --serve has its server's threads);
+    # where the system does not fork (Windows), the parts are written one after the other.
+    return FORKS and size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and not threads_running()
 
 
 def _quiet_on_ctrl_c() -> None:

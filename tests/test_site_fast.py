@@ -272,3 +272,14 @@ def test_a_first_build_cut_short_leaves_a_folder_the_next_build_writes(
     again = run("--no-cache", "--records", str(demo), "site", "--output", str(site))
     assert again.exit_code == 0, again.output
     assert (site / "en" / "index.html").is_file()
+
+
+def test_where_the_system_does_not_fork_the_parts_are_written_in_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On Windows (no fork) a large record's site is written by this process, part after
+    part: the "fork" start method exists only where the system forks."""
+    from mou import site_build, workers
+
+    monkeypatch.setattr(workers, "FORKS", False)
+    assert not site_build._can_fork(10**6)
