@@ -46,6 +46,7 @@ _HEADER = struct.Struct(">4sBHQ16s")
 SHARDS = 16  # few files to write on a cold run; a shard of 50,000 records is ~2 MB
 LIMIT = 512 * 1024 * 1024  # bytes of parsed entries, over all shards
 RESULTS_KEPT = 64
+STALE_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 
 # A parsed file: its value and its problems, each as the tuple of its fields (the path in it
 # is the file's that was parsed: the same bytes may be another file, which takes its own).
@@ -266,6 +267,8 @@ class Cache:
                 data = encode(shard)
             if len(data) <= share:
                 _write_atomically(self._shard(prefix), data)
+        with contextlib.suppress(OSError):
+            _sweep(list(os.scandir(self.folder / f"v{FORMAT}" / "parsed")))
 
     # --- whole results ---------------------------------------------------------------------
 
@@ -286,12 +289,9 @@ class Cache:
         path = self._result_path(key)
         _write_atomically(path, encode(value))
         try:
+            entries = list(os.scandir(path.parent))
             kept = sorted(
-                (
-                    (entry.stat().st_mtime, entry.path)
-                    for entry in os.scandir(path.parent)
-                    if entry.name.endswith(".result")
-                ),
+                ((e.stat().st_mtime, e.path) for e in entries if e.name.endswith(".result")),
                 reverse=True,
             )
         except OSError:
@@ -299,6 +299,22 @@ class Cache:
         for _, old in kept[self.results_kept :]:
             with contextlib.suppress(OSError):
                 os.unlink(old)
+        _sweep(entries)
+
+
+def _sweep(entries: Iterable[os.DirEntry[str]]) -> None:
+    """Remove the temporary files (`_temporary`) among `entries` that a run killed while
+    writing left behind: a regular file over an hour old (a live run's is seconds old)."""
+    import time
+
+    old = time.time() - STALE_SECONDS
+    for entry in entries:
+        if not entry.name.startswith(".tmp-"):
+            continue
+        with contextlib.suppress(OSError):
+            status = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(status.st_mode) and status.st_mtime < old:
+                os.unlink(entry.path)
 
 
 def prefix_of(blob: str) -> str:

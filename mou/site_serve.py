@@ -35,6 +35,17 @@ class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def send_head(self) -> Any:
+        """The file asked for, but none whose path has a part starting with a dot: mou's own
+        lists of what it wrote (`.mou-site`, `.mou-site-keys`) are not part of the site."""
+        from urllib.parse import unquote, urlsplit
+
+        parts = unquote(urlsplit(self.path).path).split("/")
+        if any(part.startswith(".") for part in parts):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
 
 def server(output: Path, port: int) -> ThreadingHTTPServer:
     """An HTTP server for `output` on 127.0.0.1 (port 0: any free port)."""

@@ -360,3 +360,31 @@ def test_an_entry_that_is_no_regular_file_is_no_entry_and_never_waited_on(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout == "{} None\n"
+
+
+def test_temporary_files_a_killed_run_left_are_swept_and_a_live_runs_kept(
+    tmp_path: Path,
+) -> None:
+    """A `.tmp-*` file over an hour old (a run killed while writing) goes when entries are
+    written next; a fresh one (a run writing now), a link and anything else stay."""
+    import time
+
+    store = Cache(tmp_path / "cache")
+    store.store_parsed({"a" * 40: cache.pack((1, []))})
+    store.store_result(cache.key_of("x"), 1)
+    old = time.time() - cache.STALE_SECONDS - 60
+    left = []
+    for folder in ("parsed", "results"):
+        place = tmp_path / "cache" / f"v{cache.FORMAT}" / folder
+        stale, fresh = place / ".tmp-1-1-stale", place / ".tmp-1-2-fresh"
+        stale.write_bytes(b"half")
+        fresh.write_bytes(b"writing")
+        os.utime(stale, (old, old))
+        link = place / ".tmp-1-3-link"
+        link.symlink_to(stale)
+        left.append((stale, fresh, link))
+    store.store_parsed({"b" * 40: cache.pack((2, []))})
+    store.store_result(cache.key_of("y"), 2)
+    for stale, fresh, link in left:
+        assert not stale.exists() and fresh.exists() and link.is_symlink()
+    assert store.result(cache.key_of("x")) == 1 and store.result(cache.key_of("y")) == 2

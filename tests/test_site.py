@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from datetime import date
@@ -431,6 +432,11 @@ def test_serve_rebuilds_when_a_record_changes(base_tree: Tree, tmp_path: Path) -
         assert rebuilt.wait(20)
         with urllib.request.urlopen(f"{base}/en/records/2024-01-10-a.html") as response:
             assert b"<h1>Changed</h1>" in response.read()
+        for hidden in (".mou-site-keys", ".mou-site", "en/.%6Dou", "en/../.mou-site"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"{base}/{hidden}")
+            refused.value.close()
+            assert refused.value.code == 404, hidden
     finally:
         stop.set()
         httpd.shutdown()
