@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mou.escape import json_safe, markdown_text, terminal_safe
@@ -313,16 +313,18 @@ def fold(text: str, width: int | None = None) -> str:
             lines.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip(" ")))
-        lines.extend(_wrapped(line.strip(" "), max(width, 20), indent, cell_width))
+        lines.extend(_wrapped(line.strip(" "), max(width, 20), indent))
     return "\n".join(lines)
 
 
-def _wrapped(text: str, width: int, indent: str, cells: Callable[[str], int]) -> list[str]:
-    """`text` in lines of at most `width` terminal cells (`cells` counts them: a CJK character
-    or an emoji takes two), broken only at spaces, the spaces at a break dropped; the first
+def _wrapped(text: str, width: int, indent: str) -> list[str]:
+    """`text` in lines of at most `width` terminal cells (a CJK character or an emoji takes
+    two: `grid.cell_width`), broken only at spaces, the spaces at a break dropped; the first
     line starts with `indent`, the others four cells further in. A word wider than a line
     has a line of its own."""
     import re
+
+    from mou.grid import cell_width
 
     lines, current, used = [], indent, len(indent)
     pending = ""  # the spaces before the next word, kept inside a line
@@ -332,12 +334,12 @@ def _wrapped(text: str, width: int, indent: str, cells: Callable[[str], int]) ->
         if piece[0] == " ":
             pending = piece
             continue
-        size = cells(piece)
-        if current.strip() and used + len(pending) + size > width:
+        size = cell_width(piece)
+        if used > len(indent) and used + len(pending) + size > width:  # a word on the line
             lines.append(current)
             current = indent + "    "
             used = len(current)
-        elif current.strip():
+        elif used > len(indent):
             current, used = current + pending, used + len(pending)
         current, used, pending = current + piece, used + size, ""
     lines.append(current)

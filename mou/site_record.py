@@ -30,7 +30,7 @@ class Pages(Protocol):
     layout: FieldLayout
     changes: dict[str, str]
     row_cells: dict[str, str]
-    clause_items: dict[tuple[int, str], str]
+    clause_items: dict[tuple[str, str, str], str]
     key_start: hashlib._Hash | None
 
     def title(self, entry: Entry) -> str: ...
@@ -103,13 +103,13 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
 def _clause_item(pages: Pages, clause: Clause, up: str) -> str:
     """A clause a record counts for, as an item of its page (the same on every page: made once
     per clause text and folder depth)."""
-    key = (id(clause), up)  # the clause texts live as long as the site's data
-    found = pages.clause_items.get(key)
+    summary = pages.words.text(clause.summary)  # (an amended clause: its id, another text)
+    found = pages.clause_items.get((clause.id, summary, up))
     if found is None:
         said = _said(pages.words.language)
-        found = pages.clause_items[key] = (
+        found = pages.clause_items[(clause.id, summary, up)] = (
             f'<li><a href="{up}clauses/{esc(clause.id)}.html">{said["clause"]} '
-            f"{esc(clause.id)}</a>: {esc(pages.words.text(clause.summary))}</li>"
+            f"{esc(clause.id)}</a>: {esc(summary)}</li>"
         )
     return found
 

@@ -62,7 +62,7 @@ def replace_all(
     """Replace each file (path, data) of `files`, each written to a temporary file beside it
     first: one that cannot be written (no permission, a full disk) is refused (`refused`:
     its index and the error) before any file is replaced. `done(index)` once each is."""
-    from mou.write import _temporary_copy as temporary_copy
+    from mou.write import temporary_copy
 
     staged: list[str] = []
     try:

@@ -48,7 +48,7 @@ def write_text(target: Path, text: str) -> None:
 
 def write_bytes(target: Path, data: bytes) -> None:
     """Replace `target` with `data`, atomically (see `write_text`)."""
-    temporary = _temporary_copy(target, data)
+    temporary = temporary_copy(target, data)
     try:
         os.replace(temporary, target)
     except BaseException:
@@ -105,7 +105,7 @@ def write_new(target: Path, text: str) -> None:
     """Create `target` with `text`, atomically; FileExistsError if it exists (never overwrites).
     A temporary file, then a hard link naming it in one step that fails if the name is taken:
     a killed writer leaves the whole record or none (and maybe a dot-named temporary file)."""
-    temporary = _temporary_copy(target, text.encode("utf-8"))
+    temporary = temporary_copy(target, text.encode("utf-8"))
     try:
         os.link(temporary, target)
     finally:
@@ -114,7 +114,8 @@ def write_new(target: Path, text: str) -> None:
     _fsync_folder(target.parent)
 
 
-def _temporary_copy(target: Path, data: bytes) -> str:
+def temporary_copy(target: Path, data: bytes) -> str:
+    """`data` in a new file beside `target` (fsynced, `target`'s mode), for a rename into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent

@@ -13,10 +13,12 @@ so that `mou --help` costs little more than a bare Typer app.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from pathlib import Path, PosixPath
+from pathlib import Path, PosixPath, WindowsPath
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -311,13 +313,24 @@ def output_refused(error: Exception, target: Path, option: str = "--output") -> 
     return UsageError(str(error), OUTPUT_UNSAFE)
 
 
-class FolderPath(PosixPath):
-    """A path given ending in a slash (`newdir/`), so naming a folder: `Path` drops the slash."""
+# A path given ending in a slash (`newdir/`), so naming a folder: `Path` drops the slash. The
+# system's own kind of path (a PosixPath cannot be made on Windows, nor a bare Path subclass).
+if sys.platform == "win32":
+
+    class FolderPath(WindowsPath):
+        pass
+
+else:
+
+    class FolderPath(PosixPath):
+        pass
 
 
 def output_path(text: str) -> Path:
-    """An output option's value as a path, one ending in a slash kept a `FolderPath`."""
-    return FolderPath(text) if text.endswith("/") else Path(text)
+    """An output option's value as a path, one ending in a slash (or the system's separator)
+    kept a `FolderPath`."""
+    ends = ("/", os.sep, os.altsep or "/")
+    return FolderPath(text) if text.endswith(ends) else Path(text)
 
 
 def refuse_clashes(
@@ -329,8 +342,6 @@ def refuse_clashes(
     would destroy what the command reads: one of its `inputs`, or a record file (a .yaml or
     .yml) under the records `root`, compared once every `.`, `..` and link is resolved; or
     that ends in a slash (a folder, where a file goes)."""
-    import os
-
     from mou.read import SUFFIXES, inside
 
     given = {os.path.realpath(path): f"{option} {path}" for path, option in inputs if path}
@@ -353,7 +364,6 @@ def refuse_clashes(
 def output_folder(target: Path, option: str = "--output") -> Path:
     """`target` as the folder an output of many files goes into: refused (MOU501) when
     something other than a folder is there (a file, a device), before anything is written."""
-    import os
     import stat
 
     from mou.read import not_regular

@@ -84,7 +84,12 @@ def site(
     from mou.site import SiteOptions
 
     options = SiteOptions(day, contact_details=contact_details)
-    _build(root, target, options, parallel=not serve, reading=reading)
+    try:
+        _build(root, target, options, parallel=not serve, reading=reading)
+    except BaseException:
+        if httpd is not None:
+            httpd.server_close()  # the port bound for nothing: given back at once
+        raise
     if httpd is not None:
         return _serve(root, httpd, lambda: _build(root, target, options, parallel=False))
     return None
