@@ -272,12 +272,13 @@ class Cache:
 
     # --- whole results ---------------------------------------------------------------------
 
-    def _result_path(self, key: str) -> Path:
+    def result_path(self, key: str) -> Path:
+        """Where the result stored under `key` is (it may not be there)."""
         return self.folder / f"v{FORMAT}" / "results" / f"{key}.result"
 
     def result(self, key: str) -> Any:
         """The result stored under `key`, or None. A hit counts as a use (for eviction)."""
-        path = self._result_path(key)
+        path = self.result_path(key)
         value = _read(path)
         if value is not None:
             with contextlib.suppress(OSError):
@@ -286,7 +287,7 @@ class Cache:
 
     def store_result(self, key: str, value: Any) -> None:
         """Store `value` under `key`; keep only the `results_kept` most recently used."""
-        path = self._result_path(key)
+        path = self.result_path(key)
         _write_atomically(path, encode(value))
         try:
             entries = list(os.scandir(path.parent))

@@ -56,23 +56,50 @@ SIZE = 8  # the length of Facts
 Documents = list[tuple[str, str]]
 
 
+def entry_name(root: Path) -> str:
+    """The cache key of the findings of the record under `root`."""
+    return cache.key_of("findings", str(root))
+
+
+# What a run knows before it has read the files: the findings' key and, when the cache held
+# them, the facts of each file then (path → `Facts`, their shape checked).
+Ready = tuple[str, dict[str, "Facts"]]
+
+
+def prepare(root: Path, store: cache.Cache) -> Ready | None:
+    """What checking some files of `root` needs before they are read: the models and checks
+    imported, and the cached findings of the files (None when there are none)."""
+    name = entry_name(root)
+    value = store.result(name)
+    if not isinstance(value, dict) or not value:
+        return None
+    import mou.checks
+    import mou.load
+    import mou.parse  # noqa: F401 - imported for the files that changed
+
+    sound = _sound_facts(value)
+    return (name, sound) if sound else None
+
+
 def validate(
-    root: Path, today: date, taken: Snapshot, store: cache.Cache
+    root: Path, today: date, taken: Snapshot, store: cache.Cache, ready: Ready | None = None
 ) -> tuple[Validation, Documents, bool]:
     """Every problem of the record `taken` under `root` (on disk), as of `today`: the cached
     findings of the files that allow it, the others checked. Also where each document was
-    found, and whether the files stayed as they were while read (else nothing is cached)."""
+    found, and whether the files stayed as they were while read (else nothing is cached).
+    `ready`: what `prepare` found (read here when not given)."""
     import gc
 
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small tuples and no cycles: collection is pure cost
     try:
-        name = cache.key_of("findings", str(root))
-        previous = store.result(name)
+        if ready is None:
+            name = entry_name(root)
+            ready = (name, _sound_facts(store.result(name)))
         first = None  # nothing known: every file is loaded; their parse starts at once
-        if not isinstance(previous, dict) or not previous:
+        if not ready[1]:
             first = parse_snapshot(taken, store, workers_from=OVERLAP_FROM)
-        return _validate(root, today, taken, store, (name, previous, first))
+        return _validate(root, today, taken, store, (ready, first))
     finally:
         if collecting:
             gc.enable()
@@ -83,27 +110,32 @@ def _validate(
     today: date,
     taken: Snapshot,
     store: cache.Cache,
-    before_run: tuple[str, Any, Iterator[ParsedFile] | None],
+    before_run: tuple[Ready, Iterator[ParsedFile] | None],
 ) -> tuple[Validation, Documents, bool]:
     from mou.checks import Context, Whole, finish, staged_checks
     from mou.load import MEMORANDUM_ID
 
     before = dict(taken.blobs)
-    name, previous, first = before_run
-    known = _known(previous, taken)
+    (name, previous), first = before_run
+    known = {
+        path: fact
+        for path, blob in taken.blobs.items()
+        if (fact := previous.get(path)) is not None and fact[0] == blob
+    }
     changed = [path for path in taken.paths if path not in known]
     loaded = _load_some(root, taken, changed, first)
     facts = dict(known)
     facts.update(_kinds_of(loaded, taken, changed))
     files = {path: facts[path][2] for path in taken.paths}
     covered = frozenset(covered for fact in facts.values() for covered in fact[3])
-    memoranda = [path for path in taken.paths if record_id(path) == MEMORANDUM_ID]
+    ids = [record_id(path) for path in taken.paths]
+    memoranda = [path for path, id_ in zip(taken.paths, ids, strict=True) if id_ == MEMORANDUM_ID]
     memorandum_files = [(path, taken.blobs.get(path)) for path in memoranda]
     context = cache.key_of("context", str(root), today.isoformat(), memorandum_files)
     context = cache.key_of(context, sorted(covered))
-    kinds = {record_id(path): kind for path, kind in files.items()}
+    kinds = dict(zip(ids, files.values(), strict=True))  # `files` is in the order of the paths
     every = cache.key_of("kinds", list(files.items()))
-    stale = {p for p, fact in known.items() if not _holds(root, fact, context, kinds, every)}
+    stale = _stale(root, known, context, kinds, every)
     checked = frozenset([*changed, *stale])
     # The memorandum's files are loaded for the checks' context; checks of files run whole.
     again = [p for p in taken.paths if p in stale or (p in memoranda and p not in changed)]
@@ -121,22 +153,22 @@ def _validate(
     return outcome, documents, unchanged
 
 
-def _known(value: Any, taken: Snapshot) -> dict[str, Facts]:
-    """The cached facts of the files of `taken` whose bytes are the same; none from a value
-    of the wrong shape (never trusted)."""
+def _sound_facts(value: Any) -> dict[str, Facts]:
+    """The facts of each file in a cached value; none of the wrong shape (never trusted)."""
     if not isinstance(value, dict):
         return {}
     from mou.checks import CHECKS
 
     stages = len(CHECKS) + 1  # loading, then each check
-    known: dict[str, Facts] = {}
-    for path, blob in taken.blobs.items():
-        fact = value.get(path)
-        if not isinstance(fact, tuple) or len(fact) != SIZE or fact[0] != blob:
-            continue
-        if _sound(fact, stages):
-            known[path] = fact
-    return known
+    return {
+        path: fact
+        for path, fact in value.items()
+        if isinstance(path, str)
+        and isinstance(fact, tuple)
+        and len(fact) == SIZE
+        and isinstance(fact[0], str)
+        and _sound(fact, stages)
+    }
 
 
 def _sound(fact: tuple[Any, ...], stages: int) -> bool:
@@ -181,17 +213,26 @@ def _sound(fact: tuple[Any, ...], stages: int) -> bool:
     )
 
 
-def _holds(root: Path, fact: Facts, context: str, kinds: dict[str, str | None], every: str) -> bool:
-    """Whether a file's cached findings still hold: the same context, the records its checks
-    looked up of the same kinds, and its documents where they were."""
+def _stale(
+    root: Path, known: dict[str, Facts], context: str, kinds: dict[str, str | None], every: str
+) -> set[str]:
+    """The files whose cached findings no longer hold. They hold under the same context, when
+    the records their checks looked up are of the same kinds, and their documents are where
+    they were (most files looked nothing up and name no document: compared in one step)."""
     from mou.checks.base import MISSING
 
-    return (
-        fact[1] == context
-        and fact[7] in ("", every)
-        and all(kinds.get(record, MISSING) == kind for record, kind in fact[6])
-        and all(document_status(root, text, None) == status for text, status in fact[4])
-    )
+    def holds(fact: Facts) -> bool:
+        return all(kinds.get(record, MISSING) == kind for record, kind in fact[6]) and all(
+            document_status(root, text, None) == status for text, status in fact[4]
+        )
+
+    return {
+        path
+        for path, fact in known.items()
+        if fact[1] != context
+        or (fact[7] and fact[7] != every)
+        or ((fact[6] or fact[4]) and not holds(fact))
+    }
 
 
 def _load_some(

@@ -199,7 +199,7 @@ Format = Literal["in-person", "online", "hybrid"]
 
 
 class Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Document(Part):

@@ -23,9 +23,9 @@ JOURNAL_FOLDER = ".mou-journal"
 
 def record_id(path: str) -> str:
     """A record's id: its file name without the extension."""
-    name = path[path.rfind("/") + 1 :]
-    dot = name.rfind(".")
-    return name[:dot] if dot >= 0 else name
+    name = path.rpartition("/")[2]
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot else name
 
 
 def find_files(root: Path, problems: list[Problem] | None = None) -> list[str]:
@@ -356,19 +356,30 @@ def snapshot(root: Path, paths: list[str] | None = None, *, keep: bool | None = 
             if keep:
                 taken.data[path] = read
             taken.blobs[path] = blob_id(read)
+    if not keep:
+        taken.on_disk = True
+        reading_again(taken, folders)
+    return taken
+
+
+def reading_again(taken: Snapshot, folders: dict[str, bool] | None = None) -> None:
+    """Let a snapshot of files on disk whose bytes were not kept (`Snapshot.on_disk`) read
+    them again when asked; a file that changed meanwhile gets its new blob id, so that nothing
+    is cached under the old. `folders`: which folders are known to lie inside the root."""
+    if not taken.on_disk:
+        return
+    known = {} if folders is None else folders
 
     def again(paths: list[str]) -> dict[str, bytes]:
         found = {}
         for path in paths:
-            read = read_record_file(root, path, folders=folders)
+            read = read_record_file(taken.root, path, folders=known)
             if isinstance(read, bytes):
                 taken.blobs[path] = blob_id(read)
                 found[path] = read
         return found
 
-    if not keep:
-        taken.fetch, taken.on_disk = again, True
-    return taken
+    taken.fetch = again
 
 
 def parse_snapshot(

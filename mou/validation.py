@@ -14,18 +14,27 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mou import cache
 from mou.output import FORMATTERS, as_text, counts
 from mou.problems import PROBLEM_FIELDS, Problem, Validation, as_row, translated
 from mou.read import Snapshot, document_status, snapshot
 
+if TYPE_CHECKING:
+    from mou.ahead import Ahead
+
 FORMATS = tuple(FORMATTERS)
 
 
+def _keyed(taken: Snapshot) -> bool:
+    """Whether a validation of `taken` has a key: not when a file or folder could not be
+    read, since why is not in the bytes."""
+    return not taken.unreadable and not taken.problems
+
+
 def _key(root: Path, today: date, taken: Snapshot, tree: set[str] | None) -> str | None:
-    if taken.unreadable or taken.problems:  # why a file cannot be read is not in its bytes
+    if not _keyed(taken):
         return None
     files = sorted(taken.blobs.items())
     when = today.isoformat()
@@ -48,25 +57,43 @@ def _still_holds(root: Path, value: Any, tree: set[str] | None) -> Validation | 
 def validate(root: Path, today: date) -> Validation:
     """Every problem of the record under `root`, as of `today`: from the cache when nothing
     it depends on changed, else checked (and then cached). Imports no models on a hit."""
-    return validate_files(root, today, snapshot(root))
+    from mou import ahead  # a large record checked before: its checks got ready meanwhile
+
+    ready = ahead.start(root, today, cache.open_cache())
+    try:
+        return validate_files(root, today, snapshot(root), ahead=ready)
+    finally:
+        if ready is not None:
+            ready.end()  # stopped when not asked: the cached answer held
 
 
 def validate_files(
-    root: Path, today: date, taken: Snapshot, tree: set[str] | None = None
+    root: Path,
+    today: date,
+    taken: Snapshot,
+    tree: set[str] | None = None,
+    *,
+    ahead: Ahead | None = None,
 ) -> Validation:
     """`validate` over the files `taken` (on disk, or at a git revision whose `tree` lists
-    every file, for the documents)."""
+    every file, for the documents). `ahead`: a child that can check them (`mou.ahead`)."""
     store = cache.open_cache()
+    by_file = store is not None and tree is None and _keyed(taken)
+    if ahead is not None and by_file:
+        ahead.give(taken)  # at once: the child works while the cached answer is looked up
     key = _key(root, today, taken, tree)
     if store is not None and key is not None:
         value = store.result(key)
         found = None if value is None else _still_holds(root, value, tree)
         if found is not None:
             return found
-    if store is not None and key is not None and tree is None:
+    if store is not None and key is not None and by_file:
         from mou import findings  # each file's findings cached: only changed files checked
 
-        outcome, listed, unchanged = findings.validate(root, today, taken, store)
+        answer = None if ahead is None else ahead.answer()
+        if answer is None:
+            answer = findings.validate(root, today, taken, store)
+        outcome, listed, unchanged = answer
         if unchanged:  # every blob id as when `key` was made (not hashed again: ~15 ms at 10k)
             _store(store, key, outcome, listed)
         return outcome

@@ -40,7 +40,7 @@ def run(
     children: list[_Child] = []
     try:
         for _ in items:
-            files.append(_memory_file())
+            files.append(memory_file())
         for first in range(workers):
             children.append(_fork(function, items, files, first, workers))
     except OSError:  # no process or file to spare (EAGAIN, EMFILE): all of it here
@@ -86,7 +86,7 @@ class _Child:
     def receive(self, results: int) -> tuple[bool, Any]:
         """(True, its next result, read from `results`), or (False, None) when the child
         failed before it was written."""
-        report = b"" if self.failed else _read_exactly(self.reports, _SIZE.size)
+        report = b"" if self.failed else read_exactly(self.reports, _SIZE.size)
         if len(report) < _SIZE.size:
             self.failed = True
             return False, None
@@ -109,17 +109,18 @@ class _Child:
             os.waitpid(self.pid, 0)
 
 
-def _read_exactly(descriptor: int, size: int) -> bytes:
-    data = b""
+def read_exactly(descriptor: int, size: int) -> bytes:
+    """`size` bytes from `descriptor`, or fewer when its other end closed first."""
+    data = bytearray()
     while len(data) < size:
-        chunk = os.read(descriptor, size - len(data))
+        chunk = os.read(descriptor, min(size - len(data), 1 << 20))
         if not chunk:
             break
         data += chunk
-    return data
+    return bytes(data)
 
 
-def _memory_file() -> int:
+def memory_file() -> int:
     """A file descriptor of an anonymous file (in memory where the system has memfd)."""
     if hasattr(os, "memfd_create"):
         return os.memfd_create("mou-results", os.MFD_CLOEXEC)
@@ -146,7 +147,7 @@ def _fork(
         os.close(writing)
         raise
     if pid == 0:
-        _end_with(parent)
+        end_with(parent)
         os.close(reading)
         for index, descriptor in enumerate(files):
             if index % workers != first and descriptor >= 0:
@@ -157,7 +158,7 @@ def _fork(
     return _Child(pid, reading)
 
 
-def _end_with(parent: int) -> None:
+def end_with(parent: int) -> None:
     """In a child: be killed when `parent` ends (Linux's parent-death signal), so that a
     `mou` killed (kill -9, a CI timeout) leaves no worker running on; and end now if it
     ended already, before the signal was asked for. Elsewhere the child ends with its work."""

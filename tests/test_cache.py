@@ -112,7 +112,7 @@ def test_an_entry_of_another_mou_version_is_ignored(
     )
     monkeypatch.undo()
     for path, data in (
-        (store._result_path(cache.key_of("k")), foreign_result),
+        (store.result_path(cache.key_of("k")), foreign_result),
         (store._shard("ab"), foreign_shard),
     ):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,7 +169,7 @@ def test_results_beyond_the_kept_number_go_least_recently_used_first(tmp_path: P
     keys = [cache.key_of(i) for i in range(5)]
     for age, key in enumerate(keys[:3]):
         store.store_result(key, key)
-        os.utime(store._result_path(key), (1000 + age, 1000 + age))
+        os.utime(store.result_path(key), (1000 + age, 1000 + age))
     assert store.result(keys[0]) == keys[0]  # a use: now the most recent
     store.store_result(keys[3], keys[3])
     store.store_result(keys[4], keys[4])
@@ -339,7 +339,7 @@ def test_an_entry_that_is_no_regular_file_is_no_entry_and_never_waited_on(
     the same. Run in a child, so that a hang is a failed test, not a stuck suite."""
     store = Cache(tmp_path / "cache")
     key = cache.key_of("x")
-    places = [store._shard(prefix) for prefix in "0123456789abcdef"] + [store._result_path(key)]
+    places = [store._shard(prefix) for prefix in "0123456789abcdef"] + [store.result_path(key)]
     for place in places:
         place.parent.mkdir(parents=True, exist_ok=True)
         if kind == "fifo":
