@@ -28,6 +28,7 @@ ORDER = [
     "load",
     "checks",
     "findings",
+    "ahead",
     "output",
     "validation",
     "portfolio_validation",
