@@ -17,12 +17,13 @@ from typing import Any
 from markupsafe import Markup
 
 from mou import site
+from mou.folder import kept
 from mou.kinds import KINDS
 from mou.load import Entry
 from mou.render import environment, templates_folder
 from mou.selection import title_of
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
-from mou.site_record import Extra
+from mou.site_record import Extra, record_key, record_main
 from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -259,9 +260,6 @@ class Pages:
     def record(self, entry: Entry) -> bytes | None:
         """A record's page; None when the output folder holds it, made from the same inputs
         (the same key: `site_record.record_key`)."""
-        from mou.folder import kept
-        from mou.site_record import record_key, record_main
-
         here = f"records/{entry.id}.html"
         data, path = self.data, f"{self.language}/{here}"
         key = record_key(self, entry) if data.output is not None else None

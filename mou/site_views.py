@@ -208,8 +208,16 @@ class FieldLayout:
         return self._value(value, loc, {})[0]
 
     def _part(
-        self, model: BaseModel, loc: Loc, markers: dict[Loc, Ref], skip: tuple[str, ...] = ()
+        self,
+        model: BaseModel,
+        loc: Loc,
+        markers: dict[Loc, Ref],
+        skip: tuple[str, ...] = (),
+        *,
+        money: bool = False,
     ) -> list[tuple[str, str, Laid]]:
+        """The fields of `model` but `skip`, laid out; with `money` (an expense in a table),
+        its amount is shown as money in its currency, which is not shown on its own."""
         result = []
         plan = self.plans.get((type(model), skip))
         if plan is None:  # (key, attribute, label) of each field laid out, in their order
@@ -221,6 +229,10 @@ class FieldLayout:
         for key, name, label in plan:
             value = getattr(model, name)
             if value is None or (not value and isinstance(value, tuple | dict)):
+                continue
+            if money and key in ("amount", "currency"):
+                if key == "amount":
+                    result.append((key, label, self._amount(model)))  # type: ignore[arg-type]
                 continue
             result.append((key, label, self._value(value, (*loc, key), markers)))
         return result
@@ -304,11 +316,12 @@ class FieldLayout:
         return found
 
     def _table(self, parts: tuple[Any, ...], loc: Loc, markers: dict[Loc, Ref]) -> Laid:
-        laid = [self._part(part, (*loc, index), markers) for index, part in enumerate(parts)]
+        money = isinstance(parts[0], Expense)
+        laid = [
+            self._part(part, (*loc, index), markers, money=money)
+            for index, part in enumerate(parts)
+        ]
         keys = tuple(dict.fromkeys(key for fields in laid for key, _, _ in fields))
-        if isinstance(parts[0], Expense):
-            laid = [self._money(part, fields) for part, fields in zip(parts, laid, strict=True)]
-            keys = tuple(k for k in keys if k != "currency")
         head = self.heads.get(keys)
         if head is None:
             head = self.heads[keys] = "".join(
@@ -321,18 +334,11 @@ class FieldLayout:
         body = "".join(rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", "table", False
 
-    def _money(
-        self, expense: Expense, fields: list[tuple[str, str, Laid]]
-    ) -> list[tuple[str, str, Laid]]:
+    def _amount(self, expense: Expense) -> Laid:
         key = (expense.amount, expense.currency)
         if key not in self.amounts:
             self.amounts[key] = self.words.money(expense.amount, expense.currency)
-        amount = _text(self.amounts[key])
-        return [
-            (k, label, amount if k == "amount" else laid)
-            for k, label, laid in fields
-            if k != "currency"
-        ]
+        return _text(self.amounts[key])
 
 
 @cache
