@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mou.folder import Keys
@@ -159,17 +159,16 @@ def _make_site(
     from mou.load import load
     from mou.output import counts
     from mou.site_history import record_history
-    from mou.site_pages import compile_templates
+    from mou.site_pages import use_compiled
 
-    if parallel:
-        compile_templates()  # while the files parse, and before forking: the workers share them
     taken, parsed = reading if reading is not None else (None, None)
     records = load(root, taken=taken, parsed=parsed)
     if records.memorandum is None:
         raise NoMemorandumError(root)
     forking = parallel and _can_fork(len(records.entries))
-    # A large record is checked by a child while this process prepares what the parts share.
-    checking = workers.run(run_checks, [(records, options.as_of)], 1) if forking else None
+    # A large record is checked by a child while this process prepares what the parts share;
+    # the child compiles the templates too, which the parts' processes then inherit.
+    checking = workers.run(_checked, [(records, options.as_of)], 1) if forking else None
     problems: Sequence[Problem] = []
     if checking is None:
         problems = run_checks(records, options.as_of)
@@ -182,7 +181,9 @@ def _make_site(
         import multiprocessing
 
         data.prepare()
-        problems = data.problems = next(checking)
+        problems, compiled = next(checking)
+        data.problems = problems
+        use_compiled(compiled)
         _FORKED["site"] = (data, output)
         try:
             with multiprocessing.get_context("fork").Pool(2, _quiet_on_ctrl_c) as pool:
@@ -196,6 +197,14 @@ def _make_site(
     write_keys(output, {name: key for _, keys in done for name, key in keys.items()})
     errors, warnings = counts(problems)
     return SiteReport(len(written), errors, warnings, records, problems)
+
+
+def _checked(records: RecordSet, as_of: date) -> tuple[list[Problem], dict[str, bytes]]:
+    """The problems of `records`, and the site's templates compiled (`compiled_templates`)."""
+    from mou.checks import run_checks
+    from mou.site_pages import compiled_templates
+
+    return run_checks(records, as_of), compiled_templates()
 
 
 # Set in the parent just before it forks the workers, which inherit it.

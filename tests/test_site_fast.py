@@ -283,3 +283,29 @@ def test_where_the_system_does_not_fork_the_parts_are_written_in_turn(
 
     monkeypatch.setattr(workers, "FORKS", False)
     assert not site_build._can_fork(10**6)
+
+
+def test_templates_compiled_elsewhere_are_used_only_for_their_own_source() -> None:
+    """A large record's templates are compiled by the checks' child and loaded here from its
+    bytecode; bytecode that does not match a template's source (here: each template given
+    another's) is not used: the template is compiled from its source."""
+    from mou import site_pages
+
+    env = site_pages._environment()
+    env.cache.clear()  # as in a new process
+    found = site_pages.compiled_templates()
+    assert len(found) >= 10
+    names = sorted(n for n in env.list_templates() if re.fullmatch(r"site/[a-z]+\.html\.j2", n))
+
+    def origins() -> dict[str, str]:
+        return {n: env.get_template(n).root_render_func.__code__.co_filename for n in names}
+
+    expected = origins()
+    assert all(path.endswith(name) for name, path in expected.items())
+    values = list(found.values())
+    swapped = dict(zip(found, [*values[1:], values[0]], strict=True))
+    for bytecode in (found, swapped):
+        env.cache.clear()
+        site_pages.use_compiled(bytecode)
+        assert origins() == expected
+    env.cache.clear()
