@@ -119,6 +119,8 @@ class Field:
 
 
 Linker = Callable[[Ref, str], str | None]
+Markers = dict[Loc, Ref]
+Keys = tuple[str, ...]
 SHORT = 40  # characters: a list of texts and links no longer than this is written inline
 
 
@@ -208,13 +210,7 @@ class FieldLayout:
         return self._value(value, loc, {})[0]
 
     def _part(
-        self,
-        model: BaseModel,
-        loc: Loc,
-        markers: dict[Loc, Ref],
-        skip: tuple[str, ...] = (),
-        *,
-        money: bool = False,
+        self, model: BaseModel, loc: Loc, markers: Markers, skip: Keys = (), *, money: bool = False
     ) -> list[tuple[str, str, Laid]]:
         """The fields of `model` but `skip`, laid out; with `money` (an expense in a table),
         its amount is shown as money in its currency, which is not shown on its own."""
@@ -336,9 +332,8 @@ class FieldLayout:
 
     def _amount(self, expense: Expense) -> Laid:
         key = (expense.amount, expense.currency)
-        if key not in self.amounts:
-            self.amounts[key] = self.words.money(expense.amount, expense.currency)
-        return _text(self.amounts[key])
+        found = self.amounts.get(key) or self.words.money(expense.amount, expense.currency)
+        return _text(self.amounts.setdefault(key, found))
 
 
 @cache
