@@ -108,13 +108,11 @@ class Pages:
         self.titles: dict[str, str] = {}
         self.frames: dict[int, list[str]] = {}
         self.encoded: dict[int, list[bytes | int]] = {}  # frames as bytes; 0-2: here, title, main
-        self.row_cells: dict[str, str] = {}
+        self.row_cells: dict[tuple[str, str], str] = {}  # a record's row in lists, by depth
         self.clause_items: dict[tuple[str, str, str], str] = {}  # site_record._clause_item
         self.key_start: hashlib._Hash | None = None  # site_record._key_start
         self.said: dict[tuple[str, ...], str] = {}
-        self.keys: dict[
-            str, tuple[str, int]
-        ] = {}  # the pages made from keyed inputs  # a record's row in lists, but its last cell
+        self.keys: dict[str, tuple[str, int]] = {}  # the pages made from keyed inputs
         self.up = ""  # the way back to the language folder from the page being rendered
         _ = self.words.gettext
         self.changes = {

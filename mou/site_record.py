@@ -29,7 +29,7 @@ class Pages(Protocol):
     words: Words
     layout: FieldLayout
     changes: dict[str, str]
-    row_cells: dict[str, str]
+    row_cells: dict[tuple[str, str], str]
     clause_items: dict[tuple[str, str, str], str]
     key_start: hashlib._Hash | None
 
@@ -221,14 +221,16 @@ def record_rows(pages: Pages, entries: Sequence[Entry], up: str, extra: Extra | 
     ]
     cells = pages.row_cells
     for e in entries:
-        found = cells.get(e.id)
+        found = cells.get((e.id, up))  # a record's row is the same in every list at a depth
         if found is None:
-            found = cells[e.id] = (
+            found = cells[(e.id, up)] = (
                 f'<tr><td class="date">{esc(words.date(e.model.dated))}</td><td>'
-                f'<a href="{{up}}records/{esc(e.id)}.html">{esc(pages.title(e))}</a></td>'
+                f'<a href="{up}records/{esc(e.id)}.html">{esc(pages.title(e))}</a></td>'
                 f"<td>{esc(words.word(e.kind))}</td>"
             )
-        cell = f"<td>{esc(extra[1](e))}</td>" if extra else ""
-        rows.append(found.replace("{up}", up, 1) + cell + "</tr>\n")
+        rows.append(found)
+        if extra:
+            rows.append(f"<td>{esc(extra[1](e))}</td>")
+        rows.append("</tr>\n")
     rows.append("</tbody>\n</table>")
     return "".join(rows)
