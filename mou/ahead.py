@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from mou import cache, workers
+from mou import cache, progress, workers
 from mou.problems import Problem, Validation, as_row
 from mou.read import Snapshot, reading_again
 
@@ -59,7 +59,7 @@ def start(root: Path, today: date, store: cache.Cache | None) -> Ahead | None:
         made.append(workers.memory_file())
         made.extend(os.pipe())
         made.extend(os.pipe())
-        pid = os.fork()
+        pid = workers.fork()
     except OSError:  # no file or process to spare (EMFILE, EAGAIN): no child
         for descriptor in made:
             os.close(descriptor)
@@ -99,12 +99,14 @@ class Ahead:
             while written < len(data):
                 written += os.pwrite(self.files, view[written:], written)
             os.write(self.request, _SIZE.pack(len(data)))  # 8 bytes: a pipe takes them at once
-        except OSError:  # the child is gone (a closed pipe): `answer` says so
-            pass
+        except OSError:  # the child is gone, or the files could not be given: stop it
+            self.end()
 
     def answer(self) -> Answer | None:
         """What `findings.validate` gives for the files given, found by the child; None when
         it could not say (then the caller checks them itself)."""
+        if self.ended:  # (`give` failed)
+            return None
         data = None
         try:
             data = _received(self.answers)
@@ -138,6 +140,11 @@ def _child(
     code = 1
     try:
         workers.end_with(parent)
+        # It gives way to the parent, whose reading is what the run waits for when nothing
+        # changed, and it shows no progress: a child stopped (Ctrl-C) could not clear it.
+        with contextlib.suppress(OSError):
+            os.nice(5)
+        progress.install(progress.Reporter())
         from mou import findings
 
         root, today, store = job

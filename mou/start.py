@@ -120,11 +120,16 @@ def main(prog_name: str | None = None) -> None:
     _turn_plugins_off()
     if sys.stdout is None:  # started with standard output closed: what it says goes nowhere
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+    if sys.stderr is None:  # and so for standard error (`2>&-`): the exit code still tells
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
     try:
         code = _run(args, prog_name)
         sys.stdout.flush()  # here, where a failed write is answered, not at exit
     except KeyboardInterrupt:
         code = 130  # Ctrl-C: the shell's code for it, and no traceback
+        from mou import progress
+
+        progress.reporter().close()  # a bar shown is cleared, and the cursor shown again
         if sys.stderr is not None and sys.stderr.isatty():
             sys.stderr.write("\n")  # the prompt on a line of its own, after a progress bar
     except OSError as error:

@@ -141,7 +141,7 @@ def _fork(
     reading, writing = os.pipe()
     parent = os.getpid()
     try:
-        pid = os.fork()
+        pid = fork()
     except OSError:
         os.close(reading)
         os.close(writing)
@@ -156,6 +156,20 @@ def _fork(
         _work(function, [(items[index], files[index]) for index in mine], writing)
     os.close(writing)
     return _Child(pid, reading)
+
+
+def fork() -> int:
+    """`os.fork()`, the child deaf to Ctrl-C (SIGINT ignored, blocked across the fork so that
+    none arrives before): Ctrl-C is the parent's to answer, which stops its children. A child
+    interrupted before its work began would otherwise run on in the parent's code."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return pid
 
 
 def end_with(parent: int) -> None:

@@ -140,6 +140,33 @@ def test_a_child_killed_leaves_the_check_to_the_process(
     assert spy.answers == [False]
 
 
+def test_files_that_cannot_be_given_stop_the_child(
+    tmp_path: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the files for the child fails (a file-size limit, a full disk where there is no
+    memfd): the child is stopped and this process checks them; never a wait for ever."""
+    root = _tree(tmp_path)
+    validation.validate(root, DAY)
+    build_tree(root, EDITS["a referenced record's kind"])
+
+    def full(*arguments: Any) -> int:
+        raise OSError(27, "File too large")
+
+    def waited_too_long(*_: Any) -> None:
+        raise TimeoutError("the parent waits for an answer that cannot come")
+
+    monkeypatch.setattr(os, "pwrite", full)  # (the child, forked before, writes nothing)
+    before = signal.signal(signal.SIGALRM, waited_too_long)
+    signal.alarm(60)
+    try:
+        outcome = validation.validate(root, DAY)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert outcome == _uncached(root)
+    assert spy.answers == [False] and spy.stopped == spy.started
+
+
 def test_damaged_findings_end_the_child_at_once(tmp_path: Path, spy: Spy) -> None:
     root = _tree(tmp_path)
     validation.validate(root, DAY)

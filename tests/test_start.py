@@ -80,6 +80,34 @@ def test_ctrl_c_exits_130_without_a_traceback(
     assert capsys.readouterr().err == ""
 
 
+def test_closed_standard_error_still_gives_the_exit_code() -> None:
+    done = _run(VALIDATE, stdout=subprocess.PIPE, preexec_fn=lambda: os.close(2))
+    assert done.returncode == 0
+    assert "0 errors, 3 warnings in 47 files" in done.stdout
+
+
+def test_ctrl_c_clears_the_progress_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bar on the terminal when Ctrl-C comes is cleared (rich shows the cursor again)."""
+    from mou import progress
+
+    closed: list[bool] = []
+
+    class Bar(progress.Reporter):
+        def close(self) -> None:
+            closed.append(True)
+
+    def interrupted(args: list[str]) -> int:
+        progress.install(Bar())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(start, "quick_validate", interrupted)
+    monkeypatch.setattr(sys, "argv", ["mou", "validate"])
+    with pytest.raises(SystemExit):
+        start.main()
+    progress.install(progress.Reporter())
+    assert closed[:1] == [True]
+
+
 def test_other_os_errors_are_not_taken_for_output_errors() -> None:
     with pytest.raises(FileNotFoundError):
         start._output_failed(FileNotFoundError(2, "No such file or directory", "x.yaml"))

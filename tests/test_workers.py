@@ -180,3 +180,21 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def _interrupted(number: int) -> tuple[int, int]:
+    """Ctrl-C (SIGINT) arrives while the item runs, in whatever process runs it."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)  # time for the signal to be handled
+    return number * 2, os.getpid()
+
+
+def test_a_worker_leaves_ctrl_c_to_the_parent() -> None:
+    """A worker ignores SIGINT (Ctrl-C goes to the whole process group): the parent answers
+    it and stops its workers. Before, a worker interrupted before its work began ran on in
+    the parent's code; one interrupted during it failed, and its items were run again here."""
+    results = list(workers.run(_interrupted, [(1,), (2,)], 2))
+    assert [value for value, _ in results] == [2, 4]
+    assert all(pid != PARENT for _, pid in results)
