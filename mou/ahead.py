@@ -92,7 +92,7 @@ class Ahead:
 
     def give(self, taken: Snapshot) -> None:
         """Give the child the files as read, without waiting for it (the pipe carries only
-        their size): when the cached answer is looked up and missing, the child has begun."""
+        their size)."""
         try:
             data = pickle.dumps(replace(taken, fetch=None), protocol=pickle.HIGHEST_PROTOCOL)
             view, written = memoryview(data), 0

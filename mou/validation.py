@@ -27,14 +27,8 @@ if TYPE_CHECKING:
 FORMATS = tuple(FORMATTERS)
 
 
-def _keyed(taken: Snapshot) -> bool:
-    """Whether a validation of `taken` has a key: not when a file or folder could not be
-    read, since why is not in the bytes."""
-    return not taken.unreadable and not taken.problems
-
-
 def _key(root: Path, today: date, taken: Snapshot, tree: set[str] | None) -> str | None:
-    if not _keyed(taken):
+    if taken.unreadable or taken.problems:  # why a file cannot be read is not in its bytes
         return None
     files = sorted(taken.blobs.items())
     when = today.isoformat()
@@ -78,18 +72,17 @@ def validate_files(
     """`validate` over the files `taken` (on disk, or at a git revision whose `tree` lists
     every file, for the documents). `ahead`: a child that can check them (`mou.ahead`)."""
     store = cache.open_cache()
-    by_file = store is not None and tree is None and _keyed(taken)
-    if ahead is not None and by_file:
-        ahead.give(taken)  # at once: the child works while the cached answer is looked up
     key = _key(root, today, taken, tree)
     if store is not None and key is not None:
         value = store.result(key)
         found = None if value is None else _still_holds(root, value, tree)
         if found is not None:
             return found
-    if store is not None and key is not None and by_file:
+    if store is not None and key is not None and tree is None:
         from mou import findings  # each file's findings cached: only changed files checked
 
+        if ahead is not None:
+            ahead.give(taken)  # (only now: an unchanged record spends nothing on the child)
         answer = None if ahead is None else ahead.answer()
         if answer is None:
             answer = findings.validate(root, today, taken, store)
