@@ -22,20 +22,22 @@ from mou.selection import is_bilateral
 from mou.site import ASSETS, SiteData, SiteOptions, search_index
 from mou.site_pages import Pages, asset
 
-# The parts of a site, each made and written whole by one process, largest first (so that two
-# processes finish together): a language's record pages, its other pages, the yearly reviews of
-# every other year ("0": the first, the third...; "1": the second...) in both languages (a
+# The parts of a site, each made and written whole by one process, largest first, the last
+# ones small (so that two processes taking the next part when free finish together): a
+# language's record pages (Russian's are the longer), its other pages, the yearly reviews of
+# every fourth year ("0": the first, the fifth...; "1": the second...) in both languages (a
 # review is computed where it is written, and it serves both), and what is at the top (the
 # page that leads to the languages, the styles and scripts, the search index).
 Part = tuple[str, str | None]
+REVIEW_PARTS = 4
 
 
 def parts(languages: Sequence[str]) -> list[Part]:
+    last_first = sorted(languages, reverse=True)  # ("ru", "en")
     return [
-        *(("records", language) for language in languages),
-        *(("pages", language) for language in languages),
-        ("reviews", "0"),
-        ("reviews", "1"),
+        *(("records", language) for language in last_first),
+        *(("pages", language) for language in last_first),
+        *(("reviews", str(first)) for first in range(REVIEW_PARTS)),
         ("top", None),
     ]
 
@@ -75,7 +77,8 @@ def site_files(
     if what == "reviews":
         first = int(language or 0)
         for each in data.options.languages:
-            for path, page in Pages(data, each).reviews(data.years[first::2], index=first == 0):
+            years = data.years[first::REVIEW_PARTS]
+            for path, page in Pages(data, each).reviews(years, index=first == 0):
                 yield f"{each}/{path}", page
         return
     assert language is not None
