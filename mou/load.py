@@ -147,6 +147,7 @@ def load(
         for path, data in in_memory.items():
             built[path] = build_entry(records, path, *read_and_parse(root, path, data))
     finally:
+        progress.close()  # read: what comes next may be output, which the bar must not cover
         if collecting:
             gc.enable()
     for path in sorted(built):

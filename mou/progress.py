@@ -64,6 +64,10 @@ class TerminalBar(Reporter):
             MofNCompleteColumn(),
             console=console,
             transient=True,
+            # What the command prints goes where it was sent (a file, a pipe), not to the
+            # terminal the bar is on: rich would otherwise take standard output over.
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self.task = self.bar.add_task(self.label, total=self.total, completed=self.done)
         self.bar.start()

@@ -8,6 +8,7 @@ computed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -189,7 +190,8 @@ def _make_site(
         use_compiled(compiled)
         _FORKED["site"] = (data, output)
         try:
-            with multiprocessing.get_context("fork").Pool(2, _quiet_on_ctrl_c) as pool:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(2, _quiet_on_ctrl_c, (os.getpid(),)) as pool:
                 done = pool.map(_write_part, every, chunksize=1)
         finally:
             _FORKED.clear()
@@ -215,8 +217,6 @@ _FORKED: dict[str, tuple[SiteData, Path]] = {}
 
 
 def _can_fork(size: int) -> bool:
-    import os
-
     from mou.read import PARALLEL_FROM
     from mou.workers import FORKS, threads_running
 
@@ -225,11 +225,15 @@ def _can_fork(size: int) -> bool:
     return FORKS and size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and not threads_running()
 
 
-def _quiet_on_ctrl_c() -> None:
-    """A worker leaves Ctrl-C to the parent, which ends the pool (no traceback per worker)."""
+def _quiet_on_ctrl_c(parent: int) -> None:
+    """A worker leaves Ctrl-C to the parent, which ends the pool (no traceback per worker),
+    and ends with the parent (killed, it leaves no worker writing on)."""
     import signal
 
+    from mou.workers import end_with
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with(parent)
 
 
 def _write_part(part: Part) -> tuple[list[str], Keys]:

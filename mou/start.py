@@ -15,7 +15,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from importlib.abc import Loader
@@ -112,29 +112,60 @@ def main(prog_name: str | None = None) -> None:
     """Run mou on `sys.argv`; `prog_name` names the program in help and usage lines (for
     `python -m mou`, whose argv[0] is `__main__.py`)."""
     args = sys.argv[1:]
-    if args == ["--version"]:
-        from mou import __version__
-
-        sys.stdout.write(f"mou {__version__}\n")
-        raise SystemExit(0)
-    _turn_plugins_off()
     if sys.stdout is None:  # started with standard output closed: what it says goes nowhere
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
-    if sys.stderr is None:  # and so for standard error (`2>&-`): the exit code still tells
-        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+    # What mou says on standard error never fails the command: closed (`2>&-`) or full, the
+    # exit code still tells what happened.
+    if not isinstance(sys.stderr, _Unfailing):
+        sys.stderr = _Unfailing(sys.stderr or open(os.devnull, "w"))  # noqa: SIM115
     try:
-        code = _run(args, prog_name)
+        if args == ["--version"]:
+            from mou import __version__
+
+            sys.stdout.write(f"mou {__version__}\n")
+            code: int | str | None = 0
+        else:
+            _turn_plugins_off()
+            code = _run(args, prog_name)
         sys.stdout.flush()  # here, where a failed write is answered, not at exit
     except KeyboardInterrupt:
         code = 130  # Ctrl-C: the shell's code for it, and no traceback
-        from mou import progress
-
-        progress.reporter().close()  # a bar shown is cleared, and the cursor shown again
-        if sys.stderr is not None and sys.stderr.isatty():
-            sys.stderr.write("\n")  # the prompt on a line of its own, after a progress bar
     except OSError as error:
         code = _output_failed(error)
+    finally:
+        _clear_progress()
+    if code == 130 and sys.stderr.isatty():  # Ctrl-C (Typer gives 130 for it too)
+        sys.stderr.write("\n")  # the prompt on a line of its own
     raise SystemExit(code)
+
+
+def _clear_progress() -> None:
+    """A progress bar still shown (a step cut short) is cleared, and the cursor shown again."""
+    progress = sys.modules.get("mou.progress")
+    if progress is not None:
+        with contextlib.suppress(Exception):  # on the way out: nothing to add to a failure
+            progress.reporter().close()
+
+
+class _Unfailing:
+    """Standard error whose writes never raise (a full disk, a closed pipe): there is nowhere
+    left to say that they failed, and the command's exit code is what matters."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except (OSError, ValueError):  # ValueError: written after it was closed
+            return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _run(args: list[str], prog_name: str | None) -> int | str | None:

@@ -62,3 +62,21 @@ def test_piped_standard_error_gets_no_bar() -> None:
         check=False,
     )
     assert result.stderr == b"" and result.stdout.endswith(b"in 47 files.\n")
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["actions"], ["show", "2023-03-15-consultations-minsk"]]
+)
+def test_a_command_without_checks_prints_where_its_output_goes(
+    run: Run, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A bar shown while the record is read is gone before the output: nothing the command
+    prints goes to the terminal the bar is on (rich would take standard output over)."""
+    command = ["--no-cache", "--records", DEMO, *args]
+    plain = run(*command)
+    bar, screen = _bar(after=0)
+    monkeypatch.setattr(progress, "for_terminal", lambda: progress.install(bar))
+    with_bar = run(*command)
+    assert (with_bar.exit_code, with_bar.stdout) == (plain.exit_code, plain.stdout)
+    assert plain.stdout.strip() and "Reading" in screen.getvalue()
+    assert bar.bar is None

@@ -309,3 +309,21 @@ def test_templates_compiled_elsewhere_are_used_only_for_their_own_source() -> No
         site_pages.use_compiled(bytecode)
         assert origins() == expected
     env.cache.clear()
+
+
+def test_the_parts_processes_end_with_mou(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each process writing the site's parts leaves Ctrl-C to mou and ends with it: killed,
+    mou leaves none writing on (Linux's parent-death signal, as the parse workers have)."""
+    import signal
+
+    from mou import site_build, workers
+
+    ended_with: list[int] = []
+    monkeypatch.setattr(workers, "end_with", ended_with.append)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        site_build._quiet_on_ctrl_c(4242)
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert ended_with == [4242]

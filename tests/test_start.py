@@ -86,8 +86,10 @@ def test_closed_standard_error_still_gives_the_exit_code() -> None:
     assert "0 errors, 3 warnings in 47 files" in done.stdout
 
 
-def test_ctrl_c_clears_the_progress_bar(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bar on the terminal when Ctrl-C comes is cleared (rich shows the cursor again)."""
+@pytest.mark.parametrize("ending", ["interrupted", "130"])
+def test_ctrl_c_clears_the_progress_bar(monkeypatch: pytest.MonkeyPatch, ending: str) -> None:
+    """A bar on the terminal when Ctrl-C comes is cleared (rich shows the cursor again),
+    whether the interruption reaches mou or Typer turned it into exit code 130 first."""
     from mou import progress
 
     closed: list[bool] = []
@@ -96,16 +98,46 @@ def test_ctrl_c_clears_the_progress_bar(monkeypatch: pytest.MonkeyPatch) -> None
         def close(self) -> None:
             closed.append(True)
 
-    def interrupted(args: list[str]) -> int:
+    def interrupted(args: list[str], prog_name: str | None) -> int:
         progress.install(Bar())
-        raise KeyboardInterrupt
+        if ending == "interrupted":
+            raise KeyboardInterrupt
+        return 130
 
-    monkeypatch.setattr(start, "quick_validate", interrupted)
-    monkeypatch.setattr(sys, "argv", ["mou", "validate"])
-    with pytest.raises(SystemExit):
+    monkeypatch.setattr(start, "_run", interrupted)
+    monkeypatch.setattr(sys, "argv", ["mou", "list"])
+    with pytest.raises(SystemExit) as exit_:
         start.main()
+    assert exit_.value.code == 130
+    assert closed == [True]
     progress.install(progress.Reporter())
-    assert closed[:1] == [True]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (VALIDATE, 0),
+        ([sys.executable, "-m", "mou", "explain", "NOPE"], 2),
+        ([sys.executable, "-m", "mou", "--version"], 0),
+    ],
+    ids=["validate", "usage", "version"],
+)
+def test_a_full_standard_error_leaves_the_exit_code_alone(command: list[str], code: int) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=full, check=False)
+    assert done.returncode == code
+
+
+def test_version_with_standard_output_closed_or_full() -> None:
+    version = [sys.executable, "-m", "mou", "--version"]
+    closed = _run(version, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    assert (closed.returncode, closed.stderr) == (0, "")
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            done = _run(version, stdout=full)
+        assert done.returncode == 1
+        assert done.stderr == "mou: cannot write the output: No space left on device\n"
 
 
 def test_other_os_errors_are_not_taken_for_output_errors() -> None:
