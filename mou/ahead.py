@@ -95,9 +95,7 @@ class Ahead:
         their size)."""
         try:
             data = pickle.dumps(replace(taken, fetch=None), protocol=pickle.HIGHEST_PROTOCOL)
-            view, written = memoryview(data), 0
-            while written < len(data):
-                written += os.pwrite(self.files, view[written:], written)
+            workers.write_all(self.files, data)
             os.write(self.request, _SIZE.pack(len(data)))  # 8 bytes: a pipe takes them at once
         except OSError:  # the child is gone, or the files could not be given: stop it
             self.end()
@@ -153,7 +151,10 @@ def _child(
         head = b"" if ready is None else workers.read_exactly(requests, _SIZE.size)
         if ready is not None and len(head) == _SIZE.size:
             (length,) = _SIZE.unpack(head)
-            taken: Snapshot = pickle.loads(_read_file(files, length))  # from our own parent
+            given = workers.read_file(files, length)
+            if len(given) < length:
+                raise EOFError("the files given were cut short")
+            taken: Snapshot = pickle.loads(given)  # from our own parent
             reading_again(taken)
             outcome, documents, unchanged = findings.validate(root, today, taken, store, ready)
             rows = [as_row(problem) for problem in outcome.problems]
@@ -164,20 +165,8 @@ def _child(
         os._exit(code)
 
 
-def _read_file(descriptor: int, length: int) -> bytes:
-    data = bytearray()
-    while len(data) < length:
-        chunk = os.pread(descriptor, length - len(data), len(data))
-        if not chunk:
-            raise EOFError("the files given were cut short")
-        data += chunk
-    return bytes(data)
-
-
 def _send(descriptor: int, data: bytes) -> None:
-    view = memoryview(_SIZE.pack(len(data)) + data)
-    while view:
-        view = view[os.write(descriptor, view) :]
+    workers.write_all(descriptor, _SIZE.pack(len(data)) + data)
 
 
 def _received(descriptor: int) -> bytes | None:

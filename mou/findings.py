@@ -63,7 +63,7 @@ def entry_name(root: Path) -> str:
 
 # What a run knows before it has read the files: the findings' key and, when the cache held
 # them, the facts of each file then (path → `Facts`, their shape checked).
-Ready = tuple[str, dict[str, "Facts"]]
+Ready = tuple[str, dict[str, Facts]]
 
 
 def prepare(root: Path, store: cache.Cache) -> Ready | None:

@@ -163,7 +163,7 @@ def _make_site(
     from mou.load import load
     from mou.output import counts
     from mou.site_history import record_history
-    from mou.site_pages import use_compiled
+    from mou.site_pages import compile_templates
 
     taken, parsed = reading if reading is not None else (None, None)
     records = load(root, taken=taken, parsed=parsed)
@@ -187,7 +187,7 @@ def _make_site(
         data.prepare()
         problems, compiled = next(checking)
         data.problems = problems
-        use_compiled(compiled)
+        compile_templates(compiled)
         _FORKED["site"] = (data, output)
         try:
             context = multiprocessing.get_context("fork")
@@ -205,11 +205,11 @@ def _make_site(
 
 
 def _checked(records: RecordSet, as_of: date) -> tuple[list[Problem], dict[str, bytes]]:
-    """The problems of `records`, and the site's templates compiled (`compiled_templates`)."""
+    """The problems of `records`, and the site's templates compiled (`compile_templates`)."""
     from mou.checks import run_checks
-    from mou.site_pages import compiled_templates
+    from mou.site_pages import compile_templates
 
-    return run_checks(records, as_of), compiled_templates()
+    return run_checks(records, as_of), compile_templates({})
 
 
 # Set in the parent just before it forks the workers, which inherit it.

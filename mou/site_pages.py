@@ -41,35 +41,21 @@ def _environment() -> Any:
     return env
 
 
-def compile_templates() -> None:
-    """Compile every template of the site (before forking: the workers inherit them)."""
+def compile_templates(bytecode: dict[str, bytes]) -> dict[str, bytes]:
+    """Compile every template of the site through `bytecode` (Jinja's bytecode by its cache
+    key), and return it: a template whose bytecode is there, made from the same source, is
+    loaded from it in a tenth of the time; the others are compiled and added. A large record's
+    templates are compiled by a child process where a core is free (`site_build._checked`);
+    the parent loads them before it forks the workers, which inherit them."""
     env = _environment()
-    for path in sorted((templates_folder() / "site").glob("*.j2")):
-        env.get_template(f"site/{path.name}")
-    env.get_template("review.html.j2")  # what the site's review extends
-
-
-def compiled_templates() -> dict[str, bytes]:
-    """Every template of the site compiled, as Jinja's bytecode by its cache key: made by a
-    child process where a core is free, loaded by the parent with `use_compiled` in a tenth
-    of the time (each template's bytecode carries the checksum of its source)."""
-    found: dict[str, bytes] = {}
-    _environment().bytecode_cache = _Compiled(found)
+    env.bytecode_cache = _Compiled(bytecode)
     try:
-        compile_templates()
+        for path in sorted((templates_folder() / "site").glob("*.j2")):
+            env.get_template(f"site/{path.name}")
+        env.get_template("review.html.j2")  # what the site's review extends
     finally:
-        _environment().bytecode_cache = None
-    return found
-
-
-def use_compiled(found: dict[str, bytes]) -> None:
-    """Load every template of the site from `compiled_templates()`'s bytecode (a template
-    whose source changed since is compiled again)."""
-    _environment().bytecode_cache = _Compiled(found)
-    try:
-        compile_templates()
-    finally:
-        _environment().bytecode_cache = None
+        env.bytecode_cache = None
+    return bytecode
 
 
 def _Compiled(found: dict[str, bytes]) -> Any:  # noqa: N802 - a class made on first use

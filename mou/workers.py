@@ -91,13 +91,10 @@ class _Child:
             self.failed = True
             return False, None
         (length,) = _SIZE.unpack(report)
-        data = bytearray()
-        while len(data) < length:
-            chunk = os.pread(results, length - len(data), len(data))
-            if not chunk:
-                self.failed = True
-                return False, None
-            data += chunk
+        data = read_file(results, length)
+        if len(data) < length:
+            self.failed = True
+            return False, None
         return True, pickle.loads(data)  # written by our own child
 
     def close(self, done: bool) -> None:
@@ -118,6 +115,25 @@ def read_exactly(descriptor: int, size: int) -> bytes:
             break
         data += chunk
     return bytes(data)
+
+
+def read_file(descriptor: int, length: int) -> bytes:
+    """The first `length` bytes of the file `descriptor` (fewer when it is shorter), read from
+    its start whatever its offset (a file shared with a forked process shares the offset)."""
+    data = bytearray()
+    while len(data) < length:
+        chunk = os.pread(descriptor, length - len(data), len(data))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
+
+
+def write_all(descriptor: int, data: bytes) -> None:
+    """Write all of `data` (a pipe or a file may take less at a time)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def memory_file() -> int:
@@ -197,9 +213,7 @@ def _work(
     try:
         for item, results in jobs:
             data = pickle.dumps(function(*item), protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(results, view) :]
+            write_all(results, data)
             os.close(results)
             os.write(reports, _SIZE.pack(len(data)))  # one write: atomic on a pipe
         code = 0

@@ -19,7 +19,7 @@ import pytest
 from test_findings import DAY, EDITS, _tree, _uncached
 
 from conftest import build_tree
-from mou import ahead, cache, findings, read, start, validation
+from mou import ahead, cache, findings, read, start, validation, workers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the child is forked")
 
@@ -104,38 +104,37 @@ def test_nothing_changed_stops_the_child(tmp_path: Path, spy: Spy) -> None:
     assert _gone(spy.started[0])
 
 
-def test_a_child_that_fails_leaves_the_check_to_the_process(
-    tmp_path: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
+def _fails(*_: Any) -> None:
+    raise RuntimeError("a failure in the child")
+
+
+def _is_killed(*_: Any) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # out of memory, say
+
+
+# An edit, the step of the child that goes wrong, and how.
+MISHAPS = {
+    "fails": ("what an arrangement covers", "validate", _fails),
+    "killed": ("the memorandum", "prepare", _is_killed),
+}
+
+
+@pytest.mark.parametrize("mishap", MISHAPS)
+def test_a_child_that_fails_or_is_killed_leaves_the_check_to_the_process(
+    tmp_path: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch, mishap: str
 ) -> None:
+    edit, where, happen = MISHAPS[mishap]
     root = _tree(tmp_path)
     validation.validate(root, DAY)
-    build_tree(root, EDITS["what an arrangement covers"])
-    parent, original = os.getpid(), findings.validate
+    build_tree(root, EDITS[edit])
+    parent, original = os.getpid(), getattr(findings, where)
 
-    def failing(*arguments: Any) -> Any:
+    def in_the_child(*arguments: Any) -> Any:
         if os.getpid() != parent:
-            raise RuntimeError("a failure in the child")
+            happen()
         return original(*arguments)
 
-    monkeypatch.setattr(findings, "validate", failing)
-    assert validation.validate(root, DAY) == _uncached(root)
-    assert spy.answers == [False]
-
-
-def test_a_child_killed_leaves_the_check_to_the_process(
-    tmp_path: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = _tree(tmp_path)
-    validation.validate(root, DAY)
-    build_tree(root, EDITS["the memorandum"])
-    parent, original = os.getpid(), findings.prepare
-
-    def killed(*arguments: Any) -> Any:
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)  # out of memory, say
-        return original(*arguments)
-
-    monkeypatch.setattr(findings, "prepare", killed)
+    monkeypatch.setattr(findings, where, in_the_child)
     assert validation.validate(root, DAY) == _uncached(root)
     assert spy.answers == [False]
 
@@ -155,7 +154,7 @@ def test_files_that_cannot_be_given_stop_the_child(
     def waited_too_long(*_: Any) -> None:
         raise TimeoutError("the parent waits for an answer that cannot come")
 
-    monkeypatch.setattr(os, "pwrite", full)  # (the child, forked before, writes nothing)
+    monkeypatch.setattr(workers, "write_all", full)  # (the child, forked before, is as it was)
     before = signal.signal(signal.SIGALRM, waited_too_long)
     signal.alarm(60)
     try:
@@ -199,7 +198,15 @@ def test_plain_validate_command_uses_the_child(
 def test_no_child_where_it_would_not_pay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _tree(tmp_path)
     validation.validate(root, DAY)
-    store = cache.open_cache()
+    store, threshold = cache.open_cache(), ahead.FROM_BYTES
+    monkeypatch.setattr(workers, "threads_running", lambda: False)  # each reason on its own
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(ahead, "FROM_BYTES", 0)
+    child = ahead.start(root, DAY, store)
+    assert child is not None  # what the cases below take away, one at a time
+    child.end()
+    monkeypatch.setattr(ahead, "FROM_BYTES", threshold)
     assert ahead.start(root, DAY, store) is None  # the findings of a small record
     monkeypatch.setattr(ahead, "FROM_BYTES", 0)
     assert ahead.start(root, DAY, None) is None  # no cache

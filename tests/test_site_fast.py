@@ -293,7 +293,7 @@ def test_templates_compiled_elsewhere_are_used_only_for_their_own_source() -> No
 
     env = site_pages._environment()
     env.cache.clear()  # as in a new process
-    found = site_pages.compiled_templates()
+    found = site_pages.compile_templates({})
     assert len(found) >= 10
     names = sorted(n for n in env.list_templates() if re.fullmatch(r"site/[a-z]+\.html\.j2", n))
 
@@ -306,7 +306,7 @@ def test_templates_compiled_elsewhere_are_used_only_for_their_own_source() -> No
     swapped = dict(zip(found, [*values[1:], values[0]], strict=True))
     for bytecode in (found, swapped):
         env.cache.clear()
-        site_pages.use_compiled(bytecode)
+        site_pages.compile_templates(bytecode)
         assert origins() == expected
     env.cache.clear()
 
