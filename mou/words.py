@@ -30,6 +30,7 @@ from mou.review import ClauseStatus
 
 if TYPE_CHECKING:
     from mou.day_format import DayFormat
+    from mou.money_format import MoneyFormat
 
 # Babel locales: British English writes dates the way international secretariats do.
 LOCALES = {"en": "en_GB", "ru": "ru"}
@@ -74,6 +75,7 @@ class Words:
         self.locale = Locale.parse(LOCALES[language])
         self._dates: dict[tuple[date, str], str] = {}
         self._formats: dict[str, DayFormat] = {}  # Babel's format_date, by form
+        self._money: dict[str, MoneyFormat] = {}  # Babel's format_currency, by currency
         self.translation = translations(language)
         self.vocabulary = vocabulary()
         self.parties = {party.id: party for party in memorandum.parties} if memorandum else {}
@@ -118,10 +120,13 @@ class Words:
     def money(self, amount: Decimal, currency: str) -> str:
         """English puts the ISO code first (USD 4,200.00), as financial reports in English do;
         other languages use their locale's own pattern (4 200,00 $)."""
-        from babel.numbers import format_currency
+        formatter = self._money.get(currency)
+        if formatter is None:
+            from mou.money_format import MoneyFormat
 
-        pattern = "¤¤\u00a0#,##0.00" if self.language == "en" else None
-        return format_currency(amount, currency, pattern, locale=self.locale, currency_digits=True)
+            pattern = "¤¤\u00a0#,##0.00" if self.language == "en" else None
+            formatter = self._money[currency] = MoneyFormat(currency, pattern, self.locale)
+        return formatter(amount)
 
     def days(self, count: int | None) -> str:
         if count is None:
