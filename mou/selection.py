@@ -80,6 +80,16 @@ def counted_by(clause: Clause) -> Callable[[Record], bool]:
     return counts
 
 
+def evidence_read(model: Record) -> tuple[str | None, ...]:
+    """What `counted_by`'s test reads of a record: two records alike in this count for the
+    same clauses (a clause asked of many records asks once per likeness)."""
+    return (
+        model.kind,
+        model.clause if isinstance(model, Activity) else None,
+        model.type if isinstance(model, Meeting) else None,
+    )
+
+
 def span(model: Record) -> tuple[date, date | None]:
     """The days a record covers: its date, or start..end (programmes), from..to (contacts);
     None for an open end. `end_date` of meetings and seminars never matters."""

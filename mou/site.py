@@ -41,6 +41,7 @@ from mou.selection import (
     ActionItem,
     action_items,
     counted_by,
+    evidence_read,
     qualifies,
     span,
     title_of,
@@ -48,6 +49,8 @@ from mou.selection import (
 from mou.words import Words
 
 LANGUAGES = ("en", "ru")
+# A record that may count for clauses, its date, and what their evidence reads of it.
+Qualifying = tuple[Entry, date, tuple[str | None, ...]]
 # A list longer than this moves to a page per year, so that no page grows past ~200 KB.
 LIST_LIMIT = 300
 # How many of the latest done actions the actions board lists (all are counted).
@@ -210,7 +213,11 @@ class SiteData:
     def clauses(self) -> tuple[ClauseYears, ...]:
         """Every clause in force on some day since signing, its text as amended by the as-of
         date (`life.clause_terms`, as the review reads them)."""
-        qualifying = [e for e in self.entries if qualifies(e.model)]
+        # Each record with its date and what the clauses' evidence reads of it (records alike
+        # there count for the same clauses: each clause asks once per likeness, not per record).
+        qualifying = [
+            (e, e.model.dated, evidence_read(e.model)) for e in self.entries if qualifies(e.model)
+        ]
         signed, as_of = self.memorandum.signed.date, self.options.as_of
         return tuple(
             self._clause_years(clause, (since, until), qualifying)
@@ -218,14 +225,20 @@ class SiteData:
         )
 
     def _clause_years(
-        self, clause: Clause, days: tuple[date, date], qualifying: list[Entry]
+        self, clause: Clause, days: tuple[date, date], qualifying: list[Qualifying]
     ) -> ClauseYears:
         as_of = self.options.as_of
         since, until = days  # the clause counts records of these days (amendments)
         counts, last = counted_by(clause), min(as_of, until)
-        own = [e for e in qualifying if counts(e.model) and since <= e.model.dated <= last]
-        dates = [e.model.dated for e in own]
-        ongoing = [e for e in own if isinstance(e.model, Programme)]
+        alike: dict[tuple[str | None, ...], bool] = {}
+        for entry, _, read in qualifying:
+            if read not in alike:
+                alike[read] = counts(entry.model)
+        counted = [(e, day) for e, day, read in qualifying if alike[read] and since <= day <= last]
+        own = [e for e, _ in counted]
+        dates = [day for _, day in counted]
+        # Programmes, with the days they run (`span`: what `within` compares, read once).
+        ongoing = [(e, *span(e.model)) for e in own if isinstance(e.model, Programme)]
 
         def status(period: Period) -> ClauseReview:
             # Only the records the SPEC §5 sequence can use: the latest before the period (the
@@ -237,7 +250,12 @@ class SiteData:
                 return ClauseReview(clause, "n/a", 0, None, None, ())
             low = max(bisect.bisect_left(dates, period.start) - 1, 0)
             high = bisect.bisect_right(dates, cut_off)
-            relevant = {e.id: e for e in [*own[low:high], *ongoing]}
+            running = [
+                e
+                for e, start, end in ongoing
+                if start <= cut_off and (end is None or end >= period.start)
+            ]
+            relevant = {e.id: e for e in [*own[low:high], *running]}
             shown = Period(period.label, first, period.end)
             return clause_review(clause, list(relevant.values()), shown, cut_off)
 
