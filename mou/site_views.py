@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from mou.escape import visible
-from mou.fields import Loc, Ref, fields
+from mou.fields import Loc, Localized, Ref, fields, marker
 from mou.load import Entry
 from mou.models import Expense, field_order
 from mou.periods import add_duration
@@ -123,6 +123,14 @@ Markers = dict[Loc, Ref]
 Keys = tuple[str, ...]
 SHORT = 40  # characters: a list of texts and links no longer than this is written inline
 
+# How `_part` lays out a field, known from its annotation (`_plan`): the value names something
+# (its marker given), each of its items does, it is a word of a closed vocabulary, a list of
+# texts, a text; anything else goes through `_value`, which looks at the value (and inside
+# it, at the record's references).
+NAMES, NAMES_EACH, WORD, TEXTS, TEXT, OTHER = "names", "each names", "word", "texts", "text", ""
+# A field of a model as `_part` lays it out: key, attribute, label, how, marker.
+Planned = tuple[str, str, str, str, Ref | None]
+
 
 def _text(value: str) -> Laid:
     return esc(value), "text", len(value) <= SHORT
@@ -163,7 +171,8 @@ class FieldLayout:
         self.heads: dict[tuple[str, ...], str] = {}
         self.amounts: dict[tuple[Decimal, str], str] = {}
         self.laid: dict[tuple[Any, ...], Laid] = {}  # references, dates and words, laid out
-        self.plans: dict[tuple[type[BaseModel], tuple[str, ...]], list[tuple[str, str, str]]] = {}
+        self.lists: dict[tuple[Any, ...], Laid] = {}  # lists of references, laid out
+        self.plans: dict[tuple[type[BaseModel], Keys], list[Planned]] = {}
         self.up = ""  # the way back to the language folder from the page being laid out
         self.namers: dict[str, Callable[[str], str]] = {
             "party": words.party,
@@ -216,21 +225,40 @@ class FieldLayout:
         its amount is shown as money in its currency, which is not shown on its own."""
         result = []
         plan = self.plans.get((type(model), skip))
-        if plan is None:  # (key, attribute, label) of each field laid out, in their order
+        if plan is None:  # how each field is laid out (`_plan`), in their order
             plan = self.plans[(type(model), skip)] = [
-                (key, name, self.label(key))
-                for key, name in _fields(type(model))
+                (key, name, self.label(key), how, ref)
+                for key, name, how, ref in _plan(type(model))
                 if key not in skip and (key not in CONTACT_DETAILS or self.contact_details)
             ]
-        for key, name, label in plan:
+        for key, name, label, how, ref in plan:
             value = getattr(model, name)
-            if value is None or (not value and isinstance(value, tuple | dict)):
+            if value is None:
+                continue
+            kind = value.__class__
+            if (kind is tuple or kind is dict) and not value:
                 continue
             if money and key in ("amount", "currency"):
                 if key == "amount":
                     result.append((key, label, self._amount(model)))  # type: ignore[arg-type]
                 continue
-            result.append((key, label, self._value(value, (*loc, key), markers)))
+            if how == TEXT and (kind is str or kind is dict):
+                text = value if kind is str else self.words.text(value)
+                laid = esc(text), "text", len(text) <= SHORT
+            elif how == NAMES and kind is str:
+                laid = self._reference(ref, value)  # type: ignore[arg-type]
+            elif how == NAMES_EACH and kind is tuple:
+                laid = self._references(ref, value)  # type: ignore[arg-type]
+            elif how == WORD and kind is str:
+                laid = self._word(value)
+            elif how == TEXTS and kind is tuple:
+                words = self.words
+                laid = _list([_text(v if v.__class__ is str else words.text(v)) for v in value])
+            elif kind is date:
+                laid = self._date(value)
+            else:
+                laid = self._value(value, (*loc, key), markers)
+            result.append((key, label, laid))
         return result
 
     def _value(self, value: Any, loc: Loc, markers: dict[Loc, Ref]) -> Laid:
@@ -249,14 +277,7 @@ class FieldLayout:
         if isinstance(value, tuple):
             if value and all(isinstance(item, BaseModel) for item in value):
                 return self._table(value, loc, markers)
-            items = [self._value(v, (*loc, i), markers) for i, v in enumerate(value)]
-            inner = "".join(f"<li>{html}</li>" for html, _, _ in items)
-            inline = all(short for _, _, short in items)
-            return (
-                (f'<ul class="inline">{inner}</ul>' if inline else f"<ul>{inner}</ul>"),
-                "list",
-                False,
-            )
+            return _list([self._value(v, (*loc, i), markers) for i, v in enumerate(value)])
         if isinstance(value, BaseModel):
             return _definitions(self._part(value, loc, markers))
         if isinstance(value, dict) and loc[-1] == "conditions":
@@ -287,13 +308,14 @@ class FieldLayout:
         ):
             return _link(value, value, self.up)
         if isinstance(value, str):
-            if loc[-1] not in WORD_FIELDS:
-                return _text(value)
-            found = self.laid.get((str, value))
-            if found is None:
-                found = self.laid[(str, value)] = _text(words.word(value))
-            return found
+            return _text(value) if loc[-1] not in WORD_FIELDS else self._word(value)
         return _text(str(value))
+
+    def _word(self, value: str) -> Laid:
+        found = self.laid.get((str, value))
+        if found is None:
+            found = self.laid[(str, value)] = _text(self.words.word(value))
+        return found
 
     def _date(self, value: date) -> Laid:
         found = self.laid.get((date, value))
@@ -302,13 +324,21 @@ class FieldLayout:
         return found
 
     def _reference(self, marker: Ref, value: str) -> Laid:
-        key = (marker, value, self.up)
+        key = (marker.to, value, self.up)  # (what `namers` and `link` read of the marker)
         found = self.laid.get(key)
         if found is None:
             namer = self.namers.get(marker.to)
             shown = namer(value) if namer is not None else value
             href = self.link(marker, value)
             found = self.laid[key] = _link(shown, href, self.up) if href else _text(shown)
+        return found
+
+    def _references(self, marker: Ref, values: tuple[str, ...]) -> Laid:
+        """A list of references (the same list recurs: the parties, a set of states)."""
+        key = (marker.to, values, self.up)
+        found = self.lists.get(key)
+        if found is None:
+            found = self.lists[key] = _list([self._reference(marker, str(v)) for v in values])
         return found
 
     def _table(self, parts: tuple[Any, ...], loc: Loc, markers: dict[Loc, Ref]) -> Laid:
@@ -334,6 +364,37 @@ class FieldLayout:
         key = (expense.amount, expense.currency)
         found = self.amounts.get(key) or self.words.money(expense.amount, expense.currency)
         return _text(self.amounts.setdefault(key, found))
+
+
+def _list(items: list[Laid]) -> Laid:
+    """Values as a list: on one line when each is a short text or link."""
+    inner = "".join(f"<li>{html}</li>" for html, _, _ in items)
+    inline = all(short for _, _, short in items)
+    return (f'<ul class="inline">{inner}</ul>' if inline else f"<ul>{inner}</ul>"), "list", False
+
+
+@cache
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, str, str, Ref | None], ...]:
+    """(key, attribute, how, marker) of each field of `model`, in the order they are written:
+    what `fields.references` would find in a field is known from the same annotations, so a
+    reference is laid out without looking its place up in the record's references."""
+    declared = {field.key: field for field in fields(model)}
+    found = []
+    for key, name in _fields(model):
+        field = declared[key]
+        how, ref = OTHER, field.ref
+        if ref is not None:
+            how = NAMES
+        elif field.many and marker(field.item[1], Ref) is not None:
+            how, ref = NAMES_EACH, marker(field.item[1], Ref)
+        elif key in WORD_FIELDS:
+            how = WORD  # (when the value is a string)
+        elif field.many and (field.item[0] is str or marker(field.item[1], Localized) is not None):
+            how = TEXTS  # (a list of texts, each a string or a localized text's mapping)
+        elif key not in {"url", "conditions"}:
+            how = TEXT  # (when the value is a string or a mapping: a localized text)
+        found.append((key, name, how, ref))
+    return tuple(found)
 
 
 @cache
@@ -488,7 +549,7 @@ def esc(text: str) -> str:
     """`text` escaped for HTML exactly as the site's templates print it (control and bidi
     characters shown escaped, `render._html_shown`, then markupsafe's autoescape), as a plain
     string: the hot paths join strings, and a Markup per value costs more than this."""
-    shown = visible(text)
+    shown = text if text.isprintable() else visible(text)  # (`visible`'s test, without a call)
     if "&" in shown or "<" in shown or ">" in shown or "'" in shown or '"' in shown:
         return (
             shown.replace("&", "&amp;")
