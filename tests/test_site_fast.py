@@ -327,3 +327,23 @@ def test_the_parts_processes_end_with_mou(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         signal.signal(signal.SIGINT, before)
     assert ended_with == [4242]
+
+
+@pytest.mark.parametrize("last", [False, True])
+def test_the_collector_is_on_again_after_a_build_unless_the_process_ends(
+    tmp_path: Path, last: bool
+) -> None:
+    """A build turns cycle collection off; it is turned back on at the end, unless the process
+    ends next (`mou site` without --serve), where one collection would walk the whole record."""
+    import gc
+
+    from mou.site import SiteOptions
+    from mou.site_build import make_site
+
+    gc.enable()
+    try:
+        options = SiteOptions(date(2025, 12, 31))
+        make_site(REPO / "examples" / "demo", tmp_path / "s", options, parallel=False, last=last)
+        assert gc.isenabled() is not last
+    finally:
+        gc.enable()

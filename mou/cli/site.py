@@ -85,7 +85,7 @@ def site(
 
     options = SiteOptions(day, contact_details=contact_details)
     try:
-        _build(root, target, options, parallel=not serve, reading=reading)
+        _build(root, target, options, parallel=not serve, reading=reading, last=not serve)
     except BaseException:
         if httpd is not None:
             httpd.server_close()  # the port bound for nothing: given back at once
@@ -140,12 +140,13 @@ def _build(
     *,
     parallel: bool,
     reading: Reading | None = None,
+    last: bool = False,
 ) -> None:
     from mou.folder import FolderInUseError
     from mou.site_build import NoMemorandumError, make_site
 
     try:
-        report = make_site(root, target, options, parallel=parallel, reading=reading)
+        report = make_site(root, target, options, parallel=parallel, reading=reading, last=last)
     except NoMemorandumError:
         raise no_memorandum() from None
     except (FolderInUseError, OSError) as error:
