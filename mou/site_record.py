@@ -30,6 +30,7 @@ class Pages(Protocol):
     layout: FieldLayout
     changes: dict[str, str]
     row_cells: dict[tuple[str, str], str]
+    links: dict[tuple[str, str], str]
     clause_items: dict[tuple[str, str, str], str]
     key_start: hashlib._Hash | None
 
@@ -76,15 +77,15 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
         f'</p>\n<h1>{esc(pages.title(entry))}</h1>\n<dl class="fields">\n'
     ]
     skip = ("kind", KINDS[entry.kind].title_field)
-    for f in layout.fields(entry, data.refs[entry.id], up, skip):
-        label = layout.escaped(f.key)
-        value = (
-            f'<div class="scroll" tabindex="0" role="region" aria-label="{label}">{f.html}</div>'
-            if f.table
-            else f.html
+    for key, _, (html, shape, _) in layout.fields(entry, data.refs[entry.id], up, skip):
+        label = layout.escaped(key)
+        shown = (
+            f'<div class="scroll" tabindex="0" role="region" aria-label="{label}">{html}</div>'
+            if shape == "table"
+            else html
         )
-        anchor = ' id="actions"' if f.key == "actions" else ""
-        out.append(f"<dt{anchor}>{label}</dt>\n<dd>{value}</dd>\n")
+        anchor = ' id="actions"' if key == "actions" else ""
+        out.append(f"<dt{anchor}>{label}</dt>\n<dd>{shown}</dd>\n")
     out.append("</dl>\n")
     clauses = data.clauses_of.get(entry.id, ())
     if clauses:
@@ -147,7 +148,7 @@ def _key_start(pages: Pages, site_key: str) -> hashlib._Hash:
 
 
 def _references(pages: Pages, entry: Entry, up: str) -> str:
-    data, label = pages.data, pages.layout.label
+    data, label = pages.data, pages.layout.escaped
     _, said = pages.words.gettext, _said(pages.words.language)
     lines = []
     for loc, marker, value in data.refs[entry.id]:
@@ -155,21 +156,31 @@ def _references(pages: Pages, entry: Entry, up: str) -> str:
             continue
         target = data.by_id.get(value)
         shown = (
-            f'<a href="{up}records/{esc(target.id)}.html">{esc(pages.title(target))}</a>'
+            _link(pages, target, up)
             if target is not None
             else f'{esc(value)} <span class="note">({said["no_such"]})</span>'
         )
-        lines.append(f"<li>{said['refers_to']} ({esc(label(str(loc[0])))}): {shown}</li>\n")
+        lines.append(f"<li>{said['refers_to']} ({label(str(loc[0]))}): {shown}</li>\n")
     for source, name in data.incoming.get(entry.id, ()):
         lines.append(
-            f"<li>{said['referred_to_by']} ({esc(label(name))}): "
-            f'<a href="{up}records/{esc(source.id)}.html">{esc(pages.title(source))}</a></li>\n'
+            f"<li>{said['referred_to_by']} ({label(name)}): {_link(pages, source, up)}</li>\n"
         )
     head = f"<h2>{said['references']}</h2>\n"
     if not lines:
         none = _("No record refers to this one, and it refers to none.")
         return f'{head}<p class="note">{esc(none)}</p>'
     return head + '<ul class="references">\n' + "".join(lines) + "</ul>\n"
+
+
+def _link(pages: Pages, entry: Entry, up: str) -> str:
+    """A link to a record's page, its title shown (the same on every page at a depth: made
+    once)."""
+    found = pages.links.get((entry.id, up))
+    if found is None:
+        found = pages.links[(entry.id, up)] = (
+            f'<a href="{up}records/{esc(entry.id)}.html">{esc(pages.title(entry))}</a>'
+        )
+    return found
 
 
 def _history(pages: Pages, entry: Entry) -> str:
@@ -225,8 +236,7 @@ def record_rows(pages: Pages, entries: Sequence[Entry], up: str, extra: Extra | 
         if found is None:
             found = cells[(e.id, up)] = (
                 f'<tr><td class="date">{esc(words.date(e.model.dated))}</td><td>'
-                f'<a href="{up}records/{esc(e.id)}.html">{esc(pages.title(e))}</a></td>'
-                f"<td>{esc(words.word(e.kind))}</td>"
+                f"{_link(pages, e, up)}</td><td>{esc(words.word(e.kind))}</td>"
             )
         rows.append(found)
         if extra:

@@ -107,17 +107,6 @@ WORD_FIELDS = ("status", "type", "form", "format")
 Laid = tuple[str, str, bool]
 
 
-@dataclass(slots=True)
-class Field:
-    """A field of a record laid out: its key in the file, its label (plain text) and its
-    value as HTML; `table` when the value is a table (the page lets it scroll)."""
-
-    key: str
-    label: str
-    html: str
-    table: bool
-
-
 Linker = Callable[[Ref, str], str | None]
 Markers = dict[Loc, Ref]
 Keys = tuple[str, ...]
@@ -202,16 +191,13 @@ class FieldLayout:
         refs: Iterable[tuple[Loc, Ref, str]],
         up: str,
         skip: tuple[str, ...] = ("kind",),
-    ) -> list[Field]:
-        """The record's fields but `skip` (its kind, and what the page's heading shows);
-        `refs`: the references it makes (`fields.references`); `up` leads from the page to
-        the language folder."""
+    ) -> list[tuple[str, str, Laid]]:
+        """The record's fields but `skip` (its kind, and what the page's heading shows), each
+        as its key in the file, its label (plain text) and its value laid out (its HTML, its
+        shape: "table" for a table, which the page lets scroll); `refs`: the references the
+        record makes (`fields.references`); `up` leads from the page to the language folder."""
         self.up = up
-        markers = {loc: marker for loc, marker, _ in refs}
-        return [
-            Field(key, label, laid[0], laid[1] == "table")
-            for key, label, laid in self._part(entry.model, (), markers, skip)
-        ]
+        return self._part(entry.model, (), {loc: marker for loc, marker, _ in refs}, skip)
 
     def html(self, value: Any, loc: Loc, up: str) -> str:
         """One value (at `loc` in its record, naming nothing) as HTML."""
