@@ -234,14 +234,23 @@ def _meeting_order(entry: Entry) -> tuple[date, bool, str]:
 
 
 def clause_review(
-    clause: Clause, entries: Sequence[Entry], period: Period, cut_off: date
+    clause: Clause,
+    entries: Sequence[Entry],
+    period: Period,
+    cut_off: date,
+    *,
+    counted: bool = False,
 ) -> ClauseReview:
     """A clause's status, count, longest gap and next due date (SPEC §5), from the records
-    that show the memorandum acted on (`entries`, see `qualifies`)."""
+    that show the memorandum acted on (`entries`, see `qualifies`); `counted`: each of them
+    is known to count for the clause (`counts_for`), which is then not asked again."""
     if not clause.evidence:
         return ClauseReview(clause, "n/a", 0, None, None, ())
-    counts = counted_by(clause)
-    qualifying = [e for e in entries if counts(e.model)]
+    if counted:
+        qualifying = list(entries)
+    else:
+        counts = counted_by(clause)
+        qualifying = [e for e in entries if counts(e.model)]
     acted = tuple(e for e in qualifying if within(e.model, period.start, cut_off))
     if clause.cadence is None:
         return ClauseReview(

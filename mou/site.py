@@ -67,6 +67,8 @@ REVIEW_LISTS = {
 }
 ASSETS = ("site.css", "nav.css", "search.js")
 STATE_CODE = "[A-Z]{3}"  # a state page's name; other values are MOU204 findings
+_STATE_CODE = re.compile(STATE_CODE)
+_ID = re.compile(ID_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +191,7 @@ class SiteData:
     def entries(self) -> list[Entry]:
         # A file whose name is not a valid id (MOU201) gets no page: its name could not be a
         # safe file name or link.
-        found = [
-            e
-            for e in self.records.entries
-            if e.kind != "memorandum" and re.fullmatch(ID_PATTERN, e.id)
-        ]
+        found = [e for e in self.records.entries if e.kind != "memorandum" and _ID.fullmatch(e.id)]
         return sorted(found, key=lambda e: (e.model.dated, e.id))
 
     @cached_property
@@ -257,7 +255,7 @@ class SiteData:
             ]
             relevant = {e.id: e for e in [*own[low:high], *running]}
             shown = Period(period.label, first, period.end)
-            return clause_review(clause, list(relevant.values()), shown, cut_off)
+            return clause_review(clause, list(relevant.values()), shown, cut_off, counted=True)
 
         years = tuple(
             (period, status(period))
@@ -400,13 +398,14 @@ class SiteData:
 
     def _named(self, to: str) -> dict[str, dict[str, list[str]]]:
         found: dict[str, dict[str, list[str]]] = defaultdict(dict)
-        refs = self.refs
+        refs, state = self.refs, _STATE_CODE.fullmatch
         for entry in self.entries:
             for loc, marker, value in refs[entry.id]:
-                if marker.to == to and (to != "state" or re.fullmatch(STATE_CODE, value)):
+                if marker.to == to and (to != "state" or state(value)):
                     fields = found[value].setdefault(entry.id, [])
-                    if str(loc[0]) not in fields:
-                        fields.append(str(loc[0]))
+                    name = str(loc[0])
+                    if name not in fields:
+                        fields.append(name)
         return found
 
     @cached_property

@@ -22,7 +22,7 @@ from conftest import REPO, Run, git
 from mou.checks import run_checks
 from mou.load import load
 from mou.periods import parse_period
-from mou.review import review
+from mou.review import ClauseReview, review
 from mou.site import SiteOptions
 from mou.site_build import site_data
 from mou.site_views import FieldLayout
@@ -177,6 +177,27 @@ def test_yearly_reviews_of_a_generated_record_equal_the_review(tmp_path: Path) -
     assert any(c.currency == "EUR" for c in data.reviews[2014].costs)
     for year, made in data.reviews.items():
         assert made == review(records, parse_period(str(year)), as_of, problems), year
+
+
+def test_heat_map_of_a_generated_record_is_the_review_of_each_year(tmp_path: Path) -> None:
+    """Each clause's status by year on the site (from the records each year can use, none
+    asked again whether it counts) is the review's: status, count, longest gap, next due."""
+    sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+    from generate import generate
+
+    generate(tmp_path / "records", 400)
+    records = load(tmp_path / "records")
+    as_of = date(2025, 12, 31)
+    data = site_data(records, [], SiteOptions(as_of))
+
+    def shown(c: ClauseReview) -> tuple[object, ...]:
+        return c.clause.id, c.status, c.count, c.longest_gap_days, c.next_due
+
+    for year in data.years:
+        made = review(records, parse_period(str(year)), as_of)
+        site = {c.clause.id: dict((p.label, status) for p, status in c.years) for c in data.clauses}
+        for clause in made.clauses:
+            assert shown(site[clause.clause.id][str(year)]) == shown(clause), (year, clause)
 
 
 def test_clause_page_marks_gaps_longer_than_the_cadence(demo_site: Path) -> None:
