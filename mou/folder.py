@@ -111,23 +111,28 @@ def _write(place: int | Path, base: str, data: bytes) -> bool:
     left alone, never followed (False). A new file costs one call to make it (O_EXCL: a fresh
     site has no file to look at first)."""
     at, target = (place, base) if isinstance(place, int) else (None, str(place / base))
-    flags = os.O_WRONLY | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
     try:
-        handle = os.open(target, flags | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=at)
+        handle = os.open(target, _NEW, 0o644, dir_fd=at)
     except FileExistsError:
         status = os.stat(target, dir_fd=at, follow_symlinks=False)
         if not stat.S_ISREG(status.st_mode):
             return False
         if status.st_size == len(data) and _read(target, at, len(data)) == data:
             return True
-        handle = os.open(target, flags | os.O_TRUNC, dir_fd=at)
+        handle = os.open(target, _WRITE | os.O_TRUNC, dir_fd=at)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view) :]
+        done = os.write(handle, data)
+        if done < len(data):  # (a short write: the rest, as often as it takes)
+            view = memoryview(data)[done:]
+            while view:
+                view = view[os.write(handle, view) :]
     finally:
         os.close(handle)
     return True
+
+
+_WRITE = os.O_WRONLY | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+_NEW = _WRITE | os.O_CREAT | os.O_EXCL
 
 
 def _read(target: str, at: int | None, size: int) -> bytes:

@@ -25,28 +25,27 @@ from mou.site_pages import Pages, asset
 
 # The parts of a site, each made and written whole by one process, largest first, the last
 # ones small (so that two processes taking the next part when free finish together): a
-# language's record pages (Russian's are the longer), its other pages, the yearly reviews of
-# every fourth year ("0": the first, the fifth...; "1": the second...) in both languages (a
-# review is computed where it is written, and it serves both), and what is at the top (the
-# page that leads to the languages, the styles and scripts, the search index).
+# language's record pages (Russian's are the longer), its other pages, what is at the top (the
+# page that leads to the languages, the styles and scripts, the search index), and the yearly
+# review of each year in both languages (a review is computed where it is written, and it
+# serves both; "0" is the first year's, with the page listing the years).
 Part = tuple[str, str | None]
-REVIEW_PARTS = 4
 
 
-def parts(languages: Sequence[str]) -> list[Part]:
+def parts(languages: Sequence[str], years: int) -> list[Part]:
     last_first = sorted(languages, reverse=True)  # ("ru", "en")
     return [
         *(("records", language) for language in last_first),
         *(("pages", language) for language in last_first),
-        *(("reviews", str(first)) for first in range(REVIEW_PARTS)),
         ("top", None),
+        *(("reviews", str(year)) for year in range(years)),
     ]
 
 
 def build_site(data: SiteData) -> Iterator[tuple[str, bytes | None]]:
     """Every file of the site as `(path relative to the output folder, bytes)`, part by part
     (None: a page the output folder holds already, made from the same inputs)."""
-    for part in parts(data.options.languages):
+    for part in parts(data.options.languages, len(data.years)):
         yield from site_files(data, part)
 
 
@@ -76,10 +75,10 @@ def site_files(
         yield "assets/search-index.js", search_index(data)
         return
     if what == "reviews":
-        first = int(language or 0)
+        index = int(language or 0)
         for each in data.options.languages:
-            years = data.years[first::REVIEW_PARTS]
-            for path, page in Pages(data, each).reviews(years, index=first == 0):
+            years = data.years[index : index + 1]
+            for path, page in Pages(data, each).reviews(years, index=index == 0):
                 yield f"{each}/{path}", page
         return
     assert language is not None
@@ -184,7 +183,7 @@ def _make_site(
     data = site_data(records, problems, options, history=history, source_prefix=prefix)
     previous = open_folder(output)
     data.output, data.previous = output, read_keys(output) if previous else {}
-    every = parts(options.languages)
+    every = parts(options.languages, len(data.years))
     if checking is not None:
         import multiprocessing
 

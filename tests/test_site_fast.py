@@ -347,3 +347,19 @@ def test_the_collector_is_on_again_after_a_build_unless_the_process_ends(
         assert gc.isenabled() is not last
     finally:
         gc.enable()
+
+
+def test_a_short_write_is_finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system may write less than it is given (a signal, a full pipe): the writer writes
+    the rest, new files and changed ones alike."""
+    import os
+
+    from mou import folder
+
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda handle, data: real(handle, bytes(data[:7])))
+    page = bytes(range(256)) * 3
+    assert folder.write_files(tmp_path, [("a/new.html", page)]) == ["a/new.html"]
+    assert (tmp_path / "a" / "new.html").read_bytes() == page
+    folder.write_files(tmp_path, [("a/new.html", page[::-1])])
+    assert (tmp_path / "a" / "new.html").read_bytes() == page[::-1]
