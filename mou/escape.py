@@ -52,7 +52,9 @@ def visible(text: str) -> str:
     """`terminal_safe(text, newlines=True)`, for the many short values of a page: a text with
     no control or bidi character (`str.isprintable` but for tabs and newlines) is returned
     as it is, without a regular expression."""
-    return text if text.isprintable() else terminal_safe(text, newlines=True)
+    if text.isprintable() or ("\xa0" in text and text.replace("\xa0", "").isprintable()):
+        return text  # (a no-break space is not "printable", and safe: Russian dates hold one)
+    return terminal_safe(text, newlines=True)
 
 
 def one_line(text: str) -> str:

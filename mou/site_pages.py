@@ -38,6 +38,9 @@ FINDINGS_SHOWN = 1000
 def _environment() -> Any:
     env = environment(html=True)
     env.globals["language_names"] = LANGUAGE_NAMES
+    # The site's templates are mou's own, loaded once: not looked at on disk again (a stat
+    # per page rendered, tens of thousands for a large record).
+    env.auto_reload = False
     return env
 
 

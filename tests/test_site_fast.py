@@ -59,6 +59,14 @@ def test_esc_is_autoescape(text: str) -> None:
     assert not has_unsafe(esc(text))  # no raw control or bidi character reaches the page
 
 
+@given(st.text(alphabet=st.sampled_from("a\xa0\u202f\x1b\u202e\n\t\r\x85я ")))
+def test_a_no_break_space_is_kept_and_what_is_unsafe_beside_it_escaped(text: str) -> None:
+    """Russian dates and amounts hold no-break spaces (not "printable" to Python): they are
+    kept as they are, and a control or bidi character beside one is still escaped."""
+    assert esc(text) == str(escape(terminal_safe(text, newlines=True)))
+    assert not has_unsafe(esc(text))
+
+
 def test_a_link_in_the_output_folder_is_never_followed(
     base_tree: Tree, tmp_path: Path, run: Run
 ) -> None:
