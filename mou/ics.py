@@ -12,6 +12,7 @@ them), which the tests check against `icalendar` itself, and `icalendar` parses 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -32,6 +33,7 @@ STATUSES = {
     "postponed": "TENTATIVE",
 }
 FOLD = 75  # octets: a line this long is folded (as icalendar folds: at most 74 on a line)
+_ESCAPED = re.compile(r"[\\;,\r\n]")  # what `_text` escapes (`\N` starts with a backslash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,12 @@ def _written(name: str, found: Iterable[Event], stamp: datetime) -> bytes:
     for event in found:
         lines += _lines(event, stamped)
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+    short = FOLD // 4  # (characters: a line this short is short in any encoding)
+    folded = [
+        line if len(line) < short or (len(line) < FOLD and line.isascii()) else _fold(line)
+        for line in lines
+    ]
+    return ("\r\n".join(folded) + "\r\n").encode("utf-8")
 
 
 def _lines(event: Event, stamp: str) -> list[str]:
@@ -220,6 +227,8 @@ def _day(day: date) -> str:
 
 def _text(text: str) -> str:
     """A TEXT value escaped as icalendar escapes it (RFC 5545 3.3.11; line ends as `\\n`)."""
+    if _ESCAPED.search(text) is None:
+        return text  # (most texts: nothing to escape, looked through once)
     return (
         text.replace(r"\N", "\n")
         .replace("\\", "\\\\")
@@ -236,8 +245,8 @@ def _fold(line: str) -> str:
     would bring a line to 75 octets, never right after a backslash or a caret (so that an
     escape stays whole), each continuation starting with a space. (Cut in the line's UTF-8
     bytes, at the start of a character: never inside one.)"""
-    if len(line) < FOLD // 4:
-        return line
+    if len(line) < FOLD // 4 or (len(line) < FOLD and line.isascii()):
+        return line  # (shorter than a line may be, in any encoding)
     data = line.encode("utf-8")
     if len(data) < FOLD:
         return line
