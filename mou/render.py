@@ -40,7 +40,7 @@ from mou.review import (
     review_json,
 )
 from mou.sandbox import render_bounded
-from mou.selection import ActionItem, title_of
+from mou.selection import ActionItem
 from mou.words import Words
 
 PACKAGE = Path(__file__).parent
@@ -255,7 +255,7 @@ class _Viewer:
         self.contact_details = contact_details
 
     def title(self, entry: Entry) -> str:
-        return self.w.text(title_of(entry))
+        return self.w.title(entry)
 
     def record(self, e: Entry) -> RecordView:
         return RecordView(e.id, e.kind, self.title(e), e.model.dated)

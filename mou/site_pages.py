@@ -21,7 +21,6 @@ from mou.folder import kept
 from mou.kinds import KINDS
 from mou.load import Entry
 from mou.render import environment, templates_folder
-from mou.selection import title_of
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
 from mou.site_record import Extra
 from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline
@@ -94,7 +93,6 @@ class Pages:
             self.words, data.href, self._record_title, contact_details=data.options.contact_details
         )
         self.env = _environment()
-        self.titles: dict[str, str] = {}
         self.frames: dict[int, list[str]] = {}
         self.encoded: dict[int, list[bytes | int]] = {}  # frames as bytes; 0-2: here, title, main
         self.row_cells: dict[tuple[str, str], str] = {}  # a record's row in lists, by depth
@@ -117,10 +115,7 @@ class Pages:
         return record_id if entry is None else self.title(entry)
 
     def title(self, entry: Entry) -> str:
-        found = self.titles.get(entry.id)
-        if found is None:
-            found = self.titles[entry.id] = self.words.text(title_of(entry))
-        return found
+        return self.words.title(entry)
 
     def day(self, text: str | None) -> str:
         """An ISO 8601 date or time (git's) as the language writes a date."""

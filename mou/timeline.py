@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from mou.review import Review
-from mou.selection import title_of
 from mou.words import Words
 
 TIMELINE_WIDTH = 960
@@ -16,8 +16,7 @@ ROW_HEIGHT = 34
 TOP = 30
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):  # (a tuple: a dense year's review makes tens of thousands)
     x: float
     kind: str
     date: str  # formatted in the review's language
@@ -65,7 +64,7 @@ def timeline(review: Review, words: Words) -> Timeline:
                 x(max(entry.model.dated, start)),
                 entry.kind,
                 words.date(entry.model.dated),
-                words.text(title_of(entry)),
+                words.title(entry),
             )
             for entry in clause.records
         )

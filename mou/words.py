@@ -30,6 +30,7 @@ from mou.review import ClauseStatus
 
 if TYPE_CHECKING:
     from mou.day_format import DayFormat
+    from mou.load import Entry
     from mou.money_format import MoneyFormat
 
 # Babel locales: British English writes dates the way international secretariats do.
@@ -76,6 +77,7 @@ class Words:
         self._dates: dict[tuple[date, str], str] = {}
         self._formats: dict[str, DayFormat] = {}  # Babel's format_date, by form
         self._money: dict[str, MoneyFormat] = {}  # Babel's format_currency, by currency
+        self._titles: dict[str, tuple[Any, str]] = {}  # record id → (its model, its title)
         self.translation = translations(language)
         self.vocabulary = vocabulary()
         self.parties = {party.id: party for party in memorandum.parties} if memorandum else {}
@@ -98,6 +100,18 @@ class Words:
 
     def text(self, value: Any) -> str:
         return "" if value is None else localized(value, self.language)
+
+    def title(self, entry: Entry) -> str:
+        """What a record is called (`selection.title_of`) in the language, worked out once
+        per record (its lists, its links, its marks on timelines all show it)."""
+        found = self._titles.get(entry.id)
+        if found is not None and found[0] is entry.model:  # (the same record, not a namesake)
+            return found[1]
+        from mou.selection import title_of
+
+        text = self.text(title_of(entry))
+        self._titles[entry.id] = (entry.model, text)
+        return text
 
     def date(self, value: date | None, form: str = "medium") -> str:
         if value is None:
