@@ -371,3 +371,20 @@ def test_a_short_write_is_finished(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert (tmp_path / "a" / "new.html").read_bytes() == page
     folder.write_files(tmp_path, [("a/new.html", page[::-1])])
     assert (tmp_path / "a" / "new.html").read_bytes() == page[::-1]
+
+
+def test_a_title_worked_out_once_is_never_a_namesakes(tmp_path: Path) -> None:
+    """`Words.title` keeps a record's title by its id and its model: another record of the
+    same id (another memorandum's, or the record read again after an edit) gets its own."""
+    from mou.load import load
+    from mou.words import Words
+
+    titles = []
+    for subject in ("First", "Second"):
+        root = tmp_path / subject
+        (root / "exchanges").mkdir(parents=True)
+        (root / "exchanges" / "2024-01-10-a.yaml").write_text(EXCHANGE.format(subject), "utf-8")
+        titles.append(next(e for e in load(root).entries if e.kind == "exchange"))
+    words = Words("en", None)
+    assert [words.title(e) for e in titles] == ["First", "Second"]
+    assert [words.title(e) for e in titles] == ["First", "Second"]
