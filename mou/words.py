@@ -78,6 +78,7 @@ class Words:
         self._formats: dict[str, DayFormat] = {}  # Babel's format_date, by form
         self._money: dict[str, MoneyFormat] = {}  # Babel's format_currency, by currency
         self._titles: dict[str, tuple[Any, str]] = {}  # record id → (its model, its title)
+        self._numbers: dict[tuple[type, str], str] = {}  # Babel's format_decimal, by value
         self.translation = translations(language)
         self.vocabulary = vocabulary()
         self.parties = {party.id: party for party in memorandum.parties} if memorandum else {}
@@ -127,9 +128,15 @@ class Words:
         return found
 
     def number(self, value: int | float | Decimal | None) -> str:
-        from babel.numbers import format_decimal
+        if value is None:
+            return "—"
+        key = (type(value), str(value))  # (1.5 and 1.50 are equal, and written differently)
+        found = self._numbers.get(key)
+        if found is None:  # a review's tables repeat the same counts many times
+            from babel.numbers import format_decimal
 
-        return "—" if value is None else format_decimal(value, locale=self.locale)
+            found = self._numbers[key] = format_decimal(value, locale=self.locale)
+        return found
 
     def money(self, amount: Decimal, currency: str) -> str:
         """English puts the ISO code first (USD 4,200.00), as financial reports in English do;
