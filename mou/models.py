@@ -281,8 +281,7 @@ class Record(Part):
 
     @property
     def dated(self) -> date:
-        value = getattr(self, self.date_field)
-        assert isinstance(value, date)
+        value: date = getattr(self, self.date_field)  # (a date: every kind's field is one)
         return value
 
 

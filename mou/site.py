@@ -373,6 +373,17 @@ class SiteData:
         return {entry.id: list(references(entry.model)) for entry in self.entries}
 
     @cached_property
+    def outgoing(self) -> dict[str, list[tuple[str, str]]]:
+        """For each record id, the records its fields name: (field, id named), in its order
+        (a record's page and its key read them; worked out where they are made)."""
+        return {
+            record_id: [
+                (str(loc[0]), value) for loc, marker, value in refs if marker.to == "record"
+            ]
+            for record_id, refs in self.refs.items()
+        }
+
+    @cached_property
     def incoming(self) -> dict[str, list[tuple[Entry, str]]]:
         """For each record id, the records whose fields name it (and which field)."""
         found: dict[str, list[tuple[Entry, str]]] = defaultdict(list)

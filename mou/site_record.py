@@ -123,12 +123,12 @@ def record_key(pages: Pages, entry: Entry) -> str | None:
     blob = data.blobs.get(entry.path)
     if blob is None or data.site_key is None:
         return None
-    outgoing = []
-    for _, marker, value in data.refs[entry.id]:
-        if marker.to == "record":
-            target = data.by_id.get(value)
-            outgoing.append((value, None if target is None else pages.title(target)))
-    incoming = [(s.id, name, pages.title(s)) for s, name in data.incoming.get(entry.id, ())]
+    title, by_id = pages.title, data.by_id
+    outgoing = [
+        (value, None if (target := by_id.get(value)) is None else title(target))
+        for _, value in data.outgoing[entry.id]
+    ]
+    incoming = [(s.id, name, title(s)) for s, name in data.incoming.get(entry.id, ())]
     clauses = [c.clause.id for c in data.clauses_of.get(entry.id, ())]
     history = data.history.get(entry.path, ())
     digest = _key_start(pages, data.site_key).copy()
@@ -151,16 +151,14 @@ def _references(pages: Pages, entry: Entry, up: str) -> str:
     data, label = pages.data, pages.layout.escaped
     _, said = pages.words.gettext, _said(pages.words.language)
     lines = []
-    for loc, marker, value in data.refs[entry.id]:
-        if marker.to != "record":
-            continue
+    for name, value in data.outgoing[entry.id]:
         target = data.by_id.get(value)
         shown = (
             _link(pages, target, up)
             if target is not None
             else f'{esc(value)} <span class="note">({said["no_such"]})</span>'
         )
-        lines.append(f"<li>{said['refers_to']} ({label(str(loc[0]))}): {shown}</li>\n")
+        lines.append(f"<li>{said['refers_to']} ({label(name)}): {shown}</li>\n")
     for source, name in data.incoming.get(entry.id, ()):
         lines.append(
             f"<li>{said['referred_to_by']} ({label(name)}): {_link(pages, source, up)}</li>\n"
