@@ -52,6 +52,63 @@ def _validate_arguments(args: list[str]) -> dict[str, str] | None:
     return options if command else None
 
 
+def _site_arguments(args: list[str]) -> dict[str, str] | None:
+    """The options of `mou [--no-cache] [--records PATH] site [--output DIR] [--as-of D]
+    [--include-contact-details]` (a build, not --serve), or None for any other command line."""
+    options: dict[str, str] = {}
+    allowed = {"--records": "records"}
+    command = False
+    words = iter(args)
+    for word in words:
+        name, equals, value = word.partition("=")
+        if not command and word == "--no-cache":
+            options["no_cache"] = "yes"
+        elif not command and word == "site":
+            command, allowed = True, {"--output": "output", "--as-of": "as_of"}
+        elif command and word == "--include-contact-details":
+            options["contact_details"] = "yes"
+        elif name in allowed and allowed[name] not in options:
+            if not equals:
+                value = next(words, "")
+            if not value:
+                return None
+            options[allowed[name]] = value
+        else:
+            return None
+    return options if command else None
+
+
+# `mou site`'s record as read, its parse started, before Typer is imported (`early_site`).
+EARLY_READING: dict[Path, Any] = {}
+
+
+def early_site(args: list[str]) -> None:
+    """For a plain `mou site` build of one memorandum, read the record's files and start their
+    parse now: the workers parse while Typer and the site are imported (~0.1 s). The full CLI
+    still reads the command line and decides; `cli.site` takes the reading if its record is
+    this one (`EARLY_READING`), else it is not used."""
+    options = _site_arguments(args)
+    if options is None:
+        return
+    from mou import cache, progress
+
+    cache.set_enabled("no_cache" not in options)  # (as the CLI sets them)
+    progress.for_terminal()
+    found = _records_root(options.get("records"))
+    from mou.read import JOURNAL_FOLDER
+
+    if not isinstance(found, Path) or (found / JOURNAL_FOLDER).is_dir():
+        return  # a portfolio, or a rename cut short: the full CLI settles it
+    from mou.findings import OVERLAP_FROM
+    from mou.read import parse_snapshot, snapshot
+
+    taken = snapshot(found)
+    EARLY_READING[found.resolve()] = (
+        taken,
+        parse_snapshot(taken, cache.open_cache(), workers_from=OVERLAP_FROM),
+    )
+
+
 def _records_root(given: str | None) -> Path | Portfolio | None:
     from mou.portfolio import discover, find_portfolio
 
@@ -179,6 +236,8 @@ def _run(args: list[str], prog_name: str | None) -> int | str | None:
     if code is not None:
         return code
     gc.enable()
+    with contextlib.suppress(Exception):  # (whatever fails here, the CLI meets and reports)
+        early_site(args)
     from mou.cli import main as full
 
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -128,7 +128,12 @@ def _start_reading(root: Path) -> Reading:
     from mou.cache import open_cache
     from mou.findings import OVERLAP_FROM
     from mou.read import parse_snapshot, snapshot
+    from mou.start import EARLY_READING
 
+    early = EARLY_READING.pop(root.resolve(), None)
+    EARLY_READING.clear()
+    if early is not None:
+        return cast("Reading", early)  # started before Typer was imported (`start.early_site`)
     taken = snapshot(root)
     return taken, parse_snapshot(taken, open_cache(), workers_from=OVERLAP_FROM)
 
