@@ -382,6 +382,11 @@ def reading_again(taken: Snapshot, folders: dict[str, bool] | None = None) -> No
     taken.fetch = again
 
 
+# A record's files as read and their parse started, by the records root, before the command
+# that uses them is known for sure (`start.early_site`: `mou site` before Typer is imported).
+EARLY_READING: dict[Path, tuple[Snapshot, Iterator[ParsedFile]]] = {}
+
+
 def parse_snapshot(
     taken: Snapshot,
     store: Cache | None,

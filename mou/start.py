@@ -78,15 +78,11 @@ def _site_arguments(args: list[str]) -> dict[str, str] | None:
     return options if command else None
 
 
-# `mou site`'s record as read, its parse started, before Typer is imported (`early_site`).
-EARLY_READING: dict[Path, Any] = {}
-
-
 def early_site(args: list[str]) -> None:
     """For a plain `mou site` build of one memorandum, read the record's files and start their
     parse now: the workers parse while Typer and the site are imported (~0.1 s). The full CLI
     still reads the command line and decides; `cli.site` takes the reading if its record is
-    this one (`EARLY_READING`), else it is not used."""
+    this one (`read.EARLY_READING`), else it is not used."""
     options = _site_arguments(args)
     if options is None:
         return
@@ -100,7 +96,7 @@ def early_site(args: list[str]) -> None:
     if not isinstance(found, Path) or (found / JOURNAL_FOLDER).is_dir():
         return  # a portfolio, or a rename cut short: the full CLI settles it
     from mou.findings import OVERLAP_FROM
-    from mou.read import parse_snapshot, snapshot
+    from mou.read import EARLY_READING, parse_snapshot, snapshot
 
     taken = snapshot(found)
     EARLY_READING[found.resolve()] = (

@@ -49,6 +49,7 @@ ORDER = [
     "sheets",
     "importer",
     "day_format",
+    "money_format",
     "words",
     "timeline",
     "grid",

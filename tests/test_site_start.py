@@ -14,6 +14,7 @@ import pytest
 
 from conftest import REPO, Run
 from mou import start
+from mou.read import EARLY_READING
 
 DEMO = str(REPO / "examples" / "demo")
 AS_OF = "2025-12-31"
@@ -74,11 +75,11 @@ def test_the_site_command_takes_the_reading_of_its_record(run: Run, tmp_path: Pa
     assert run(*common, str(plain)).exit_code == 0
     try:
         start.early_site([*common, str(early)])
-        assert list(start.EARLY_READING) == [Path(DEMO).resolve()]
+        assert list(EARLY_READING) == [Path(DEMO).resolve()]
         assert run(*common, str(early)).exit_code == 0
-        assert start.EARLY_READING == {}  # taken
+        assert EARLY_READING == {}  # taken
     finally:
-        start.EARLY_READING.clear()
+        EARLY_READING.clear()
     assert _same(plain, early)
 
 
@@ -90,9 +91,9 @@ def test_a_reading_of_another_record_is_dropped(run: Run, tmp_path: Path) -> Non
         start.early_site(["--no-cache", "--records", DEMO, "site"])
         result = run("--no-cache", "--records", str(other), "site", "--output", str(tmp_path / "s"))
         assert result.exit_code == 0
-        assert start.EARLY_READING == {}
+        assert EARLY_READING == {}
     finally:
-        start.EARLY_READING.clear()
+        EARLY_READING.clear()
     built = run("--no-cache", "--records", str(other), "site", "--output", str(tmp_path / "t"))
     assert built.exit_code == 0 and _same(tmp_path / "s", tmp_path / "t")
 

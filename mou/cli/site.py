@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -127,13 +127,12 @@ def _start_reading(root: Path) -> Reading:
     """The record's files read, and their parse started (`site_build.make_site` takes them)."""
     from mou.cache import open_cache
     from mou.findings import OVERLAP_FROM
-    from mou.read import parse_snapshot, snapshot
-    from mou.start import EARLY_READING
+    from mou.read import EARLY_READING, parse_snapshot, snapshot
 
     early = EARLY_READING.pop(root.resolve(), None)
     EARLY_READING.clear()
     if early is not None:
-        return cast("Reading", early)  # started before Typer was imported (`start.early_site`)
+        return early  # started before Typer was imported (`start.early_site`)
     taken = snapshot(root)
     return taken, parse_snapshot(taken, open_cache(), workers_from=OVERLAP_FROM)
 
