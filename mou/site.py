@@ -2,14 +2,13 @@
 
 `SiteData` holds, from the loaded record, each clause's status by year, by quarter and since
 signing (by the review's own `clause_review`, SPEC §5), the yearly reviews, the references
-both ways, what names each party and state, the action items, and the search index. Nothing
-here renders or writes (`site_pages.py` renders, `site_build.py` writes).
+both ways, what names each party and state, and the action items. Nothing here renders or
+writes (`site_pages.py` renders, `site_build.py` writes).
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -18,7 +17,6 @@ from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 
-from mou.escape import visible
 from mou.fields import Loc, Ref, references
 from mou.history import Revision
 from mou.life import Life, clause_terms, has_life, life_on
@@ -44,7 +42,6 @@ from mou.selection import (
     evidence_read,
     qualifies,
     span,
-    title_of,
 )
 from mou.words import Words
 
@@ -497,29 +494,3 @@ def _quarters(year: int) -> list[Period]:
     from mou.periods import parse_period
 
     return [parse_period(f"{year}-Q{quarter}") for quarter in range(1, 5)]
-
-
-# --- the search index -----------------------------------------------------------------------
-
-
-def search_index(data: SiteData) -> bytes:
-    """Every record's id, kind, date, title, summary and notes in each language, as a script that
-    sets `window.mouIndex` (a script file, so that search works opened from disk too)."""
-    rows = []
-    words = {language: data.words(language) for language in data.options.languages}
-    for entry in data.entries:
-        summary, notes = getattr(entry.model, "summary", None), entry.model.notes
-        rows.append(
-            [
-                entry.id,
-                entry.kind,
-                entry.model.dated.isoformat(),
-                {lang: visible(w.text(title_of(entry))) for lang, w in words.items()},
-                {lang: visible(w.text(summary)) for lang, w in words.items()} if summary else {},
-                {lang: visible(w.text(notes)) for lang, w in words.items()} if notes else {},
-            ]
-        )
-    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # `<` escaped too: the index is a script, and record text must never close one.
-    text = text.replace("<", "\\u003c")
-    return f"window.mouIndex = {text};\n".encode()

@@ -8,19 +8,21 @@ computed.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from mou.escape import visible
 from mou.folder import Keys
 from mou.history import Revision
 from mou.load import RecordSet
 from mou.problems import Problem
 from mou.read import ParsedFile, Snapshot
 from mou.selection import is_bilateral
-from mou.site import ASSETS, SiteData, SiteOptions, search_index
+from mou.site import ASSETS, SiteData, SiteOptions
 from mou.site_pages import Pages, asset
 
 # The parts of a site, each made and written whole by one process, largest first, the last
@@ -92,6 +94,29 @@ def site_files(
         yield f"{language}/calendar.ics", _calendar(data, language)
     if keys is not None:
         keys.update(pages.keys)
+
+
+def search_index(data: SiteData) -> bytes:
+    """Every record's id, kind, date, title, summary and notes in each language, as a script that
+    sets `window.mouIndex` (a script file, so that search works opened from disk too)."""
+    rows = []
+    words = {language: data.words(language) for language in data.options.languages}
+    for entry in data.entries:
+        summary, notes = getattr(entry.model, "summary", None), entry.model.notes
+        rows.append(
+            [
+                entry.id,
+                entry.kind,
+                entry.model.dated.isoformat(),
+                {lang: visible(w.title(entry)) for lang, w in words.items()},
+                {lang: visible(w.text(summary)) for lang, w in words.items()} if summary else {},
+                {lang: visible(w.text(notes)) for lang, w in words.items()} if notes else {},
+            ]
+        )
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # `<` escaped too: the index is a script, and record text must never close one.
+    text = text.replace("<", "\\u003c")
+    return f"window.mouIndex = {text};\n".encode()
 
 
 def _calendar(data: SiteData, language: str) -> bytes:

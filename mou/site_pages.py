@@ -23,7 +23,8 @@ from mou.load import Entry
 from mou.render import environment, templates_folder
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
 from mou.site_record import Extra
-from mou.site_views import FieldLayout, clause_timeline, esc, thin_timeline
+from mou.site_timeline import clause_timeline, thin_timeline
+from mou.site_views import FieldLayout, esc
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 # Where a page's own path, title and content go in the frame rendered once per depth.

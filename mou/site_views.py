@@ -1,5 +1,5 @@
-"""What the pages of `mou site` show, as plain values: a record's fields laid out for reading,
-and the geometry of a clause's timeline over the life of the memorandum.
+"""What the pages of `mou site` show, as plain values: a record's fields laid out for reading
+(the timelines' geometry is `site_timeline.py`'s).
 
 No Jinja here: the record pages are plain string joins (`site_record.py`), every record text
 escaped by `esc` where it is written, so record text can never become markup; a link is made
@@ -8,9 +8,7 @@ only from a reference the model marks or from a URL the model validated as http(
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -22,10 +20,7 @@ from mou.escape import visible
 from mou.fields import Loc, Localized, Ref, fields, marker
 from mou.load import Entry
 from mou.models import Expense, field_order
-from mou.periods import add_duration
 from mou.problems import N_
-from mou.timeline import Mark as ReviewMark
-from mou.timeline import Tick, Timeline
 from mou.words import Words
 
 # Field labels as a reader sees them (the keys of the files, in words).
@@ -388,147 +383,6 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
     """(key in the file, attribute) of a model's fields, in the order they are written."""
     names = {field.key: field.name for field in fields(model)}
     return tuple((key, names[key]) for key in field_order(model))
-
-
-# --- a clause over the life of the memorandum -----------------------------------------------
-
-WIDTH = 960
-LEFT = 20
-RIGHT = 20
-HEIGHT = 110
-AXIS = 70
-TITLED_MARKS = 300
-MERGED = 4  # pixels: a review's marks of a kind this close are drawn as one on the site
-MARKS = 300  # at most this many marks on a review's timeline on the site
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    x: float
-    count: int
-    label: str  # what the tooltip says
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    x1: float
-    x2: float
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class ClauseTimeline:
-    width: int
-    height: int
-    axis: int
-    marks: tuple[Mark, ...]
-    gaps: tuple[Gap, ...]
-    ticks: tuple[Tick, ...]
-
-
-def clause_timeline(
-    dates: list[tuple[date, str]],
-    start: date,
-    end: date,
-    cadence: str | None,
-    words: Words,
-    *,
-    counted: tuple[date, date] | None = None,
-) -> ClauseTimeline:
-    """Marks for the qualifying records (`(date, title)`, sorted) between `start` and `end`,
-    merged where they fall within two pixels, so the chart stays small whatever the record's
-    size; a band over every gap longer than the cadence (from a record, or from `start`, to
-    the next record or `end`)."""
-    span = max((end - start).days, 1)
-    plot = WIDTH - LEFT - RIGHT
-
-    def x(day: date) -> float:
-        return round(LEFT + plot * (min(max(day, start), end) - start).days / span, 1)
-
-    # Marks within two pixels of each other merge; past a few hundred records a mark's
-    # tooltip gives dates and counts only (the titles are on the year lists), so that the
-    # page stays small whatever the record's size.
-    merged: dict[float, list[tuple[date, str]]] = {}
-    for day, title in dates:
-        merged.setdefault(round(x(day) / 2) * 2, []).append((day, title))
-    titled = len(dates) <= TITLED_MARKS
-    marks = []
-    for position, found in sorted(merged.items()):
-        if len(found) == 1:
-            label = words.date(found[0][0]) + (f": {found[0][1]}" if titled else "")
-        else:
-            label = words.ngettext("%(num)s record", "%(num)s records", len(found)) % {
-                "num": len(found)
-            }
-            label += f", {words.date(found[0][0])} – {words.date(found[-1][0])}"
-        marks.append(Mark(position, len(found), label))
-    # Gaps only while the clause was in force (`counted`: an amendment added or removed it).
-    gaps = tuple(_gaps([day for day, _ in dates], counted or (start, end), cadence, words, x))
-    ticks = [
-        Tick(x(date(year, 1, 1)), str(year))
-        for year in range(start.year + 1, end.year + 1)
-        if (year - start.year) % max(1, (end.year - start.year) // 12 + 1) == 0
-    ]
-    return ClauseTimeline(WIDTH, HEIGHT, AXIS, tuple(marks), gaps, tuple(ticks))
-
-
-def _gaps(
-    days: list[date],
-    span: tuple[date, date],
-    cadence: str | None,
-    words: Words,
-    x: Callable[[date], float],
-) -> Iterator[Gap]:
-    """Every step of the SPEC §5 sequence (start, the records, end) longer than the cadence."""
-    if cadence is None:
-        return
-    start, end = span
-    sequence = [start, *(d for d in days if start <= d <= end), end]
-    for first, later in itertools.pairwise(sequence):
-        if later > add_duration(first, cadence):
-            label = words.gettext("%(days)s without a qualifying record (%(start)s – %(end)s)")
-            label %= {
-                "days": words.days((later - first).days),
-                "start": words.date(first),
-                "end": words.date(later),
-            }
-            yield Gap(x(first), x(later), label)
-
-
-def thin_timeline(timeline: Timeline, words: Words) -> Timeline:
-    """A review's timeline with the marks of a kind that fall within a few pixels of each
-    other on a row drawn as one (its tooltip: how many records, first and last date), wider
-    apart until the chart has at most MARKS marks, so that a dense year's page stays small; a
-    mark alone keeps its date and title."""
-    width = MERGED
-    rows = _merged(timeline, width)
-    while sum(len(marks) for marks in rows) > MARKS:
-        width *= 2
-        rows = _merged(timeline, width)
-    shown = []
-    for row, groups in zip(timeline.rows, rows, strict=True):
-        marks = []
-        for found in groups:
-            if len(found) == 1:
-                marks.append(found[0])
-                continue
-            count = words.ngettext("%(num)s record", "%(num)s records", len(found))
-            first, last = found[0].date, found[-1].date
-            dates = first if first == last else f"{first} – {last}"
-            marks.append(ReviewMark(found[0].x, found[0].kind, dates, count % {"num": len(found)}))
-        shown.append(replace(row, marks=tuple(sorted(marks, key=lambda m: (m.x, m.kind)))))
-    return replace(timeline, rows=tuple(shown))
-
-
-def _merged(timeline: Timeline, width: int) -> list[list[list[ReviewMark]]]:
-    """Each row's marks grouped by kind and by `width` pixels."""
-    rows = []
-    for row in timeline.rows:
-        groups: dict[tuple[str, int], list[ReviewMark]] = {}
-        for mark in row.marks:
-            groups.setdefault((mark.kind, int(mark.x // width)), []).append(mark)
-        rows.append(list(groups.values()))
-    return rows
 
 
 def esc(text: str) -> str:

@@ -68,6 +68,7 @@ ORDER = [
     "ics",
     "folder",
     "site_views",
+    "site_timeline",
     "site_history",
     "site",
     "site_record",
