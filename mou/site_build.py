@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mou.escape import visible
 from mou.folder import Keys
@@ -24,6 +25,9 @@ from mou.read import ParsedFile, Snapshot
 from mou.selection import is_bilateral
 from mou.site import ASSETS, SiteData, SiteOptions
 from mou.site_pages import Pages, asset
+
+if TYPE_CHECKING:
+    from mou.workers import Later
 
 # The parts of a site, each made and written whole by one process, largest first, the last
 # ones small (so that two processes taking the next part when free finish together): a
@@ -185,22 +189,19 @@ def _make_site(
     parallel: bool,
     reading: tuple[Snapshot, Iterator[ParsedFile]] | None,
 ) -> SiteReport:
-    from mou import workers
     from mou.checks import run_checks
     from mou.folder import close_folder, open_folder, read_keys, write_keys
     from mou.load import load
     from mou.output import counts
     from mou.site_history import record_history
-    from mou.site_pages import compile_templates
 
     taken, parsed = reading if reading is not None else (None, None)
     records = load(root, taken=taken, parsed=parsed)
     if records.memorandum is None:
         raise NoMemorandumError(root)
-    forking = parallel and _can_fork(len(records.entries))
-    # A large record is checked by a child while this process prepares what the parts share;
-    # the child compiles the templates too, which the parts' processes then inherit.
-    checking = workers.run(_checked, [(records, options.as_of)], 1) if forking else None
+    # A large record is checked by a child while this process prepares what the parts share,
+    # and while the parts' processes write the record pages (which show no findings).
+    checking = _checking(records, options.as_of) if parallel else None
     problems: Sequence[Problem] = []
     if checking is None:
         problems = run_checks(records, options.as_of)
@@ -210,19 +211,9 @@ def _make_site(
     data.output, data.previous = output, read_keys(output) if previous else {}
     every = parts(options.languages, len(data.years))
     if checking is not None:
-        import multiprocessing
-
         data.prepare()
-        problems, compiled = next(checking)
-        data.problems = problems
-        compile_templates(compiled)
-        _FORKED["site"] = (data, output)
-        try:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(2, _quiet_on_ctrl_c, (os.getpid(),)) as pool:
-                done = pool.map(_write_part, every, chunksize=1)
-        finally:
-            _FORKED.clear()
+        done = _in_two_processes(data, output, every, checking)
+        problems = data.problems
     else:
         done = [_write_files(data, output, part) for part in every]
     written = [name for names, _ in done for name in names]
@@ -230,6 +221,18 @@ def _make_site(
     write_keys(output, {name: key for _, keys in done for name, key in keys.items()})
     errors, warnings = counts(problems)
     return SiteReport(len(written), errors, warnings, records, problems)
+
+
+def _checking(records: RecordSet, as_of: date) -> Later | None:
+    """The checks of a large record started in a child (None: here, after all)."""
+    from mou.workers import Later
+
+    if not _can_fork(len(records.entries)):
+        return None
+    try:
+        return Later(_checked, (records, as_of))
+    except OSError:  # no process to spare (EAGAIN): the checks run here
+        return None
 
 
 def _checked(records: RecordSet, as_of: date) -> tuple[list[Problem], dict[str, bytes]]:
@@ -240,8 +243,51 @@ def _checked(records: RecordSet, as_of: date) -> tuple[list[Problem], dict[str, 
     return run_checks(records, as_of), compile_templates({})
 
 
-# Set in the parent just before it forks the workers, which inherit it.
-_FORKED: dict[str, tuple[SiteData, Path]] = {}
+def _in_two_processes(
+    data: SiteData, output: Path, every: list[Part], checking: Later
+) -> list[tuple[list[str], Keys]]:
+    """Write the parts by two forked processes, each taking the next when free. The checks'
+    outcome (the findings, the templates compiled) is taken where a part needs it: the record
+    pages come first and need neither (their frame's two templates are compiled where they
+    are made), so the processes start without waiting for the checks."""
+    import multiprocessing
+
+    _FORKED["site"] = (data, output, checking)
+    _TAKEN.clear()  # (a portfolio builds one site after another in this process)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(2, _quiet_on_ctrl_c, (os.getpid(),)) as pool:
+            done = pool.map(_write_part, every, chunksize=1)
+        _take_checks(data, checking)  # (here: the findings' count for the report)
+    finally:
+        _FORKED.clear()
+        _TAKEN.clear()
+        checking.close()
+    return done
+
+
+def _take_checks(data: SiteData, checking: Later) -> None:
+    """The checks' outcome in `data` (and the templates loaded), once per process; where the
+    child failed, the checks are run here."""
+    if _TAKEN:
+        return
+    from mou.site_pages import compile_templates
+
+    received, outcome = checking.result()
+    if received:
+        data.problems, compiled = outcome
+        compile_templates(compiled)
+    else:
+        from mou.checks import run_checks
+
+        data.problems = run_checks(data.records, data.options.as_of)
+    _TAKEN.append(True)
+
+
+# Set in the parent just before it forks the workers, which inherit it; `_TAKEN`: whether this
+# process took the checks' outcome.
+_FORKED: dict[str, tuple[SiteData, Path, Later]] = {}
+_TAKEN: list[bool] = []
 
 
 def _can_fork(size: int) -> bool:
@@ -265,7 +311,9 @@ def _quiet_on_ctrl_c(parent: int) -> None:
 
 
 def _write_part(part: Part) -> tuple[list[str], Keys]:
-    data, output = _FORKED["site"]
+    data, output, checking = _FORKED["site"]
+    if part[0] != "records":
+        _take_checks(data, checking)
     return _write_files(data, output, part)
 
 

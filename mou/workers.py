@@ -245,3 +245,53 @@ def _close(files: list[int], children: list[_Child], *, done: bool) -> None:
             os.close(descriptor)
     for child in children:
         child.close(done)
+
+
+class Later:
+    """`function(*args)` run by a forked child, its result read when it is wanted, by this
+    process or by any it forks meanwhile (a pool's workers inherit the way to it): work that
+    only some of them need, late, is not waited for before they start. The child writes the
+    result to a file in memory; its end of a pipe closes when it ends, which each reader
+    waits for. Only where the system forks (`FORKS`)."""
+
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self._file = memory_file()
+        reading, writing = os.pipe()
+        parent = os.getpid()
+        try:
+            pid = fork()
+        except OSError:
+            for descriptor in (reading, writing, self._file):
+                os.close(descriptor)
+            raise
+        if pid == 0:
+            end_with(parent)
+            os.close(reading)
+            code = 1
+            try:
+                data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+                write_all(self._file, data)
+                code = 0
+            finally:
+                os._exit(code)  # its end of the pipe closes: the readers go on
+        os.close(writing)
+        self._pid, self._done = pid, reading
+
+    def result(self) -> tuple[bool, Any]:
+        """(True, the result) once the child has ended, or (False, None) when it failed
+        (killed, an error): the caller then does the work itself."""
+        while os.read(self._done, 1 << 12):  # (nothing is written: the end of the pipe is)
+            pass
+        try:
+            return True, pickle.loads(read_file(self._file, os.fstat(self._file).st_size))
+        except Exception:  # an empty or cut file: the child failed before it was written
+            return False, None
+
+    def close(self) -> None:
+        """In the process that made it: the child stopped if it still runs, and waited for."""
+        os.close(self._done)
+        os.close(self._file)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
