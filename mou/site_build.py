@@ -202,20 +202,22 @@ def _make_site(
     # A large record is checked by a child while this process prepares what the parts share,
     # and while the parts' processes write the record pages (which show no findings).
     checking = _checking(records, options.as_of) if parallel else None
-    problems: Sequence[Problem] = []
-    if checking is None:
-        problems = run_checks(records, options.as_of)
-    history, prefix = record_history(root, contact_details=options.contact_details)
-    data = site_data(records, problems, options, history=history, source_prefix=prefix)
-    previous = open_folder(output)
-    data.output, data.previous = output, read_keys(output) if previous else {}
-    every = parts(options.languages, len(data.years))
-    if checking is not None:
-        data.prepare()
-        done = _in_two_processes(data, output, every, checking)
-        problems = data.problems
-    else:
-        done = [_write_files(data, output, part) for part in every]
+    try:
+        problems: Sequence[Problem] = run_checks(records, options.as_of) if checking is None else []
+        history, prefix = record_history(root, contact_details=options.contact_details)
+        data = site_data(records, problems, options, history=history, source_prefix=prefix)
+        previous = open_folder(output)
+        data.output, data.previous = output, read_keys(output) if previous else {}
+        every = parts(options.languages, len(data.years))
+        if checking is not None:
+            data.prepare()
+            done = _in_two_processes(data, output, every, checking)
+            problems = data.problems
+        else:
+            done = [_write_files(data, output, part) for part in every]
+    finally:
+        if checking is not None:  # (its child stopped if still running: refused, Ctrl-C)
+            checking.close()
     written = [name for names, _ in done for name in names]
     close_folder(output, previous, written)
     write_keys(output, {name: key for _, keys in done for name, key in keys.items()})
@@ -250,25 +252,22 @@ def _in_two_processes(
     outcome (the findings, the templates compiled) is taken where a part needs it: the record
     pages come first and need neither (their frame's two templates are compiled where they
     are made), so the processes start without waiting for the checks."""
-    import multiprocessing
+    from mou.workers import share
 
     _FORKED["site"] = (data, output, checking)
     _TAKEN.clear()  # (a portfolio builds one site after another in this process)
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(2, _quiet_on_ctrl_c, (os.getpid(),)) as pool:
-            done = pool.map(_write_part, every, chunksize=1)
-        _take_checks(data, checking)  # (here: the findings' count for the report)
+        done = share(_write_part, every, 2)
+        _take_checks(data, checking, templates=False)  # (the findings' count, for the report)
     finally:
         _FORKED.clear()
         _TAKEN.clear()
-        checking.close()
     return done
 
 
-def _take_checks(data: SiteData, checking: Later) -> None:
-    """The checks' outcome in `data` (and the templates loaded), once per process; where the
-    child failed, the checks are run here."""
+def _take_checks(data: SiteData, checking: Later, *, templates: bool = True) -> None:
+    """The checks' outcome in `data` (with `templates`, the templates loaded), once per
+    process; where the child failed, the checks are run here."""
     if _TAKEN:
         return
     from mou.site_pages import compile_templates
@@ -276,7 +275,8 @@ def _take_checks(data: SiteData, checking: Later) -> None:
     received, outcome = checking.result()
     if received:
         data.problems, compiled = outcome
-        compile_templates(compiled)
+        if templates:
+            compile_templates(compiled)
     else:
         from mou.checks import run_checks
 
@@ -297,17 +297,6 @@ def _can_fork(size: int) -> bool:
     # Forking a process with threads can deadlock (and --serve has its server's threads);
     # where the system does not fork (Windows), the parts are written one after the other.
     return FORKS and size >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and not threads_running()
-
-
-def _quiet_on_ctrl_c(parent: int) -> None:
-    """A worker leaves Ctrl-C to the parent, which ends the pool (no traceback per worker),
-    and ends with the parent (killed, it leaves no worker writing on)."""
-    import signal
-
-    from mou.workers import end_with
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    end_with(parent)
 
 
 def _write_part(part: Part) -> tuple[list[str], Keys]:

@@ -295,3 +295,68 @@ class Later:
             os.kill(self._pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
+
+
+def share(function: Callable[[Any], Result], items: Sequence[Any], workers: int) -> list[Result]:
+    """`function(item)` for each of `items` by `workers` forked children, each taking the next
+    item when free (the items' sizes vary: each child's share is not known ahead), the results
+    in order. A child ends with this process and is deaf to Ctrl-C, which this process answers
+    by stopping them; an item whose child failed is run here, with the same result."""
+    if not FORKS or threads_running() or workers < 2:
+        return [function(item) for item in items]
+    queue, writing = os.pipe()  # the items' indices: each child reads the next one
+    files: list[int] = []
+    pids: list[int] = []
+    parent = os.getpid()
+    found: dict[int, Any] = {}
+    try:
+        for _ in range(workers):
+            files.append(memory_file())
+            pid = fork()
+            if pid == 0:
+                end_with(parent)
+                os.close(writing)  # (the end of the queue is when no one holds this end)
+                _take_in_turn(function, items, queue, files[-1])
+            pids.append(pid)
+        indices = b"".join(_SIZE.pack(index) for index in range(len(items)))
+        for start in range(0, len(indices), _TURNS):  # whole indices: each write is atomic
+            write_all(writing, indices[start : start + _TURNS])
+        os.close(writing)
+        writing = -1
+        for pid, results in zip(pids, files, strict=True):
+            os.waitpid(pid, 0)
+            with contextlib.suppress(Exception):  # a child that failed wrote nothing whole
+                found.update(pickle.loads(read_file(results, os.fstat(results).st_size)))
+        pids.clear()
+    finally:
+        for pid in pids:  # (interrupted: the children are stopped)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        for descriptor in (queue, writing, *files):
+            if descriptor >= 0:
+                os.close(descriptor)
+    return [found[index] if index in found else function(item) for index, item in enumerate(items)]
+
+
+# Bytes of indices written to a child's queue at a time: a whole number of indices, and no
+# more than a pipe writes at once (POSIX's PIPE_BUF is at least 512), so no read takes half.
+_TURNS = 512
+
+
+def _take_in_turn(
+    function: Callable[[Any], Any], items: Sequence[Any], queue: int, results: int
+) -> NoReturn:
+    """A child of `share`: the next item's index from `queue` until none is left, then all of
+    its results, by index, to its file."""
+    code = 1
+    try:
+        done = {}
+        while len(taken := read_exactly(queue, _SIZE.size)) == _SIZE.size:
+            index = _SIZE.unpack(taken)[0]
+            done[index] = function(items[index])
+        write_all(results, pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
+        code = 0
+    finally:
+        os._exit(code)

@@ -224,19 +224,22 @@ def test_a_rebuild_makes_only_the_pages_whose_inputs_changed(
     assert build() == second and made == ["ru/2023-01-20-cis-bulletin-2022"]
 
 
+@pytest.mark.parametrize("checks", ["in a child", "child killed"])
 def test_the_parts_written_by_two_processes_make_the_same_site(
-    demo_site: Path, tmp_path: Path
+    demo_site: Path, tmp_path: Path, checks: str
 ) -> None:
     """A large record's parts are written by two forked processes (here the demo, the size
     from which they fork set low, in a process of its own: one thread, so it forks): the
-    same files, byte for byte, as one process writes."""
+    same files, byte for byte, as one process writes; also when the child running the checks
+    dies (the processes that need the findings run the checks themselves)."""
     site = tmp_path / "site"
+    killed = "site_build._checked = lambda *_: os._exit(3)\n" if checks == "child killed" else ""
     script = (
-        "import sys\nfrom datetime import date\nfrom pathlib import Path\n"
+        "import os, sys\nfrom datetime import date\nfrom pathlib import Path\n"
         "from mou import read, site_build\nfrom mou.site import SiteOptions\n"
-        "read.PARALLEL_FROM = 1\nassert site_build._can_fork(1)\n"
+        f"read.PARALLEL_FROM = 1\nassert site_build._can_fork(1)\n{killed}"
         "report = site_build.make_site(Path(sys.argv[1]), Path(sys.argv[2]), "
-        "SiteOptions(date(2025, 12, 31)))\nprint(report.files)\n"
+        "SiteOptions(date(2025, 12, 31)))\nprint(report.files, report.warnings)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(REPO / "examples" / "demo"), str(site)],
@@ -252,7 +255,9 @@ def test_the_parts_written_by_two_processes_make_the_same_site(
             if p.is_file() and p.name != ".mou-site-keys"
         }
 
-    assert int(done.stdout) == len(files(site)) - 1  # and the list of what was written
+    written, warnings = map(int, done.stdout.split())
+    assert written == len(files(site)) - 1  # and the list of what was written
+    assert warnings == 3  # the demo's findings, counted for the report
     assert files(site) == files(demo_site)
     keys = (site / ".mou-site-keys").read_text("utf-8").splitlines()
     assert len(keys) == len([p for p in files(site) if "/records/" in p])
@@ -317,24 +322,6 @@ def test_templates_compiled_elsewhere_are_used_only_for_their_own_source() -> No
         site_pages.compile_templates(bytecode)
         assert origins() == expected
     env.cache.clear()
-
-
-def test_the_parts_processes_end_with_mou(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each process writing the site's parts leaves Ctrl-C to mou and ends with it: killed,
-    mou leaves none writing on (Linux's parent-death signal, as the parse workers have)."""
-    import signal
-
-    from mou import site_build, workers
-
-    ended_with: list[int] = []
-    monkeypatch.setattr(workers, "end_with", ended_with.append)
-    before = signal.getsignal(signal.SIGINT)
-    try:
-        site_build._quiet_on_ctrl_c(4242)
-        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGINT, before)
-    assert ended_with == [4242]
 
 
 @pytest.mark.parametrize("last", [False, True])

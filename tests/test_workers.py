@@ -198,3 +198,79 @@ def test_a_worker_leaves_ctrl_c_to_the_parent() -> None:
     results = list(workers.run(_interrupted, [(1,), (2,)], 2))
     assert [value for value, _ in results] == [2, 4]
     assert all(pid != PARENT for _, pid in results)
+
+
+# --- share: items taken in turn; Later: a result read when it is wanted ---------------------
+
+
+def _slow_or_quick(number: int) -> tuple[int, int]:
+    """Item 0 is long: the other child takes the rest meanwhile."""
+    time.sleep(0.5 if number == 0 else 0.01)
+    return number * 3, os.getpid()
+
+
+def test_shared_items_are_taken_in_turn_and_come_back_in_order() -> None:
+    results = workers.share(_slow_or_quick, list(range(12)), 2)
+    assert [value for value, _ in results] == [n * 3 for n in range(12)]
+    by = {pid for _, pid in results}
+    assert len(by) == 2 and PARENT not in by
+    first = results[0][1]
+    assert sum(pid == first for _, pid in results) < 6  # the other child took most meanwhile
+
+
+def _dies_on_seven(number: int) -> tuple[int, int]:
+    if os.getpid() != PARENT and number == 7:
+        os._exit(7)  # a child killed while on this item: what it did is lost with it
+    return number + 1, os.getpid()
+
+
+def test_the_items_of_a_sharing_child_that_dies_are_run_here() -> None:
+    results = workers.share(_dies_on_seven, list(range(10)), 2)
+    assert [value for value, _ in results] == [n + 1 for n in range(10)]
+    assert results[7][1] == PARENT
+
+
+def test_sharing_leaves_ctrl_c_to_the_parent() -> None:
+    results = workers.share(_interrupted, [1, 2, 3], 2)
+    assert [value for value, _ in results] == [2, 4, 6]
+    assert all(pid != PARENT for _, pid in results)
+
+
+def test_many_items_are_shared_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More indices than a pipe writes at once: each still taken whole, by one child."""
+    monkeypatch.setattr(workers, "_TURNS", 16)  # two indices a write
+    results = workers.share(abs, [-n for n in range(2000)], 2)
+    assert results == list(range(2000))
+
+
+def test_without_fork_or_with_threads_sharing_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "FORKS", False)
+    assert [pid for _, pid in workers.share(_slow_or_quick, [1, 2], 2)] == [PARENT, PARENT]
+
+
+def _checked_later(number: int) -> list[int]:
+    if number < 0:
+        os._exit(3)
+    return [number, os.getpid()]
+
+
+def test_a_later_result_is_read_by_this_process_and_by_its_children() -> None:
+    later = workers.Later(_checked_later, (5,))
+    try:
+        pid = os.fork()
+        if pid == 0:  # a process forked meanwhile (a pool's worker) reads it too
+            os._exit(0 if later.result()[1][0] == 5 else 1)
+        assert os.waitpid(pid, 0)[1] == 0
+        received, (number, child) = later.result()
+        assert received and number == 5 and child not in (PARENT, pid)
+        assert later.result() == (received, [number, child])  # as often as wanted
+    finally:
+        later.close()
+
+
+def test_a_later_child_that_fails_says_so() -> None:
+    later = workers.Later(_checked_later, (-1,))
+    try:
+        assert later.result() == (False, None)
+    finally:
+        later.close()
