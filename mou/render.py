@@ -424,6 +424,7 @@ def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | N
     import jinja2
 
     from mou.sandbox import sandbox
+    from mou.template_options import FILTERS, OPTIONS
 
     loader = jinja2.FileSystemLoader(str(folder or templates_folder()))
     kind: Callable[..., Any] = sandbox if sandboxed else jinja2.Environment
@@ -433,12 +434,9 @@ def environment(*, sandboxed: bool = False, html: bool = False, folder: Path | N
         # Every value a template prints: control and bidi characters escaped.
         finalize=_html_shown if html else _shown_escaped,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **OPTIONS,
     )
-    env.filters["md"] = markdown_text
-    env.filters["md_message"] = markdown_message
+    env.filters.update(zip(FILTERS, (markdown_text, markdown_message), strict=True))
     return env
 
 

@@ -214,6 +214,9 @@ def _make_site(
             done = _in_two_processes(data, output, every, checking)
             problems = data.problems
         else:
+            from mou.site_pages import compile_templates, packaged_templates
+
+            compile_templates(packaged_templates())
             done = [_write_files(data, output, part) for part in every]
     finally:
         if checking is not None:  # (its child stopped if still running: refused, Ctrl-C)
@@ -240,9 +243,9 @@ def _checking(records: RecordSet, as_of: date) -> Later | None:
 def _checked(records: RecordSet, as_of: date) -> tuple[list[Problem], dict[str, bytes]]:
     """The problems of `records`, and the site's templates compiled (`compile_templates`)."""
     from mou.checks import run_checks
-    from mou.site_pages import compile_templates
+    from mou.site_pages import compile_templates, packaged_templates
 
-    return run_checks(records, as_of), compile_templates({})
+    return run_checks(records, as_of), compile_templates(packaged_templates())
 
 
 def _in_two_processes(

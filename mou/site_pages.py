@@ -45,39 +45,23 @@ def _environment() -> Any:
 
 
 def compile_templates(bytecode: dict[str, bytes]) -> dict[str, bytes]:
-    """Compile every template of the site through `bytecode` (Jinja's bytecode by its cache
-    key), and return it: a template whose bytecode is there, made from the same source, is
-    loaded from it in a tenth of the time; the others are compiled and added. A large record's
-    templates are compiled by a child process where a core is free (`site_build._checked`);
-    the parent loads them before it forks the workers, which inherit them."""
-    env = _environment()
-    env.bytecode_cache = _Compiled(bytecode)
-    try:
-        for path in sorted((templates_folder() / "site").glob("*.j2")):
-            env.get_template(f"site/{path.name}")
-        env.get_template("review.html.j2")  # what the site's review extends
-    finally:
-        env.bytecode_cache = None
-    return bytecode
+    """Load every template of the site through `bytecode` (Jinja's bytecode by template name),
+    and return it: a template whose bytecode is there, made from the same source, is loaded
+    from it in a tenth of the time; the others are compiled and added. A large record's
+    templates are loaded by a child process where a core is free (`site_build._checked`),
+    from the package's compiled templates (`template_options`), and the parts' processes
+    load them from its bytecode."""
+    from mou.template_options import compiled, site_templates
+
+    return compiled(_environment(), site_templates(templates_folder()), bytecode)
 
 
-def _Compiled(found: dict[str, bytes]) -> Any:  # noqa: N802 - a class made on first use
-    """A Jinja bytecode cache held in `found` (jinja2 is imported only where used)."""
-    import jinja2
+def packaged_templates() -> dict[str, bytes]:
+    """The site's templates as the package build compiled them (none where this environment
+    would compile them otherwise: `template_options.read_compiled`)."""
+    from mou.template_options import read_compiled
 
-    class Compiled(jinja2.BytecodeCache):
-        def __init__(self) -> None:
-            self.found = found
-
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            data = self.found.get(bucket.key)
-            if data is not None:
-                bucket.bytecode_from_string(data)
-
-        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            self.found[bucket.key] = bucket.bytecode_to_string()
-
-    return Compiled()
+    return read_compiled(_environment())
 
 
 def asset(name: str) -> bytes:

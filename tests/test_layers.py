@@ -55,6 +55,7 @@ ORDER = [
     "grid",
     "tables",
     "lifecycle_text",
+    "template_options",
     "sandbox",
     "render",
     "portfolio_render",

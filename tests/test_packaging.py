@@ -111,6 +111,7 @@ def test_a_wheel_installs_from_the_scaffolds_requirement(tmp_path: Path) -> None
         check=True,
     ).stdout
     assert "mou/locale/ru/LC_MESSAGES/mou.mo" in listed  # compiled catalogs are in the wheel
+    assert "mou/templates.compiled" in listed  # and the site's templates, compiled
 
 
 WORKFLOWS = [*sorted((REPO / ".github" / "workflows").glob("*.yml")), SCAFFOLD / "records.yml"]
