@@ -23,7 +23,7 @@ from mou.load import Entry
 from mou.render import environment, templates_folder
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
 from mou.site_record import Extra
-from mou.site_timeline import clause_timeline, thin_timeline
+from mou.site_timeline import clause_timeline, thin_timeline, titled
 from mou.site_views import FieldLayout, esc
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -213,8 +213,12 @@ class Pages:
 
     def clause(self, clause: ClauseYears) -> Iterator[tuple[str, bytes]]:
         data = self.data
+        shown = titled(len(clause.records))  # (a long list's marks show dates and counts)
         timeline = clause_timeline(
-            [(e.model.dated, self.title(e)) for e in clause.records],
+            [
+                (day, self.title(e) if shown else "")
+                for day, e in zip(clause.dates, clause.records, strict=True)
+            ],
             data.memorandum.signed.date,
             data.options.as_of,
             clause.clause.cadence,

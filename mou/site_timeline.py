@@ -49,6 +49,11 @@ class ClauseTimeline:
     ticks: tuple[Tick, ...]
 
 
+def titled(marks: int) -> bool:
+    """Whether a clause's timeline of this many records shows each record's title."""
+    return marks <= TITLED_MARKS
+
+
 def clause_timeline(
     dates: list[tuple[date, str]],
     start: date,
@@ -61,7 +66,8 @@ def clause_timeline(
     """Marks for the qualifying records (`(date, title)`, sorted) between `start` and `end`,
     merged where they fall within two pixels, so the chart stays small whatever the record's
     size; a band over every gap longer than the cadence (from a record, or from `start`, to
-    the next record or `end`)."""
+    the next record or `end`). Past TITLED_MARKS records the titles are not shown (`titled`:
+    the caller need not give them)."""
     span = max((end - start).days, 1)
     plot = WIDTH - LEFT - RIGHT
 
@@ -72,13 +78,17 @@ def clause_timeline(
     # tooltip gives dates and counts only (the titles are on the year lists), so that the
     # page stays small whatever the record's size.
     merged: dict[float, list[tuple[date, str]]] = {}
+    slots: dict[date, float] = {}  # (a day's place, worked out once: many records share days)
     for day, title in dates:
-        merged.setdefault(round(x(day) / 2) * 2, []).append((day, title))
-    titled = len(dates) <= TITLED_MARKS
+        slot = slots.get(day)
+        if slot is None:
+            slot = slots[day] = round(x(day) / 2) * 2
+        merged.setdefault(slot, []).append((day, title))
+    named = titled(len(dates))
     marks = []
     for position, found in sorted(merged.items()):
         if len(found) == 1:
-            label = words.date(found[0][0]) + (f": {found[0][1]}" if titled else "")
+            label = words.date(found[0][0]) + (f": {found[0][1]}" if named else "")
         else:
             label = words.ngettext("%(num)s record", "%(num)s records", len(found)) % {
                 "num": len(found)
