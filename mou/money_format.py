@@ -46,17 +46,19 @@ class MoneyFormat:
             return text.replace("¤¤", currency.upper()).replace("¤", symbol)
 
         around = (*parsed.prefix, *parsed.suffix)
+        self.prefix = [filled(text) for text in parsed.prefix]
+        self.suffix = [filled(text) for text in parsed.suffix]
         # What the fast path does not do: scaling (percent), exponents, significant digits,
-        # the currency's name (its plural depends on the amount), quoted text.
+        # the currency's name (its plural depends on the amount), quoted text (Babel unquotes
+        # the whole, the currency's code and symbol included).
         self.simple = (
             parsed.scale == 0
             and not parsed.exp_prec
             and "@" not in parsed.pattern
-            and not any("¤¤¤" in text or "'" in text for text in around)
+            and not any("¤¤¤" in text for text in around)
+            and not any("'" in text for text in (*self.prefix, *self.suffix))
             and parsed.number_pattern != ""
         )
-        self.prefix = [filled(text) for text in parsed.prefix]
-        self.suffix = [filled(text) for text in parsed.suffix]
 
     def __call__(self, amount: Decimal) -> str:
         from babel.numbers import format_currency

@@ -84,7 +84,7 @@ def early_site(args: list[str]) -> None:
     still reads the command line and decides; `cli.site` takes the reading if its record is
     this one (`read.EARLY_READING`), else it is not used."""
     options = _site_arguments(args)
-    if options is None:
+    if options is None or _refused(options):
         return
     from mou import cache, progress
 
@@ -103,6 +103,19 @@ def early_site(args: list[str]) -> None:
         taken,
         parse_snapshot(taken, cache.open_cache(), workers_from=OVERLAP_FROM),
     )
+
+
+def _refused(options: dict[str, str]) -> bool:
+    """Whether the CLI may refuse these options before it reads the record (a date it would
+    not take, an --output that is no folder): nothing is read ahead for it then."""
+    if "as_of" in options:
+        try:
+            if date.fromisoformat(options["as_of"]).year < 1000:  # (periods.FIRST_YEAR)
+                return True
+        except ValueError:
+            return True
+    output = options.get("output")
+    return output is not None and os.path.lexists(output) and not os.path.isdir(output)
 
 
 def _records_root(given: str | None) -> Path | Portfolio | None:

@@ -19,6 +19,8 @@ from mou.words import LOCALES, Words
 PATTERNS = {"en": "¤¤\u00a0#,##0.00", "ru": None}
 # Two digits, none (yen), three (dinar), a symbol of its own in Russian (rouble), none at all.
 CURRENCIES = ["USD", "EUR", "RUB", "JPY", "BHD", "KZT", "CHF", "XXX"]
+# Codes no schema lets through (MOU204), written as Babel writes them all the same.
+ODD = ["A'B'C", "''", "'", "usd", "¤", "X\u202eY"]
 AMOUNTS = [
     "0", "-0", "0.005", "-0.005", "0.015", "0.025", "1", "12", "123", "1234", "12345.6",
     "1234567.125", "-1234.5", "1E+3", "1.000", "999999.995", "0.0001", "-999", "5E-7",
@@ -65,3 +67,12 @@ def test_what_it_does_not_fill_in_goes_through_babel(amount: str) -> None:
     assert not named.simple
     for one in (Decimal(1), Decimal(2)):
         assert named(one) == str(format_currency(one, "USD", "#,##0.00 ¤¤¤", locale=locale))
+
+
+@pytest.mark.parametrize("language", sorted(PATTERNS))
+@pytest.mark.parametrize("currency", ODD)
+def test_odd_codes_as_babel_writes_them(language: str, currency: str) -> None:
+    """Babel unquotes `'...'` in the whole text, the currency's code included."""
+    words = Words(language, None)
+    for text in ("1234.5", "-0.5"):
+        assert words.money(Decimal(text), currency) == babel(Decimal(text), currency, language)

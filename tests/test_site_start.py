@@ -114,3 +114,15 @@ def test_what_the_cli_refuses_it_still_refuses(tmp_path: Path, args: list[str], 
     assert done.returncode == 2, done.stderr
     assert said in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize(
+    "options", [["--as-of", "2026-13-01"], ["--as-of", "0999-01-01"], ["--output", "/dev/null"]]
+)
+def test_nothing_is_read_ahead_for_a_command_the_cli_refuses(options: list[str]) -> None:
+    """The CLI refuses these before it reads the record: no parse is started for them."""
+    try:
+        start.early_site(["--no-cache", "--records", DEMO, "site", *options])
+        assert EARLY_READING == {}
+    finally:
+        EARLY_READING.clear()
