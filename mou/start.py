@@ -301,15 +301,35 @@ _OUTPUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EFBIG, e
 
 def _output_failed(error: OSError) -> int:
     """Answer a failed write to standard output: quietly for a reader that went away (`| head`,
-    as Click does), else said on standard error; exit code 1. Anything else is raised again."""
+    as Click does), else said on standard error; exit code 1. Any other error of the system
+    is said as one (`_system_refused`)."""
     if error.filename is not None or error.errno not in _OUTPUT_ERRORS:
-        raise error
+        return _system_refused(error)
     with contextlib.suppress(OSError):  # what is still buffered goes nowhere, not to a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if error.errno != errno.EPIPE:
         with contextlib.suppress(OSError):
             sys.stderr.write(f"mou: cannot write the output: {error.strerror}\n")
     return 1
+
+
+def _system_refused(error: OSError) -> int:
+    """What the system refused that no command answered (a records path it cannot use: a
+    name too long, a folder mou may not look into, the current folder removed): said on
+    standard error with the path, without a traceback; exit code 2, as for a records folder
+    that is missing."""
+    from mou.escape import one_line
+
+    if error.filename is not None:
+        where = f"{one_line(str(error.filename))}: "
+    else:
+        try:
+            os.getcwd()
+            where = ""
+        except OSError:
+            where = "the current folder: "  # (removed while mou ran in it)
+    sys.stderr.write(f"mou: {where}{error.strerror or error}\n")
+    return 2
 
 
 if __name__ == "__main__":

@@ -684,3 +684,37 @@ def test_input_files_that_are_not_files_say_what_they_are(
         assert result.exit_code == 2
         assert f"{path}: {said}" in result.output
     assert not (tmp_path / "out.docx").exists()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["list"], ["site", "--output", "s"]])
+def test_a_records_path_the_system_refuses_is_said_without_a_traceback(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A name longer than the system allows (found by a tester): the path and the system's
+    words, exit code 2 as for a missing records folder."""
+    import sys
+
+    long = tmp_path / ("a" * 300)
+    done = subprocess.run(
+        [sys.executable, "-m", "mou", "--records", str(long), *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "File name too long" in done.stderr and str(long) in done.stderr
+
+
+def test_a_current_folder_removed_is_said_without_a_traceback(tmp_path: Path) -> None:
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f"cd {shlex.quote(str(gone))} && rmdir {shlex.quote(str(gone))} && exec " + (
+        shlex.join([sys.executable, "-m", "mou", "--records", str(REPO / "records"), "validate"])
+    )
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "the current folder" in done.stderr
