@@ -718,3 +718,38 @@ def test_a_current_folder_removed_is_said_without_a_traceback(tmp_path: Path) ->
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "the current folder" in done.stderr
+
+
+def test_a_calendar_shown_on_a_terminal_carries_no_raw_control(tmp_path: Path) -> None:
+    """`mou calendar` on a terminal (found by a tester): a title's escape sequence and bidi
+    override are shown escaped; piped, the .ics bytes are the file's."""
+    import pty
+    import sys
+
+    root = tmp_path / "records"
+    shutil.copytree(REPO / "examples" / "demo", root)
+    (root / "meetings" / "2025-03-03-odd.yaml").write_text(
+        'kind: meeting\ntype: consultation\ntitle: "A\\e[31mB\\u202eC"\ndate: 2025-03-03\n'
+        "status: planned\nlocation: Geneva\nformat: online\norganizer: cis\n",
+        "utf-8",
+    )
+    command = [sys.executable, "-m", "mou", "--records", str(root), "calendar"]
+    piped = subprocess.run(command, capture_output=True, check=False)
+    assert b"\x1b[31m" in piped.stdout and "\u202e".encode() in piped.stdout
+    leader, follower = pty.openpty()
+    with subprocess.Popen(command, stdout=follower, stderr=subprocess.DEVNULL) as shown:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # (the terminal's end closed: all was read)
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.close(leader)
+    seen = b"".join(chunks)
+    assert shown.returncode == 0 and b"BEGIN:VCALENDAR" in seen
+    assert b"\x1b[31m" not in seen and "\u202e".encode() not in seen
+    assert b"\\x1b[31m" in seen and b"\\u202e" in seen

@@ -267,7 +267,16 @@ def calendar_command(
             language=language.value,
         )
     if output is None:
-        sys.stdout.buffer.write(data)
+        # On a terminal, record text never reaches it raw (an escape sequence, a bidi
+        # override in a title): shown escaped, its lines as the terminal's; piped, the file.
+        sys.stdout.buffer.write(_on_terminal(data) if sys.stdout.isatty() else data)
     else:
         write_output(output, data)
     return PROBLEMS if failed else OK
+
+
+def _on_terminal(data: bytes) -> bytes:
+    from mou.escape import terminal_safe
+
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+    return terminal_safe(text, newlines=True).encode("utf-8")
