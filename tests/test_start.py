@@ -140,9 +140,13 @@ def test_version_with_standard_output_closed_or_full() -> None:
         assert done.stderr == "mou: cannot write the output: No space left on device\n"
 
 
-def test_other_os_errors_are_not_taken_for_output_errors() -> None:
-    with pytest.raises(FileNotFoundError):
-        start._output_failed(FileNotFoundError(2, "No such file or directory", "x.yaml"))
+def test_other_os_errors_are_not_taken_for_output_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An error of the system about a path is said as such, with the path (exit code 2)."""
+    error = FileNotFoundError(2, "No such file or directory", "x.yaml")
+    assert start._output_failed(error) == 2
+    assert capsys.readouterr().err == "mou: x.yaml: No such file or directory\n"
 
 
 def test_plugins_are_off_for_mou_and_not_for_what_it_starts(
