@@ -26,47 +26,37 @@ if TYPE_CHECKING:
 
 
 def _validate_arguments(args: list[str]) -> dict[str, str] | None:
-    """The options of `mou [--records PATH] validate [--format F] [--strict] [--as-of D]
-    [--lang L]`,
-    or None for any other command line."""
-    options: dict[str, str] = {}
-    allowed = {"--records": "records"}
-    command = False
-    words = iter(args)
-    for word in words:
-        name, equals, value = word.partition("=")
-        if not command and word == "--no-cache":
-            options["no_cache"] = "yes"
-        elif not command and word == "validate":
-            command, allowed = True, {"--format": "format", "--as-of": "as_of", "--lang": "lang"}
-        elif command and word == "--strict":
-            options["strict"] = "yes"
-        elif name in allowed and allowed[name] not in options:
-            if not equals:
-                value = next(words, "")
-            if not value:
-                return None
-            options[allowed[name]] = value
-        else:
-            return None
-    return options if command else None
+    """The options of `mou [--no-cache] [--records PATH] validate [--format F] [--strict]
+    [--as-of D] [--lang L]`, or None for any other command line."""
+    valued = {"--format": "format", "--as-of": "as_of", "--lang": "lang"}
+    return _plain(args, "validate", valued, {"--strict": "strict"})
 
 
 def _site_arguments(args: list[str]) -> dict[str, str] | None:
     """The options of `mou [--no-cache] [--records PATH] site [--output DIR] [--as-of D]
     [--include-contact-details]` (a build, not --serve), or None for any other command line."""
+    valued = {"--output": "output", "--as-of": "as_of"}
+    return _plain(args, "site", valued, {"--include-contact-details": "contact_details"})
+
+
+def _plain(
+    args: list[str], command: str, valued: dict[str, str], flags: dict[str, str]
+) -> dict[str, str] | None:
+    """The options of `mou [--no-cache] [--records PATH] COMMAND ...` when every word is one
+    of `valued` (each once, with a value, `--name value` or `--name=value`) or `flags`; None
+    for any other command line (the full CLI answers it)."""
     options: dict[str, str] = {}
     allowed = {"--records": "records"}
-    command = False
+    found = False
     words = iter(args)
     for word in words:
         name, equals, value = word.partition("=")
-        if not command and word == "--no-cache":
+        if not found and word == "--no-cache":
             options["no_cache"] = "yes"
-        elif not command and word == "site":
-            command, allowed = True, {"--output": "output", "--as-of": "as_of"}
-        elif command and word == "--include-contact-details":
-            options["contact_details"] = "yes"
+        elif not found and word == command:
+            found, allowed = True, valued
+        elif found and word in flags:
+            options[flags[word]] = "yes"
         elif name in allowed and allowed[name] not in options:
             if not equals:
                 value = next(words, "")
@@ -75,7 +65,7 @@ def _site_arguments(args: list[str]) -> dict[str, str] | None:
             options[allowed[name]] = value
         else:
             return None
-    return options if command else None
+    return options if found else None
 
 
 def early_site(args: list[str]) -> None:
