@@ -93,7 +93,14 @@ def install(new: Reporter) -> None:
 
 
 def for_terminal() -> None:
-    """Install a `TerminalBar` when standard error is a terminal, else the silent reporter."""
+    """Install a `TerminalBar` when standard error is a terminal, else the silent reporter. A
+    bar installed already and not yet shown is kept, with its clock (`mou site` installs one
+    before Typer is imported, and the CLI asks again)."""
     import sys
 
-    install(TerminalBar() if sys.stderr.isatty() else Reporter())
+    if not sys.stderr.isatty():
+        install(Reporter())
+        return
+    current = reporter()
+    if not (isinstance(current, TerminalBar) and current.bar is None):
+        install(TerminalBar())

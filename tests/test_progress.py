@@ -80,3 +80,35 @@ def test_a_command_without_checks_prints_where_its_output_goes(
     assert (with_bar.exit_code, with_bar.stdout) == (plain.exit_code, plain.stdout)
     assert plain.stdout.strip() and "Reading" in screen.getvalue()
     assert bar.bar is None
+
+
+def test_a_bar_not_yet_shown_keeps_its_clock_when_asked_for_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`mou site` installs a bar before Typer is imported and the CLI asks for one again: the
+    first is kept (its second counts from the start), unless it has been shown already."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    class Shown:
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    before = progress.reporter()
+    try:
+        progress.for_terminal()
+        first = progress.reporter()
+        progress.for_terminal()
+        assert progress.reporter() is first
+        assert isinstance(first, progress.TerminalBar)
+        first.bar = Shown()
+        progress.for_terminal()
+        assert progress.reporter() is not first
+        monkeypatch.setattr(sys, "stderr", io.StringIO())
+        progress.for_terminal()
+        assert type(progress.reporter()) is progress.Reporter
+    finally:
+        progress.install(before)
