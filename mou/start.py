@@ -98,14 +98,22 @@ def early_site(args: list[str]) -> None:
 def _refused(options: dict[str, str]) -> bool:
     """Whether the CLI may refuse these options before it reads the record (a date it would
     not take, an --output that is no folder): nothing is read ahead for it then."""
-    if "as_of" in options:
-        try:
-            if date.fromisoformat(options["as_of"]).year < 1000:  # (periods.FIRST_YEAR)
-                return True
-        except ValueError:
-            return True
+    if "as_of" in options and _as_of(options) is None:
+        return True
     output = options.get("output")
     return output is not None and os.path.lexists(output) and not os.path.isdir(output)
+
+
+def _as_of(options: dict[str, str]) -> date | None:
+    """The day `--as-of` gives (today without it), or None for one the full CLI refuses or
+    reads otherwise (it answers that itself)."""
+    if "as_of" not in options:
+        return date.today()
+    try:
+        day = date.fromisoformat(options["as_of"])
+    except ValueError:
+        return None
+    return day if day.year >= 1000 else None  # (periods.FIRST_YEAR)
 
 
 def _records_root(given: str | None) -> Path | Portfolio | None:
@@ -142,11 +150,8 @@ def quick_validate(args: list[str]) -> int | None:
     roots = [found] if isinstance(found, Path) else [member.root for member in found.members]
     if any((root / JOURNAL_FOLDER).is_dir() for root in roots):
         return None  # a rename cut short: the full CLI settles it first
-    try:
-        today = date.fromisoformat(options["as_of"]) if "as_of" in options else date.today()
-    except ValueError:
-        return None
-    if today.year < 1000:  # the full CLI refuses it (periods.FIRST_YEAR)
+    today = _as_of(options)
+    if today is None:
         return None
     from mou.problems import language_of_environment
 

@@ -99,11 +99,7 @@ class _Child:
 
     def close(self, done: bool) -> None:
         os.close(self.reports)
-        if not done:  # abandoned: its results are not wanted
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
+        _ended(self.pid, stopped=not done)  # abandoned: its results are not wanted
 
 
 def read_exactly(descriptor: int, size: int) -> bytes:
@@ -267,13 +263,7 @@ class Later:
         if pid == 0:
             end_with(parent)
             os.close(reading)
-            code = 1
-            try:
-                data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
-                write_all(self._file, data)
-                code = 0
-            finally:
-                os._exit(code)  # its end of the pipe closes: the readers go on
+            _leave(self._file, lambda: function(*args))  # its end of the pipe closes with it
         os.close(writing)
         self._pid, self._done = pid, reading
 
@@ -282,19 +272,13 @@ class Later:
         (killed, an error): the caller then does the work itself."""
         while os.read(self._done, 1 << 12):  # (nothing is written: the end of the pipe is)
             pass
-        try:
-            return True, pickle.loads(read_file(self._file, os.fstat(self._file).st_size))
-        except Exception:  # an empty or cut file: the child failed before it was written
-            return False, None
+        return _left(self._file)
 
     def close(self) -> None:
         """In the process that made it: the child stopped if it still runs, and waited for."""
         os.close(self._done)
         os.close(self._file)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self._pid, 0)
+        _ended(self._pid, stopped=True)
 
 
 def share(function: Callable[[Any], Result], items: Sequence[Any], workers: int) -> list[Result]:
@@ -310,30 +294,31 @@ def share(function: Callable[[Any], Result], items: Sequence[Any], workers: int)
     parent = os.getpid()
     found: dict[int, Any] = {}
     try:
-        for _ in range(workers):
-            files.append(memory_file())
-            pid = fork()
-            if pid == 0:
-                end_with(parent)
-                os.close(writing)  # (the end of the queue is when no one holds this end)
-                _take_in_turn(function, items, queue, files[-1])
-            pids.append(pid)
+        try:
+            for _ in range(workers):
+                files.append(memory_file())
+                pid = fork()
+                if pid == 0:
+                    end_with(parent)
+                    os.close(writing)  # (the end of the queue is when no one holds this end)
+                    _take_in_turn(function, items, queue, files[-1])
+                pids.append(pid)
+        except OSError:  # no process or file to spare (EAGAIN, EMFILE): all of it here
+            return [function(item) for item in items]
         indices = b"".join(_SIZE.pack(index) for index in range(len(items)))
         for start in range(0, len(indices), _TURNS):  # whole indices: each write is atomic
             write_all(writing, indices[start : start + _TURNS])
         os.close(writing)
         writing = -1
         for pid, results in zip(pids, files, strict=True):
-            os.waitpid(pid, 0)
-            with contextlib.suppress(Exception):  # a child that failed wrote nothing whole
-                found.update(pickle.loads(read_file(results, os.fstat(results).st_size)))
+            _ended(pid, stopped=False)
+            received, done = _left(results)
+            if received:  # (a child that failed wrote nothing whole: its items are run here)
+                found.update(done)
         pids.clear()
     finally:
-        for pid in pids:  # (interrupted: the children are stopped)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        for pid in pids:  # (interrupted, or no process to spare: the children are stopped)
+            _ended(pid, stopped=True)
         for descriptor in (queue, writing, *files):
             if descriptor >= 0:
                 os.close(descriptor)
@@ -350,13 +335,42 @@ def _take_in_turn(
 ) -> NoReturn:
     """A child of `share`: the next item's index from `queue` until none is left, then all of
     its results, by index, to its file."""
+
+    def taken() -> dict[int, Any]:
+        done = {}
+        while len(turn := read_exactly(queue, _SIZE.size)) == _SIZE.size:
+            index = _SIZE.unpack(turn)[0]
+            done[index] = function(items[index])
+        return done
+
+    _leave(results, taken)
+
+
+def _leave(results: int, make: Callable[[], Any]) -> NoReturn:
+    """A child's end (`Later`, `share`): what `make` returns, pickled, to the file `results`,
+    then the process ends without running the parent's clean-up (`os._exit`); nothing whole
+    is written when `make` fails."""
     code = 1
     try:
-        done = {}
-        while len(taken := read_exactly(queue, _SIZE.size)) == _SIZE.size:
-            index = _SIZE.unpack(taken)[0]
-            done[index] = function(items[index])
-        write_all(results, pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
+        write_all(results, pickle.dumps(make(), protocol=pickle.HIGHEST_PROTOCOL))
         code = 0
     finally:
         os._exit(code)
+
+
+def _left(results: int) -> tuple[bool, Any]:
+    """(True, what a child's `_leave` wrote to `results`), or (False, None) when it wrote
+    nothing whole (it failed, or was killed, first)."""
+    try:
+        return True, pickle.loads(read_file(results, os.fstat(results).st_size))
+    except Exception:  # an empty or cut file (from our own child: nothing else)
+        return False, None
+
+
+def _ended(pid: int, *, stopped: bool) -> None:
+    """A child waited for (its process freed); `stopped`: killed first, if it still runs."""
+    if stopped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

@@ -274,3 +274,21 @@ def test_a_later_child_that_fails_says_so() -> None:
         assert later.result() == (False, None)
     finally:
         later.close()
+
+
+def test_when_no_process_can_be_started_the_shared_items_run_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second child cannot be made (EAGAIN): the first is stopped, all of it runs here."""
+    fork = workers.fork
+    made: list[bool] = []
+
+    def second_fails() -> int:
+        if made:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        made.append(True)
+        return fork()
+
+    monkeypatch.setattr(workers, "fork", second_fails)
+    results = workers.share(_slow_or_quick, [1, 2, 3], 2)
+    assert results == [(3, PARENT), (6, PARENT), (9, PARENT)]
