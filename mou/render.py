@@ -9,11 +9,11 @@ autoescaped; Markdown output neutralises record text with the `md` filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from mou.escape import (
     console_style,
@@ -42,6 +42,11 @@ from mou.review import (
 from mou.sandbox import render_bounded
 from mou.selection import ActionItem
 from mou.words import Words
+
+if TYPE_CHECKING:
+    from mou.timeline import MarksOf
+
+T = TypeVar("T")
 
 PACKAGE = Path(__file__).parent
 
@@ -130,6 +135,46 @@ class ClauseText:
     summary: str
 
 
+class Later(Sequence[T]):
+    """A tuple of views made when first read: a clause's records are in the user-template API,
+    but the built-in pages show none of them, and a dense year has thousands."""
+
+    __slots__ = ("_items", "_made", "_view")
+
+    def __init__(self, items: Sequence[Any], view: Callable[[Any], T]) -> None:
+        self._items, self._view = items, view
+        self._made: tuple[T, ...] | None = None
+
+    def _all(self) -> tuple[T, ...]:
+        if self._made is None:
+            self._made = tuple(map(self._view, self._items))
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Later):
+            other = other._all()
+        return isinstance(other, tuple) and self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 @dataclass(frozen=True, slots=True)
 class ClauseView:
     clause: ClauseText
@@ -137,7 +182,7 @@ class ClauseView:
     count: int
     longest_gap_days: int | None
     next_due: date | None
-    records: tuple[RecordView, ...]
+    records: Sequence[RecordView]  # (a `Later`: made when read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +350,7 @@ class _Viewer:
 
     def clause(self, c: ClauseReview) -> ClauseView:
         text = ClauseText(c.clause.id, self.w.text(c.clause.summary))
-        records = tuple(map(self.record, c.records))
+        records = Later(c.records, self.record)
         return ClauseView(text, c.status, c.count, c.longest_gap_days, c.next_due, records)
 
     def memorandum(self, m: Memorandum) -> MemorandumView:
@@ -373,12 +418,18 @@ def review_view(review: Review, words: Words, *, contact_details: bool = False) 
 
 
 def template_context(
-    review: Review, language: str, *, contact_details: bool = False, words: Words | None = None
+    review: Review,
+    language: str,
+    *,
+    contact_details: bool = False,
+    words: Words | None = None,
+    marks: MarksOf | None = None,
 ) -> dict[str, Any]:
     """Everything a template sees: the review's view, the formatting helpers, the timeline's
     geometry, and whether contacts' e-mail and phone may be shown (only when asked for).
     `words`: the language's Words for the review's memorandum, when the caller has them (many
-    reviews then format each date once)."""
+    reviews then format each date once); `marks`: what makes the timeline's marks
+    (`timeline.timeline`)."""
     from mou.timeline import timeline
 
     words = words or Words(language, review.memorandum)
@@ -391,7 +442,7 @@ def template_context(
         "w": words,
         "_": words.gettext,
         "ngettext": words.ngettext,
-        "timeline": timeline(review, words),
+        "timeline": timeline(review, words, marks),
     }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import compress
 from pathlib import Path
 
 from mou.fields import Loc, Ref, references
@@ -46,8 +47,20 @@ from mou.selection import (
 from mou.words import Words
 
 LANGUAGES = ("en", "ru")
-# A record that may count for clauses, its date, and what their evidence reads of it.
-Qualifying = tuple[Entry, date, tuple[str | None, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifying:
+    """The records that may count for clauses, by date, with their dates, and the number of
+    each one's likeness (what the clauses' evidence reads of it); `first`: a record of each
+    likeness."""
+
+    entries: list[Entry]
+    dates: list[date]
+    alike: list[int]
+    first: dict[int, Entry]
+
+
 # A list longer than this moves to a page per year, so that no page grows past ~200 KB.
 LIST_LIMIT = 300
 # How many of the latest done actions the actions board lists (all are counted).
@@ -208,11 +221,14 @@ class SiteData:
     def clauses(self) -> tuple[ClauseYears, ...]:
         """Every clause in force on some day since signing, its text as amended by the as-of
         date (`life.clause_terms`, as the review reads them)."""
-        # Each record with its date and what the clauses' evidence reads of it (records alike
-        # there count for the same clauses: each clause asks once per likeness, not per record).
-        qualifying = [
-            (e, e.model.dated, evidence_read(e.model)) for e in self.entries if qualifies(e.model)
-        ]
+        # The qualifying records, their dates, and for each the number of its likeness: what
+        # the clauses' evidence reads of it (records alike there count for the same clauses:
+        # each clause asks once per likeness, not per record).
+        found = [e for e in self.entries if qualifies(e.model)]
+        likeness: dict[tuple[str | None, ...], int] = {}
+        alike = [likeness.setdefault(evidence_read(e.model), len(likeness)) for e in found]
+        first = {number: e for e, number in zip(reversed(found), reversed(alike), strict=True)}
+        qualifying = Qualifying(found, [e.model.dated for e in found], alike, first)
         signed, as_of = self.memorandum.signed.date, self.options.as_of
         return tuple(
             self._clause_years(clause, (since, until), qualifying)
@@ -220,18 +236,18 @@ class SiteData:
         )
 
     def _clause_years(
-        self, clause: Clause, days: tuple[date, date], qualifying: list[Qualifying]
+        self, clause: Clause, days: tuple[date, date], qualifying: Qualifying
     ) -> ClauseYears:
         as_of = self.options.as_of
         since, until = days  # the clause counts records of these days (amendments)
         counts, last = counted_by(clause), min(as_of, until)
-        alike: dict[tuple[str | None, ...], bool] = {}
-        for entry, _, read in qualifying:
-            if read not in alike:
-                alike[read] = counts(entry.model)
-        counted = [(e, day) for e, day, read in qualifying if alike[read] and since <= day <= last]
-        own = [e for e, _ in counted]
-        dates = [day for _, day in counted]
+        counting = [counts(entry.model) for _, entry in sorted(qualifying.first.items())]
+        chosen = [counting[number] for number in qualifying.alike]
+        own = list(compress(qualifying.entries, chosen))
+        dates = list(compress(qualifying.dates, chosen))
+        if dates and (dates[0] < since or dates[-1] > last):  # (an amended clause's days)
+            kept = [since <= day <= last for day in dates]
+            own, dates = list(compress(own, kept)), list(compress(dates, kept))
         # Programmes, with the days they run (`span`: what `within` compares, read once).
         ongoing = [(e, *span(e.model)) for e in own if isinstance(e.model, Programme)]
 

@@ -23,7 +23,7 @@ from mou.load import Entry
 from mou.render import environment, templates_folder
 from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
 from mou.site_record import Extra
-from mou.site_timeline import clause_timeline, thin_timeline, titled
+from mou.site_timeline import clause_timeline, thin_marks, titled
 from mou.site_views import FieldLayout, esc
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
@@ -342,9 +342,12 @@ class Pages:
             made = data.year_review(year)
             short, long = site.site_review(made)
             context = template_context(
-                short, self.language, contact_details=data.options.contact_details, words=self.words
+                short,
+                self.language,
+                contact_details=data.options.contact_details,
+                words=self.words,
+                marks=thin_marks(self.words),
             )
-            context["timeline"] = thin_timeline(context["timeline"], self.words)
             here = f"reviews/{year}.html"
             more = {
                 what: self.more(f"../reviews/{year}/{what}.html", site.REVIEW_ROWS, len(found))

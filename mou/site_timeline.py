@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from mou.periods import add_duration
 from mou.timeline import Mark as ReviewMark
-from mou.timeline import Tick, Timeline
+from mou.timeline import MarksOf, Placed, Tick
 from mou.words import Words
 
 WIDTH = 960
@@ -128,37 +128,44 @@ def _gaps(
             yield Gap(x(first), x(later), label)
 
 
-def thin_timeline(timeline: Timeline, words: Words) -> Timeline:
-    """A review's timeline with the marks of a kind that fall within a few pixels of each
-    other on a row drawn as one (its tooltip: how many records, first and last date), wider
-    apart until the chart has at most MARKS marks, so that a dense year's page stays small; a
-    mark alone keeps its date and title."""
-    width = MERGED
-    rows = _merged(timeline, width)
-    while sum(len(marks) for marks in rows) > MARKS:
-        width *= 2
-        rows = _merged(timeline, width)
-    shown = []
-    for row, groups in zip(timeline.rows, rows, strict=True):
-        marks = []
-        for found in groups:
-            if len(found) == 1:
-                marks.append(found[0])
-                continue
-            count = words.ngettext("%(num)s record", "%(num)s records", len(found))
-            first, last = found[0].date, found[-1].date
-            dates = first if first == last else f"{first} – {last}"
-            marks.append(ReviewMark(found[0].x, found[0].kind, dates, count % {"num": len(found)}))
-        shown.append(replace(row, marks=tuple(sorted(marks, key=lambda m: (m.x, m.kind)))))
-    return replace(timeline, rows=tuple(shown))
+def thin_marks(words: Words) -> MarksOf:
+    """What draws a review's timeline on the site (`timeline`'s `marks`): the marks of a kind
+    that fall within a few pixels of each other on a row drawn as one (its tooltip: how many
+    records, first and last date), wider apart until the chart has at most MARKS marks, so
+    that a dense year's page stays small; a mark alone keeps its date and title. Only what is
+    drawn is put in words."""
+
+    def thin(rows: list[list[Placed]]) -> list[tuple[ReviewMark, ...]]:
+        width = MERGED
+        merged = _merged(rows, width)
+        while sum(len(groups) for groups in merged) > MARKS:
+            width *= 2
+            merged = _merged(rows, width)
+        shown = []
+        for groups in merged:
+            marks = []
+            for found in groups:
+                x, first = found[0]
+                since = words.date(first.model.dated)
+                if len(found) == 1:
+                    marks.append(ReviewMark(x, first.kind, since, words.title(first)))
+                    continue
+                count = words.ngettext("%(num)s record", "%(num)s records", len(found))
+                until = words.date(found[-1][1].model.dated)
+                dates = since if since == until else f"{since} – {until}"
+                marks.append(ReviewMark(x, first.kind, dates, count % {"num": len(found)}))
+            shown.append(tuple(sorted(marks, key=lambda m: (m.x, m.kind))))
+        return shown
+
+    return thin
 
 
-def _merged(timeline: Timeline, width: int) -> list[list[list[ReviewMark]]]:
-    """Each row's marks grouped by kind and by `width` pixels."""
-    rows = []
-    for row in timeline.rows:
-        groups: dict[tuple[str, int], list[ReviewMark]] = {}
-        for mark in row.marks:
-            groups.setdefault((mark.kind, int(mark.x // width)), []).append(mark)
-        rows.append(list(groups.values()))
-    return rows
+def _merged(rows: list[list[Placed]], width: int) -> list[list[list[Placed]]]:
+    """Each row's records grouped by kind and by `width` pixels."""
+    merged = []
+    for row in rows:
+        groups: dict[tuple[str, int], list[Placed]] = {}
+        for placed in row:
+            groups.setdefault((placed[1].kind, int(placed[0] // width)), []).append(placed)
+        merged.append(list(groups.values()))
+    return merged

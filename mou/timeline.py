@@ -3,10 +3,13 @@ record of the period that counts for it, month ticks along the top, a line at th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import NamedTuple
 
+from mou.load import Entry
 from mou.review import Review
 from mou.words import Words
 
@@ -48,8 +51,16 @@ class Timeline:
     right: int
 
 
-def timeline(review: Review, words: Words) -> Timeline:
-    """The timeline of the review's period, laid out for an SVG `TIMELINE_WIDTH` wide."""
+# A record placed on the timeline: its x, and the record.
+Placed = tuple[float, Entry]
+# What makes the marks of every row from the records placed on it (`timeline`'s `marks`).
+MarksOf = Callable[[list[list[Placed]]], list[tuple[Mark, ...]]]
+
+
+def timeline(review: Review, words: Words, marks: MarksOf | None = None) -> Timeline:
+    """The timeline of the review's period, laid out for an SVG `TIMELINE_WIDTH` wide: a mark
+    per record, or what `marks` makes of the records placed on each row (the site draws
+    records close together as one, and words only the marks it draws)."""
     start, end = review.period.start, review.period.end
     span = max((end - start).days, 1)
     plot = TIMELINE_WIDTH - LABEL_WIDTH - 20
@@ -57,19 +68,13 @@ def timeline(review: Review, words: Words) -> Timeline:
     def x(day: date) -> float:
         return round(LABEL_WIDTH + plot * (day - start).days / span, 1)
 
-    rows = []
-    for index, clause in enumerate(c for c in review.clauses if c.status != "n/a"):
-        marks = tuple(
-            Mark(
-                x(max(entry.model.dated, start)),
-                entry.kind,
-                words.date(entry.model.dated),
-                words.title(entry),
-            )
-            for entry in clause.records
-        )
-        y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
-        rows.append(Row(y, clause.clause.id, clause.count, marks))
+    shown = [c for c in review.clauses if c.status != "n/a"]
+    placed = [[(x(max(e.model.dated, start)), e) for e in clause.records] for clause in shown]
+    made = (marks or partial(_every_mark, words))(placed)
+    rows = [
+        Row(TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2, clause.clause.id, clause.count, row)
+        for index, (clause, row) in enumerate(zip(shown, made, strict=True))
+    ]
     ticks = tuple(Tick(x(month), words.date(month, "MMM yy")) for month in _tick_months(start, end))
     return Timeline(
         width=TIMELINE_WIDTH,
@@ -80,6 +85,13 @@ def timeline(review: Review, words: Words) -> Timeline:
         cut_off=x(review.cut_off) if review.cut_off < end else None,
         right=TIMELINE_WIDTH - 20,
     )
+
+
+def _every_mark(words: Words, rows: list[list[Placed]]) -> list[tuple[Mark, ...]]:
+    return [
+        tuple(Mark(x, e.kind, words.date(e.model.dated), words.title(e)) for x, e in row)
+        for row in rows
+    ]
 
 
 def _tick_months(start: date, end: date) -> list[date]:

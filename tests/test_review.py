@@ -17,7 +17,7 @@ from mou.checks import run_checks
 from mou.escape import markdown_text
 from mou.load import load
 from mou.periods import PeriodError, add_duration, parse_period
-from mou.render import render_review
+from mou.render import render_review, review_view
 from mou.review import Review, review
 from mou.words import Words
 
@@ -549,6 +549,36 @@ def test_user_template_gets_the_same_data_in_a_sandbox(run: Run, tmp_path: Path)
     html = tmp_path / "page.html"
     html.write_text("<p>{{ review.memorandum.parties[0].id }}{{ '<b>' }}</p>\n")
     assert run(*base, "--template", str(html)).output == "<p>cis&lt;b&gt;</p>\n"
+
+
+def test_user_template_reads_each_clause_records(run: Run, tmp_path: Path) -> None:
+    # A clause's records are made for the template when it first reads them (render.Later):
+    # counted, indexed, sliced and looped over, they are the review's.
+    page = tmp_path / "clauses.txt.j2"
+    page.write_text(
+        "{% for c in review.clauses %}{{ c.clause.id }} {{ c.records|length }}"
+        "{% if c.records %} {{ c.records[0].id }} {{ c.records[-1:][0].title }}{% endif %}:"
+        "{% for r in c.records %} {{ r.id }}/{{ r.kind }}/{{ r.date }}{% endfor %}"
+        "{{ '\\n' }}{% endfor %}"
+    )
+    base = ["--records", str(DEMO), "review", "--period", "2024", "--as-of", DEMO_AS_OF]
+    result = run(*base, "--template", str(page))
+    assert result.exit_code == 0, result.output
+    review = review_of(DEMO, "2024", DEMO_AS_OF)
+    words = Words("en", review.memorandum)
+    expected = []
+    for clause in review.clauses:
+        line = f"{clause.clause.id} {len(clause.records)}"
+        if clause.records:
+            line += f" {clause.records[0].id} {words.title(clause.records[-1])}"
+        line += ":" + "".join(f" {e.id}/{e.kind}/{e.model.dated}" for e in clause.records)
+        expected.append(line)
+    assert result.output.splitlines() == expected
+    assert any(clause.records for clause in review.clauses)
+    # Views of the same review are equal, and hash alike, as tuples did.
+    first, second = (review_view(review, words).clauses for _ in range(2))
+    assert first == second and hash(first) == hash(second)
+    assert [tuple(c.records) for c in first] == [c.records for c in second]
 
 
 @pytest.mark.parametrize(
