@@ -25,8 +25,8 @@ from mou.docx_parts import (
     set_language,
 )
 from mou.problems import N_
-from mou.render import ReviewView, review_view
 from mou.review import Review
+from mou.review_view import ReviewView, review_view
 from mou.words import Words
 from mou.workbook import fixed_zip
 

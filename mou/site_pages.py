@@ -16,12 +16,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from mou import site, site_record
+from mou import site, site_clauses, site_record
 from mou.folder import kept
 from mou.kinds import KINDS
 from mou.load import Entry
 from mou.render import environment, templates_folder
-from mou.site import DONE_SHOWN, ClauseYears, Listing, SiteData, listing
+from mou.site import DONE_SHOWN, SiteData
+from mou.site_clauses import ClauseYears, Listing, listing
 from mou.site_record import Extra
 from mou.site_timeline import clause_timeline, thin_marks, titled
 from mou.site_views import FieldLayout, esc
@@ -253,7 +254,7 @@ class Pages:
     ) -> Iterator[tuple[str, bytes]]:
         """The list of `entries` as `folder/name.html`, cut into parts of at most LIST_LIMIT
         records (`name-2.html`...), each linking to the others; its crumb leads to `folder`."""
-        limit = site.LIST_LIMIT
+        limit = site_clauses.LIST_LIMIT  # (read here: a test makes it small)
         names = [
             f"{name}.html" if start == 0 else f"{name}-{start // limit + 1}.html"
             for start in range(0, len(entries), limit)

@@ -17,8 +17,9 @@ from mou.checks import run_checks
 from mou.escape import markdown_text
 from mou.load import load
 from mou.periods import PeriodError, add_duration, parse_period
-from mou.render import render_review, review_view
+from mou.render import render_review
 from mou.review import Review, review
+from mou.review_view import review_view
 from mou.words import Words
 
 Tree = Callable[[dict[str, str | bytes]], Path]
@@ -629,7 +630,7 @@ def _view_fields(kind: Any, seen: set[Any]) -> set[str]:
 
 
 def test_the_user_template_api_is_documented() -> None:
-    from mou.render import ReviewView
+    from mou.review_view import ReviewView
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("#### The user-template API", 1)[1].split("\n### ", 1)[0]

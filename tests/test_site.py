@@ -357,10 +357,10 @@ def test_default_output_is_beside_the_records(tmp_path: Path, run: Run) -> None:
 def test_long_lists_move_to_a_page_per_year(
     base_tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mou import site as site_module
+    from mou import site_clauses
     from mou.site_build import make_site
 
-    monkeypatch.setattr(site_module, "LIST_LIMIT", 1)
+    monkeypatch.setattr(site_clauses, "LIST_LIMIT", 1)
     root = base_tree(
         {
             f"exchanges/{day}-e.yaml": ACTIVITY_FREE_EXCHANGE.replace("2024-01-10", day)

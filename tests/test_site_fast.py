@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from conftest import REPO, Run
-from mou import site as site_module
 from mou.escape import has_unsafe, terminal_safe
 from mou.load import Entry
 from mou.render import environment
+from mou.site_clauses import LIST_LIMIT
 from mou.site_views import esc
 
 _PRINTED = environment(html=True).from_string("{{ t }}")  # a value as a site template prints it
@@ -122,7 +122,7 @@ def test_no_page_over_200_kb_in_a_dense_year(
     review = (site / "en" / "reviews" / "2016.html").read_text("utf-8")
     assert "The first 50 of" in review and 'href="../reviews/2016/meetings.html"' in review
     whole = (site / "en" / "reviews" / "2016" / "meetings.html").read_text("utf-8")
-    assert whole.count('<td class="date">') in range(51, site_module.LIST_LIMIT + 1)
+    assert whole.count('<td class="date">') in range(51, LIST_LIMIT + 1)
 
 
 def test_the_memorandums_life_and_its_amended_clauses(tmp_path: Path, run: Run) -> None:
