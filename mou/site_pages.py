@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -339,6 +339,11 @@ class Pages:
         if index:
             title = _("Yearly reviews")
             yield "reviews/index.html", self.render("reviews.html.j2", "reviews/index.html", title)
+        # What draws the review's long parts in Python (its template's blocks of them replaced)
+        drawn = {
+            "marks_drawn": site_record.marks_drawn,
+            "rows": partial(site_record.review_rows, self.words, data.options.contact_details),
+        }
         for year in data.years if years is None else years:
             made = data.year_review(year)
             short, long = site.site_review(made)
@@ -354,7 +359,8 @@ class Pages:
                 what: self.more(f"../reviews/{year}/{what}.html", site.REVIEW_ROWS, len(found))
                 for what, found in long.items()
             }
-            yield here, self.document("review.html.j2", here, year=year, more=more, **context)
+            page = self.document("review.html.j2", here, year=year, more=more, **context, **drawn)
+            yield here, page
             review_title = f"{_('Joint review of implementation')}: {year}"
             for what, found in long.items():
                 heading = _(site.REVIEW_LISTS[what])

@@ -1,4 +1,5 @@
-"""The record pages of `mou site`, and the lists of records, written without Jinja.
+"""The record pages of `mou site`, the lists of records, and the long parts of the yearly
+reviews (the timeline's marks, the tables' rows), written without Jinja.
 
 A large record has tens of thousands of record pages and long lists: rendered through Jinja's
 runtime they took most of a site's time. Here they are plain string joins, every text that
@@ -12,13 +13,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
+
+from markupsafe import Markup
 
 from mou.kinds import KINDS
 from mou.load import Entry
 from mou.models import Clause
 from mou.site import SiteData
 from mou.site_views import FieldLayout, esc
+from mou.timeline import Row
 from mou.words import Words, translations
 
 
@@ -242,3 +246,62 @@ def record_rows(pages: Pages, entries: Sequence[Entry], up: str, extra: Extra | 
         rows.append("</tr>\n")
     rows.append("</tbody>\n</table>")
     return "".join(rows)
+
+
+def marks_drawn(row: Row, colours: dict[str, str]) -> Markup:
+    """The marks of a yearly review's timeline row, as the review template's `marks` block
+    draws them (a dense year has hundreds)."""
+    y = row.y
+    return Markup(
+        "".join(
+            f'  <circle cx="{mark.x}" cy="{y}" r="6" class="mark-{esc(mark.kind)}" '
+            f'fill="{esc(colours.get(mark.kind, "#555"))}" fill-opacity="0.85"><title>'
+            f"{esc(mark.date)}: {esc(mark.title)}</title></circle>\n"
+            for mark in row.marks
+        )
+    )
+
+
+def review_rows(words: Words, contact_details: bool, what: str, views: Sequence[Any]) -> Markup:
+    """The rows of a yearly review's long table `what`, as the review template's block of
+    those rows writes them (`meeting_rows`...: up to REVIEW_ROWS each on the site)."""
+    date, word, party = words.date, words.word, words.party
+    if what == "meetings":
+        rows = (
+            f'  <tr><td class="date">{esc(date(e.date))}</td><td>{esc(e.title)}</td>'
+            f"<td>{esc(word(e.type))}</td>\n      <td>{esc(word(e.status))}</td>"
+            f"<td>{esc(party(e.organizer))}</td></tr>\n"
+            for e in views
+        )
+    elif what == "seminars":
+        rows = (
+            f'  <tr><td class="date">{esc(date(e.date))}</td><td>{esc(e.title)}</td>'
+            f"<td>{esc(word(e.form))}</td>\n      <td>{esc(word(e.status))}</td>"
+            f'<td class="num">{esc(words.number(e.participants))}</td></tr>\n'
+            for e in views
+        )
+    elif what == "requests":
+        rows = (
+            f'  <tr><td class="date">{esc(date(e.date))}</td><td>{esc(e.title)}</td>'
+            f"<td>{esc(party(e.requested_by))}</td>\n      <td>{esc(party(e.addressed_to))}</td>"
+            f"<td>{esc(word(e.status))}</td></tr>\n"
+            for e in views
+        )
+    elif what == "programmes":
+        rows = (
+            f'  <tr><td>{esc(e.title)}</td><td class="date">{esc(date(e.start))}</td>'
+            f'<td class="date">{esc(date(e.end))}</td><td>{esc(word(e.status))}</td></tr>\n'
+            for e in views
+        )
+    else:  # contacts
+        rows = (
+            f"  <tr><td>{esc(e.name)}</td><td>{esc(party(e.party))}</td><td>{esc(e.position)}</td>"
+            f'\n      <td class="date">{esc(date(e.start))}</td><td class="date">'
+            f"{esc(date(e.end))}</td>\n{_details(e) if contact_details else ''}</tr>\n"
+            for e in views
+        )
+    return Markup("".join(rows))
+
+
+def _details(contact: Any) -> str:
+    return f"<td>{esc(contact.email or '')}</td><td>{esc(contact.phone or '')}</td>"

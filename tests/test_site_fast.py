@@ -375,3 +375,57 @@ def test_a_title_worked_out_once_is_never_a_namesakes(tmp_path: Path) -> None:
     words = Words("en", None)
     assert [words.title(e) for e in titles] == ["First", "Second"]
     assert [words.title(e) for e in titles] == ["First", "Second"]
+
+
+def test_review_marks_and_rows_are_written_as_the_template_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site writes a yearly review's timeline marks and long tables' rows in Python
+    (`site_record.marks_drawn`, `review_rows`), overriding the review template's blocks of
+    them: every review page is the one those blocks write, on a dense year (marks merged,
+    tables cut short), on a year of one hostile title, with contact details and without."""
+    from mou.load import load
+    from mou.site import SiteOptions
+    from mou.site_build import site_data
+    from mou.site_pages import Pages
+
+    sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+    import generate
+
+    monkeypatch.setattr(
+        generate, "_day", lambda rng: date(2016, 1, 1) + timedelta(rng.randrange(366))
+    )
+    root = tmp_path / "records"
+    generate.generate(root, 400)
+    hostile = EXCHANGE.format('x <script>y</script> & "\u202e" \'').replace("2024", "2015")
+    (root / "exchanges" / "2015-01-10-x.yaml").write_text(hostile)
+    records = load(root)
+    source = (REPO / "templates" / "site" / "review.html.j2").read_text("utf-8")
+    plain = "".join(
+        line
+        for line in source.splitlines(True)
+        if not (line.startswith("{% block") and ("marks" in line or "_rows" in line))
+    )
+    assert source.count("\n") - plain.count("\n") == 6
+    for language, details in itertools.product(("en", "ru"), (False, True)):
+        data = site_data(records, [], SiteOptions(date(2017, 3, 31), contact_details=details))
+        pages = Pages(data, language)
+        written = dict(pages.reviews())
+        monkeypatch.setattr(pages.env, "get_template", _replaced(pages.env, plain))
+        assert dict(pages.reviews()) == written
+        monkeypatch.undo()
+        dense = written["reviews/2016.html"]
+        assert dense.count(b"<circle") > 50 and dense.count(b"<tr>") > 150
+        assert (b"@example" in dense) is details
+        alone = written["reviews/2015.html"]
+        assert b"x &lt;script&gt;y&lt;/script&gt; &amp; &#34;\\u202e&#34; &#39;</title>" in alone
+
+
+def _replaced(env: Any, source: str) -> Callable[..., Any]:
+    """`env.get_template` with the site's review template replaced by `source`."""
+    original, replacement = env.get_template, env.from_string(source)
+
+    def get_template(name: str, *args: Any, **kwargs: Any) -> Any:
+        return replacement if name == "site/review.html.j2" else original(name, *args, **kwargs)
+
+    return get_template
