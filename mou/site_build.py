@@ -22,7 +22,6 @@ from mou.history import Revision
 from mou.load import RecordSet
 from mou.problems import Problem
 from mou.read import ParsedFile, Snapshot
-from mou.selection import is_bilateral
 from mou.site import ASSETS, SiteData, SiteOptions
 from mou.site_pages import Pages, asset
 
@@ -105,8 +104,14 @@ def search_index(data: SiteData) -> bytes:
     sets `window.mouIndex` (a script file, so that search works opened from disk too)."""
     rows = []
     words = {language: data.words(language) for language in data.options.languages}
+    has_summary: dict[type, bool] = {}  # (asking a model for a field it lacks raises, slowly)
     for entry in data.entries:
-        summary, notes = getattr(entry.model, "summary", None), entry.model.notes
+        model = entry.model
+        kind = type(model)
+        found = has_summary.get(kind)
+        if found is None:
+            found = has_summary[kind] = "summary" in kind.model_fields
+        summary, notes = model.summary if found else None, model.notes  # type: ignore[attr-defined]
         rows.append(
             [
                 entry.id,
@@ -130,9 +135,8 @@ def _calendar(data: SiteData, language: str) -> bytes:
 
     as_of = data.options.as_of
     stamp = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
-    entries = [e for e in data.entries if not is_bilateral(e.model)]
-    return calendar(
-        entries, data.memorandum, period=None, stamp=stamp, as_of=as_of, language=language
+    return calendar(  # (bilateral records are left out there)
+        data.entries, data.memorandum, period=None, stamp=stamp, as_of=as_of, language=language
     )
 
 

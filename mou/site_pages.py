@@ -231,7 +231,11 @@ class Pages:
         )
         here = f"clauses/{clause.clause.id}.html"
         title = f"{self.words.gettext('Clause')} {clause.clause.id}"
-        yield here, self.render("clause.html.j2", here, title, c=clause, timeline=timeline)
+        marks = Markup(site_record.clause_marks(timeline))
+        yield (
+            here,
+            self.render("clause.html.j2", here, title, c=clause, timeline=timeline, marks=marks),
+        )
         yield from self.year_pages(clause.listing, title)
 
     def year_pages(self, found: Listing, heading: str) -> Iterator[tuple[str, bytes]]:
@@ -314,6 +318,7 @@ class Pages:
                 found=found,
                 label=self.layout.label,
                 roles_of=lambda e: self.roles(named[e.id]),
+                contact_rows=lambda found: Markup(site_record.contact_rows(self, found, self.up)),
             ),
         )
         yield from self.year_pages(found, heading)

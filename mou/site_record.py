@@ -19,8 +19,9 @@ from markupsafe import Markup
 
 from mou.kinds import KINDS
 from mou.load import Entry
-from mou.models import Clause
+from mou.models import Clause, Contact
 from mou.site import SiteData
+from mou.site_timeline import ClauseTimeline
 from mou.site_views import FieldLayout, esc
 from mou.timeline import Row
 from mou.words import Words, translations
@@ -301,6 +302,32 @@ def review_rows(words: Words, contact_details: bool, what: str, views: Sequence[
             for e in views
         )
     return Markup("".join(rows))
+
+
+def clause_marks(timeline: ClauseTimeline) -> str:
+    """The marks of a clause page's timeline (hundreds over a long life)."""
+    y = timeline.axis - 12
+    return "".join(
+        f'<circle class="mark" cx="{mark.x}" cy="{y}" r="{5 if mark.count == 1 else 7}">'
+        f"<title>{esc(mark.label)}</title></circle>\n"
+        for mark in timeline.marks
+    )
+
+
+def contact_rows(pages: Pages, contacts: Sequence[Entry], up: str) -> str:
+    """A party page's rows of its contact persons (hundreds in a long record)."""
+    words, details = pages.words, pages.data.options.contact_details
+    rows = []
+    for e in contacts:
+        contact = e.model
+        assert isinstance(contact, Contact)
+        rows.append(
+            f"<tr><td>{_link(pages, e, up)}</td><td>{esc(words.text(contact.position))}</td>"
+            f'<td class="date">{esc(words.date(contact.from_))}</td>'
+            f'<td class="date">{esc(words.date(contact.to))}</td>'
+            f"{_details(contact) if details else ''}</tr>\n"
+        )
+    return "".join(rows)
 
 
 def _details(contact: Any) -> str:

@@ -258,18 +258,34 @@ observers: [iom]
 summary: "javascript:alert(1)"
 notes: "[click](javascript:alert(2)) </dd></dl><script>alert(3)</script>"
 """,
+    "contacts/cis-hostile.yaml": """kind: contact
+party: cis
+name: "<script>alert('name')</script>"
+position: "<img src=x onerror=alert(1)>"
+phone: "<script>alert('phone')</script>"
+from: 2024-01-01
+""",
 }
 
 
 def test_record_text_is_escaped_everywhere(base_tree: Tree, tmp_path: Path, run: Run) -> None:
     root = base_tree(HOSTILE)
-    site = tmp_path / "site"
+    site, detailed = tmp_path / "site", tmp_path / "detailed"
     result = run("--records", str(root), "site", "--as-of", "2024-12-31", "--output", str(site))
     assert result.exit_code == 0
-    for page in [*pages(site), site / "assets" / "search-index.js"]:
+    result = run(
+        "--records", str(root), "site", "--as-of", "2024-12-31", "--output", str(detailed),
+        "--include-contact-details",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    for page in [*pages(site), *pages(detailed), site / "assets" / "search-index.js"]:
         text = page.read_text("utf-8")
         assert "<script>alert" not in text and "<img src=x" not in text, page
         assert 'href="javascript:' not in text, page
+    party = (detailed / "en" / "parties" / "cis.html").read_text("utf-8")
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;</a></td>" in party
+    assert "<td>&lt;img src=x onerror=alert(1)&gt;</td>" in party
+    assert "<td>&lt;script&gt;alert(&#39;phone&#39;)&lt;/script&gt;</td></tr>" in party
     index = (site / "assets" / "search-index.js").read_text("utf-8")
     rows = json.loads(index.removeprefix("window.mouIndex = ").removesuffix(";\n"))
     hostile = next(row for row in rows if row[0] == "2024-03-01-hostile")
