@@ -37,6 +37,7 @@ class Pages(Protocol):
     row_cells: dict[tuple[str, str], str]
     links: dict[tuple[str, str], str]
     clause_items: dict[tuple[str, str, str], str]
+    field_heads: dict[str, tuple[str, str]]
     key_start: hashlib._Hash | None
 
     def title(self, entry: Entry) -> str: ...
@@ -82,15 +83,20 @@ def record_main(pages: Pages, entry: Entry, up: str) -> str:
         f'</p>\n<h1>{esc(pages.title(entry))}</h1>\n<dl class="fields">\n'
     ]
     skip = ("kind", KINDS[entry.kind].title_field)
+    heads = pages.field_heads
     for key, _, (html, shape, _) in layout.fields(entry, data.refs[entry.id], up, skip):
-        label = layout.escaped(key)
-        shown = (
-            f'<div class="scroll" tabindex="0" role="region" aria-label="{label}">{html}</div>'
-            if shape == "table"
-            else html
-        )
-        anchor = ' id="actions"' if key == "actions" else ""
-        out.append(f"<dt{anchor}>{label}</dt>\n<dd>{shown}</dd>\n")
+        head = heads.get(key)
+        if head is None:  # a field's term, and the frame of its table (made once per field)
+            label = layout.escaped(key)
+            anchor = ' id="actions"' if key == "actions" else ""
+            head = heads[key] = (
+                f"<dt{anchor}>{label}</dt>\n<dd>",
+                f'<div class="scroll" tabindex="0" role="region" aria-label="{label}">',
+            )
+        if shape == "table":
+            out += (head[0], head[1], html, "</div></dd>\n")
+        else:
+            out += (head[0], html, "</dd>\n")
     out.append("</dl>\n")
     clauses = data.clauses_of.get(entry.id, ())
     if clauses:

@@ -98,6 +98,48 @@ def settle() -> None:
         os.sync()
 
 
+# What the bench no longer needs is moved here, and removed only once every section is done.
+ASIDE = WORK / "aside"
+SLOW_FILE = 60e-6  # seconds to make a file: above this the disk is not at its usual speed
+
+
+def put_aside(path: Path) -> None:
+    """Move `path` (if any) out of the way, to be removed at the end (`remove_aside`)."""
+    if path.exists():
+        ASIDE.mkdir(exist_ok=True)
+        path.rename(ASIDE / f"{path.name}.{time.time_ns()}")
+
+
+def remove_aside() -> None:
+    shutil.rmtree(ASIDE, ignore_errors=True)
+
+
+def wait_for_the_disk(longest: float = 480) -> None:
+    """Wait, up to `longest` seconds, until the disk makes files at its usual speed. Ext4
+    without a journal (this machine's root) passes over the inodes freed in the last minutes
+    when it makes a file, one by one: for up to ~6 minutes after 21,000 files were removed
+    (the last bench's sites, a test run's temporary folders), making a file took 150-450 µs
+    instead of 10-25 (measured), which added 3-4 s of system time to a site's build. A probe
+    makes 300 empty files in a folder of its own and times them."""
+    waited = 0.0
+    while True:
+        probe = WORK / f"probe.{time.time_ns()}"
+        probe.mkdir()
+        start = time.perf_counter()
+        for number in range(300):
+            (probe / str(number)).touch()
+        each = (time.perf_counter() - start) / 300
+        put_aside(probe)
+        if each <= SLOW_FILE or waited >= longest:
+            break
+        if not waited:
+            print(f"  (the disk makes a file in {each * 1e6:.0f} µs, not its usual ~20: waiting)")
+        time.sleep(30)
+        waited += 30
+    if waited:
+        print(f"  (waited {waited:.0f} s; a file now takes {each * 1e6:.0f} µs)")
+
+
 def peak_memory_mb(command: Command) -> tuple[float, float]:
     """Peaks of the memory of `command` and its children summed over them (Linux /proc): the
     resident sizes (RSS: a page shared by a forked worker and its parent counts twice) and
@@ -257,20 +299,15 @@ def site_section(size: int, repeat: int) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"mou site, {size:,} records (load average {load:.1f}; validate and site interleaved)")
     command: Command = [mou, "--no-cache", "--records", root, "site", "--as-of", "2025-12-31"]
-    # Each build goes into a folder of its own, never used before, and the folders are removed
-    # only after the section: what is timed is a first build (a fresh checkout's CI run), not
-    # ext4 making 21,000 files right after removing 21,000 (it passes over the inodes freed in
-    # the last minute to allocate new ones: 2-6x the system time, measured).
-    leftovers = [path for path in WORK.glob(f"site-{size}*") if path.is_dir()]
-    for path in leftovers:
-        shutil.rmtree(path)
-    if leftovers:
-        os.sync()
-        time.sleep(60)  # ext4's window for inodes freed "recently"
+    # Each build goes into a folder of its own, never used before: what is timed is a first
+    # build (a fresh checkout's CI run). Nothing is removed before the builds (old ones are
+    # put aside, removed at the end of the bench), and the disk is given time to make files
+    # at its usual speed (`wait_for_the_disk`).
+    for path in WORK.glob(f"site-{size}*"):
+        put_aside(path)
+    wait_for_the_disk()
     runs: dict[str, list[tuple[float, float]]] = {"validate": [], "site": []}
-    # Each run starts with what the runs before wrote flushed (`settle`): a site is 21,000
-    # files, ~150 MB, and while the system still holds the last one's to write back, making
-    # the next one's files cost 5-15x the system time (measured: 14 against 197 µs a file).
+    # Each run starts with what the runs before wrote flushed (`settle`).
     for build in builds:  # one of each in turn: a change in the machine's load hits both
         wall = timed([mou, "--no-cache", "--records", root, "validate"], 1, before=settle)
         runs["validate"].append((wall, CPU[wall]))
@@ -308,15 +345,14 @@ def site_section(size: int, repeat: int) -> None:
     )
     print(f"  pages over 200 KB: {len(over)}" + (f" (e.g. {', '.join(over[:4])})" if over else ""))
     for build in builds:
-        shutil.rmtree(build)
+        put_aside(build)
 
 
 def diff_section(size: int, repeat: int, cold: float) -> None:
     """`mou diff` between two commits of a `size` record that differ in one file."""
     mou = BIN / "mou"
     root = WORK / f"history-{size}"
-    if root.exists():
-        shutil.rmtree(root)
+    put_aside(root)
     shutil.copytree(WORK / f"records-{size}", root / "records")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
@@ -434,6 +470,7 @@ def main() -> None:
     from portfolio_bench import main as portfolio
 
     portfolio()
+    remove_aside()
 
 
 if __name__ == "__main__":
