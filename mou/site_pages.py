@@ -81,7 +81,7 @@ class Pages:
         self.env = _environment()
         self.frames: dict[int, list[str]] = {}
         self.encoded: dict[int, list[bytes | int]] = {}  # frames as bytes; 0-2: here, title, main
-        self.row_cells: dict[tuple[str, str], str] = {}  # a record's row in lists, by depth
+        self.row_cells: dict[str, dict[str, str]] = {}  # depth → record id → its row in lists
         self.links: dict[tuple[str, str], str] = {}  # a link to a record's page, by depth
         self.field_heads: dict[str, tuple[str, str]] = {}  # a field's term on a record's page
         self.clause_items: dict[tuple[str, str, str], str] = {}  # site_record._clause_item

@@ -34,7 +34,7 @@ class Pages(Protocol):
     words: Words
     layout: FieldLayout
     changes: dict[str, str]
-    row_cells: dict[tuple[str, str], str]
+    row_cells: dict[str, dict[str, str]]
     links: dict[tuple[str, str], str]
     clause_items: dict[tuple[str, str, str], str]
     field_heads: dict[str, tuple[str, str]]
@@ -230,7 +230,9 @@ def _shown(value: object) -> str:
 
 
 def record_rows(pages: Pages, entries: Sequence[Entry], up: str, extra: Extra | None = None) -> str:
-    """A table of records: date, title (a link to its page), kind, and `extra`'s column."""
+    """A table of records: date, title (a link to its page), kind, and `extra`'s column. (A
+    large site lists each record on several pages: a record's row is made once per folder
+    depth, and an extra cell once per text.)"""
     words = pages.words
     said = _said(words.language)
     more = f'<th scope="col">{esc(extra[0])}</th>' if extra else ""
@@ -239,18 +241,26 @@ def record_rows(pages: Pages, entries: Sequence[Entry], up: str, extra: Extra | 
         f'<th scope="col">{said["record"]}</th><th scope="col">{said["kind"]}</th>'
         f"{more}</tr></thead>\n<tbody>\n"
     ]
-    cells = pages.row_cells
+    cells = pages.row_cells.get(up)
+    if cells is None:
+        cells = pages.row_cells[up] = {}
+    tail = "" if extra else "</tr>\n"  # (a row without an extra cell is kept whole)
+    said_cells: dict[str, str] = {}
     for e in entries:
-        found = cells.get((e.id, up))  # a record's row is the same in every list at a depth
+        found = cells.get(e.id)
         if found is None:
-            found = cells[(e.id, up)] = (
+            found = cells[e.id] = (
                 f'<tr><td class="date">{esc(words.date(e.model.dated))}</td><td>'
                 f"{_link(pages, e, up)}</td><td>{esc(words.word(e.kind))}</td>"
             )
-        rows.append(found)
         if extra:
-            rows.append(f"<td>{esc(extra[1](e))}</td>")
-        rows.append("</tr>\n")
+            text = extra[1](e)
+            cell = said_cells.get(text)
+            if cell is None:
+                cell = said_cells[text] = f"<td>{esc(text)}</td></tr>\n"
+            rows += (found, cell)
+        else:
+            rows += (found, tail)
     rows.append("</tbody>\n</table>")
     return "".join(rows)
 
