@@ -27,6 +27,7 @@ from mou.models import Memorandum, localized
 from mou.periods import Period
 from mou.problems import Problem, Severity, catalog
 from mou.review import ClauseStatus
+from mou.selection import title_of
 
 if TYPE_CHECKING:
     from mou.day_format import DayFormat
@@ -108,8 +109,6 @@ class Words:
         found = self._titles.get(entry.id)
         if found is not None and found[0] is entry.model:  # (the same record, not a namesake)
             return found[1]
-        from mou.selection import title_of
-
         text = self.text(title_of(entry))
         self._titles[entry.id] = (entry.model, text)
         return text
