@@ -103,8 +103,7 @@ class SiteData:
         from mou.cache import key_of
         from mou.render import templates_folder
 
-        memorandum = next(e for e in self.records.entries if e.model is self.memorandum)
-        blob = self.blobs.get(memorandum.path)
+        blob = self.blobs.get(self.memorandum_entry.path)
         if blob is None:
             return None
         templates = sorted(
@@ -190,7 +189,7 @@ class SiteData:
         clause's latest qualifying record before the year): the same review, much sooner for
         a large record (tests compare the two)."""
         period = Period(str(year), date(year, 1, 1), date(year, 12, 31))
-        memorandum = next(e for e in self.records.entries if e.model is self.memorandum)
+        memorandum = self.memorandum_entry
         useful: dict[str, Entry] = {memorandum.id: memorandum}
         useful.update((entry.id, entry) for entry in self.useful.get(year, ()))
         for clause in self.clauses:
@@ -199,6 +198,10 @@ class SiteData:
                 useful[clause.records[before - 1].id] = clause.records[before - 1]
         subset = RecordSet(self.records.root, entries=list(useful.values()))
         return review(subset, period, self.options.as_of, self.problems)
+
+    @cached_property
+    def memorandum_entry(self) -> Entry:
+        return next(e for e in self.records.entries if e.model is self.memorandum)
 
     @cached_property
     def useful(self) -> dict[int, list[Entry]]:
@@ -221,9 +224,19 @@ class SiteData:
         return found
 
     def prepare(self) -> None:
-        """Compute what the parts of the site share (before forking, so that it is done once;
-        the yearly reviews are computed by the part that writes them)."""
-        for name in ("entries", "refs", "clauses", "clauses_of", "incoming", "parties", "states"):
+        """Compute what the parts of the site share (before forking, so that it is done once:
+        the yearly reviews are computed by the part that writes them, from the records each
+        year can use)."""
+        for name in (
+            "entries",
+            "refs",
+            "clauses",
+            "clauses_of",
+            "incoming",
+            "parties",
+            "states",
+            "useful",
+        ):
             getattr(self, name)
         self.site_key  # noqa: B018 (computed for its cache)
 
