@@ -42,6 +42,8 @@ from mou.site_clauses import ClauseYears, clause_years
 from mou.words import Words
 
 LANGUAGES = ("en", "ru")
+# A party or state → record id → the fields of the record that name it.
+Named = dict[str, dict[str, list[str]]]
 
 
 # How many of the latest done actions the actions board lists (all are counted).
@@ -269,38 +271,47 @@ class SiteData:
     @cached_property
     def incoming(self) -> dict[str, list[tuple[Entry, str]]]:
         """For each record id, the records whose fields name it (and which field)."""
-        found: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
-        refs = self.refs
-        for entry in self.entries:
-            for loc, marker, value in refs[entry.id]:
-                if marker.to == "record":
-                    found[value].append((entry, str(loc[0])))
-        return found
+        return self._named[0]
 
     @cached_property
     def parties(self) -> dict[str, dict[str, list[str]]]:
         """party → record id → the fields naming the party (organizer, observers, payer...)."""
-        return self._named("party")
+        return self._named[1]
 
     @cached_property
     def states(self) -> dict[str, dict[str, list[str]]]:
-        named = self._named("state")
+        named = self._named[2]
         for code in self.memorandum.states:
             if re.fullmatch(STATE_CODE, code):
                 named.setdefault(code, {})
         return dict(sorted(named.items()))
 
-    def _named(self, to: str) -> dict[str, dict[str, list[str]]]:
-        found: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    @cached_property
+    def _named(self) -> tuple[dict[str, list[tuple[Entry, str]]], Named, Named]:
+        """What the records' fields name, in one pass over their references: the records
+        naming each record (and in which field), and record id → the fields naming each
+        party, and each state."""
+        incoming: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
+        parties: Named = defaultdict(dict)
+        states: Named = defaultdict(dict)
         refs, state = self.refs, _STATE_CODE.fullmatch
         for entry in self.entries:
             for loc, marker, value in refs[entry.id]:
-                if marker.to == to and (to != "state" or state(value)):
-                    fields = found[value].setdefault(entry.id, [])
-                    name = str(loc[0])
-                    if name not in fields:
-                        fields.append(name)
-        return found
+                to = marker.to
+                if to == "record":
+                    incoming[value].append((entry, str(loc[0])))
+                    continue
+                if to == "party":
+                    found = parties
+                elif to == "state" and state(value):
+                    found = states
+                else:
+                    continue
+                fields = found[value].setdefault(entry.id, [])
+                name = str(loc[0])
+                if name not in fields:
+                    fields.append(name)
+        return incoming, parties, states
 
     @cached_property
     def actions(self) -> list[ActionItem]:
