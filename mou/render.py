@@ -39,16 +39,17 @@ def template_context(
     contact_details: bool = False,
     words: Words | None = None,
     marks: MarksOf | None = None,
+    later: bool = False,
 ) -> dict[str, Any]:
     """Everything a template sees: the review's view, the formatting helpers, the timeline's
     geometry, and whether contacts' e-mail and phone may be shown (only when asked for).
     `words`: the language's Words for the review's memorandum, when the caller has them (many
     reviews then format each date once); `marks`: what makes the timeline's marks
-    (`timeline.timeline`)."""
+    (`timeline.timeline`); `later`: as `review_view` takes it (the site's own pages)."""
     from mou.timeline import timeline
 
     words = words or Words(language, review.memorandum)
-    view = review_view(review, words, contact_details=contact_details)
+    view = review_view(review, words, contact_details=contact_details, later=later)
     return {
         "contact_details": contact_details,
         "review": view,

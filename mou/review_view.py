@@ -116,8 +116,9 @@ class ClauseText:
 
 
 class Later(Sequence[T]):
-    """A tuple of views made when first read: a clause's records are in the user-template API,
-    but the built-in pages show none of them, and a dense year has thousands."""
+    """A sequence of views made when first read (`review_view`'s `later`): the site's yearly
+    reviews show none of a clause's records, and a dense year has thousands. Never given to a
+    user's template, which gets tuples (it may add, repeat or compare them)."""
 
     __slots__ = ("_items", "_made", "_view")
 
@@ -162,7 +163,7 @@ class ClauseView:
     count: int
     longest_gap_days: int | None
     next_due: date | None
-    records: Sequence[RecordView]  # (a `Later`: made when read)
+    records: Sequence[RecordView]  # a tuple, or for the site's own pages a `Later`
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,9 +276,10 @@ class ReviewView:
 class _Viewer:
     """Builds the views of one review in one language."""
 
-    def __init__(self, words: Words, contact_details: bool) -> None:
+    def __init__(self, words: Words, contact_details: bool, later: bool = False) -> None:
         self.w = words
         self.contact_details = contact_details
+        self.later = later
 
     def title(self, entry: Entry) -> str:
         return self.w.title(entry)
@@ -330,7 +332,9 @@ class _Viewer:
 
     def clause(self, c: ClauseReview) -> ClauseView:
         text = ClauseText(c.clause.id, self.w.text(c.clause.summary))
-        records = Later(c.records, self.record)
+        records = (
+            Later(c.records, self.record) if self.later else tuple(map(self.record, c.records))
+        )
         return ClauseView(text, c.status, c.count, c.longest_gap_days, c.next_due, records)
 
     def memorandum(self, m: Memorandum) -> MemorandumView:
@@ -365,9 +369,12 @@ class _Viewer:
         )  # fmt: skip
 
 
-def review_view(review: Review, words: Words, *, contact_details: bool = False) -> ReviewView:
-    """The view of `review` that templates read, in the language of `words`."""
-    v = _Viewer(words, contact_details)
+def review_view(
+    review: Review, words: Words, *, contact_details: bool = False, later: bool = False
+) -> ReviewView:
+    """The view of `review` that templates read, in the language of `words`; with `later`, a
+    clause's records are made only when read (`Later`: for the site's own pages)."""
+    v = _Viewer(words, contact_details, later)
     s, r, a = review.seminars, review.requests, review.actions
     seminars = SeminarsView(
         s.held, s.planned, s.cancelled, s.postponed, s.participants,

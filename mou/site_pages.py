@@ -359,6 +359,7 @@ class Pages:
                 contact_details=data.options.contact_details,
                 words=self.words,
                 marks=thin_marks(self.words),
+                later=True,  # (its template reads no clause's records)
             )
             here = f"reviews/{year}.html"
             more = {

@@ -98,7 +98,8 @@ def early_site(args: list[str]) -> None:
 def _refused(options: dict[str, str]) -> bool:
     """Whether the CLI may refuse these options before it reads the record (a date it would
     not take, an --output that is no folder): nothing is read ahead for it then."""
-    if "as_of" in options and _as_of(options) is None:
+    day = _as_of(options) if "as_of" in options else None
+    if "as_of" in options and (day is None or day.year > 9998):  # (periods.LAST_YEAR)
         return True
     output = options.get("output")
     return output is not None and os.path.lexists(output) and not os.path.isdir(output)

@@ -547,39 +547,50 @@ def test_user_template_gets_the_same_data_in_a_sandbox(run: Run, tmp_path: Path)
     result = run(*base, "--template", str(broken))
     assert result.exit_code == 2
     assert "ZeroDivisionError" in result.output
+    broken.write_text("{{ review.clauses[0].records|dictsort }}\n")  # (a list, not a mapping)
+    result = run(*base, "--template", str(broken))
+    assert result.exit_code == 2
+    assert "broken.j2:1: AttributeError" in result.output and "Traceback" not in result.output
     html = tmp_path / "page.html"
     html.write_text("<p>{{ review.memorandum.parties[0].id }}{{ '<b>' }}</p>\n")
     assert run(*base, "--template", str(html)).output == "<p>cis&lt;b&gt;</p>\n"
 
 
 def test_user_template_reads_each_clause_records(run: Run, tmp_path: Path) -> None:
-    # A clause's records are made for the template when it first reads them (render.Later):
-    # counted, indexed, sliced and looped over, they are the review's.
+    # A user's template gets each clause's records as a tuple: counted, indexed, sliced,
+    # looped over, added to another and repeated, they are the review's.
     page = tmp_path / "clauses.txt.j2"
     page.write_text(
         "{% for c in review.clauses %}{{ c.clause.id }} {{ c.records|length }}"
         "{% if c.records %} {{ c.records[0].id }} {{ c.records[-1:][0].title }}{% endif %}:"
         "{% for r in c.records %} {{ r.id }}/{{ r.kind }}/{{ r.date }}{% endfor %}"
+        " {{ (c.records + review.bilateral + c.records * 2)|length }} {{ c.records|tojson }}"
         "{{ '\\n' }}{% endfor %}"
     )
     base = ["--records", str(DEMO), "review", "--period", "2024", "--as-of", DEMO_AS_OF]
     result = run(*base, "--template", str(page))
+    assert result.exit_code == 2 and "JSON serializable" in result.output  # (records: views)
+    page.write_text(page.read_text().replace(" {{ c.records|tojson }}", ""))
+    result = run(*base, "--template", str(page))
     assert result.exit_code == 0, result.output
     review = review_of(DEMO, "2024", DEMO_AS_OF)
     words = Words("en", review.memorandum)
+    bilateral = len(review.bilateral)
     expected = []
     for clause in review.clauses:
         line = f"{clause.clause.id} {len(clause.records)}"
         if clause.records:
             line += f" {clause.records[0].id} {words.title(clause.records[-1])}"
         line += ":" + "".join(f" {e.id}/{e.kind}/{e.model.dated}" for e in clause.records)
-        expected.append(line)
+        expected.append(f"{line} {3 * len(clause.records) + bilateral}")
     assert result.output.splitlines() == expected
     assert any(clause.records for clause in review.clauses)
-    # Views of the same review are equal, and hash alike, as tuples did.
-    first, second = (review_view(review, words).clauses for _ in range(2))
-    assert first == second and hash(first) == hash(second)
-    assert [tuple(c.records) for c in first] == [c.records for c in second]
+    # The site's own pages get them made only when read (review_view.Later): the same views.
+    plain, later = (review_view(review, words, later=made).clauses for made in (False, True))
+    assert all(type(c.records) is tuple for c in plain)
+    assert plain == later and hash(plain) == hash(later)
+    assert [c.records for c in plain] == [c.records for c in later]
+    assert [len(c.records) for c in plain] == [len(c.records) for c in later]
 
 
 @pytest.mark.parametrize(

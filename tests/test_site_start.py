@@ -103,6 +103,7 @@ def test_a_reading_of_another_record_is_dropped(run: Run, tmp_path: Path) -> Non
     [
         (["site", "--as-of", "soon"], "--as-of"),
         (["--records", "/no/such/folder", "site"], "/no/such/folder"),
+        (["site", "--as-of", "9999-06-01"], "reach no further than 9998"),  # (periods end)
     ],
 )
 def test_what_the_cli_refuses_it_still_refuses(tmp_path: Path, args: list[str], said: str) -> None:
@@ -117,7 +118,13 @@ def test_what_the_cli_refuses_it_still_refuses(tmp_path: Path, args: list[str], 
 
 
 @pytest.mark.parametrize(
-    "options", [["--as-of", "2026-13-01"], ["--as-of", "0999-01-01"], ["--output", "/dev/null"]]
+    "options",
+    [
+        ["--as-of", "2026-13-01"],
+        ["--as-of", "0999-01-01"],
+        ["--as-of", "9999-01-01"],
+        ["--output", "/dev/null"],
+    ],
 )
 def test_nothing_is_read_ahead_for_a_command_the_cli_refuses(options: list[str]) -> None:
     """The CLI refuses these before it reads the record: no parse is started for them."""

@@ -193,12 +193,14 @@ def _render_user(data: Review, language: str, template: Path, contact_details: b
         jinja2.TemplateError,
         ArithmeticError,
         AssertionError,
+        AttributeError,
         LookupError,
         TypeError,
         ValueError,
     ) as error:
         # The template's own code failed (a division by zero, a missing key, a bad argument
-        # to a filter or to w.date, a limit of mou.sandbox...).
+        # to a filter or to w.date, a filter given what it cannot read (`dictsort` of a
+        # list), a limit of mou.sandbox...).
         where = _template_line(error.__traceback__, template)
         detail = str(error) or "a function was given a value of the wrong kind"
         raise UsageError(f"{where}: {type(error).__name__}: {detail}") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -65,7 +66,7 @@ def site(
     from mou.portfolio import Portfolio
 
     found = portfolio_or_root(context)
-    day = parse_as_of(as_of)
+    day = _site_day(parse_as_of(as_of))
     if isinstance(found, Portfolio):
         from mou.site import SiteOptions
 
@@ -121,6 +122,20 @@ def _build_portfolio(portfolio: Portfolio, target: Path, options: SiteOptions) -
     if unreadable:
         names = ", ".join(terminal_safe(id_) for id_ in unreadable)
         raise RefusalError(f"no readable memorandum.yaml, no site for: {names}")
+
+
+def _site_day(day: date) -> date:
+    """The as-of date, refused past the last year a period may lie in: the heat map and the
+    yearly reviews are periods up to it."""
+    from mou.periods import LAST_YEAR
+    from mou.problems import UsageError
+
+    if day.year > LAST_YEAR:
+        raise UsageError(
+            f"--as-of {day.isoformat()}: the site's yearly reviews and heat map reach no "
+            f"further than {LAST_YEAR}"
+        )
+    return day
 
 
 def _start_reading(root: Path) -> Reading:
