@@ -44,8 +44,6 @@ from mou.words import Words
 LANGUAGES = ("en", "ru")
 # A party or state → record id → the fields of the record that name it.
 Named = dict[str, dict[str, list[str]]]
-
-
 # How many of the latest done actions the actions board lists (all are counted).
 DONE_SHOWN = 100
 UPCOMING_DAYS = 90

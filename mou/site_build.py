@@ -116,7 +116,7 @@ def search_index(data: SiteData) -> bytes:
             [
                 entry.id,
                 entry.kind,
-                entry.model.dated.isoformat(),
+                model.dated.isoformat(),
                 {lang: visible(w.title(entry)) for lang, w in words.items()},
                 {lang: visible(w.text(summary)) for lang, w in words.items()} if summary else {},
                 {lang: visible(w.text(notes)) for lang, w in words.items()} if notes else {},

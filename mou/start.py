@@ -98,9 +98,12 @@ def early_site(args: list[str]) -> None:
 def _refused(options: dict[str, str]) -> bool:
     """Whether the CLI may refuse these options before it reads the record (a date it would
     not take, an --output that is no folder): nothing is read ahead for it then."""
-    day = _as_of(options) if "as_of" in options else None
-    if "as_of" in options and (day is None or day.year > 9998):  # (periods.LAST_YEAR)
-        return True
+    if "as_of" in options:
+        from mou.periods import LAST_YEAR
+
+        day = _as_of(options)
+        if day is None or day.year > LAST_YEAR:  # (the site's heat map and reviews end there)
+            return True
     output = options.get("output")
     return output is not None and os.path.lexists(output) and not os.path.isdir(output)
 
@@ -110,11 +113,13 @@ def _as_of(options: dict[str, str]) -> date | None:
     reads otherwise (it answers that itself)."""
     if "as_of" not in options:
         return date.today()
+    from mou.periods import FIRST_YEAR
+
     try:
         day = date.fromisoformat(options["as_of"])
     except ValueError:
         return None
-    return day if day.year >= 1000 else None  # (periods.FIRST_YEAR)
+    return day if day.year >= FIRST_YEAR else None
 
 
 def _records_root(given: str | None) -> Path | Portfolio | None:
